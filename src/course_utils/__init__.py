@@ -1,0 +1,17 @@
+"""course_utils: shared, tested helpers for the course book "딥러닝 레이어의 이해".
+
+Every chapter notebook imports from here instead of repeating code.  The package
+stays light: importing it does not import TensorFlow or Keras (the functions that
+need them import them lazily).
+
+Modules (and the chapters that use them):
+
+- ``course_utils.shapes``: output-size formulas and receptive fields (ch. 3-5)
+- ``course_utils.params``: parameter counts of Dense and Conv2D layers (ch. 2-3)
+- ``course_utils.layers``: numpy reference layers that match Keras (ch. 2-5)
+- ``course_utils.widgets``: slider explorers for convolution geometry (ch. 3-5)
+- ``course_utils.data``: MNIST with an announced offline fallback (ch. 5-7)
+- ``course_utils.exercises``: the visible exercise checks of every chapter
+"""
+
+__version__ = "0.1.0"
