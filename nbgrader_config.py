@@ -1,0 +1,40 @@
+"""nbgrader configuration: the chapter notebooks under book/ are the source.
+
+Each chapter folder ``book/chNN_name/`` is one nbgrader assignment whose
+notebook is ``book/chNN_name/chNN_name.ipynb``.  Everything nbgrader generates
+(release, submitted, autograded and feedback folders and the gradebook) lives
+under ``grading/``, which git ignores.  The instructor guide
+(book/instructor_guide.md) gives the whole workflow.
+"""
+
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+_root = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.root = _root
+c.CourseDirectory.source_directory = "book"
+c.CourseDirectory.release_directory = os.path.join("grading", "release")
+c.CourseDirectory.submitted_directory = os.path.join("grading", "submitted")
+c.CourseDirectory.autograded_directory = os.path.join("grading", "autograded")
+c.CourseDirectory.feedback_directory = os.path.join("grading", "feedback")
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_root, "grading", "gradebook.db")
+# Keep the chapter's own data and figures with it, but never the built book.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "_build", "feedback"]
+
+# What a learner sees in place of a solution.
+c.ClearSolutions.code_stub = {
+    "python": '# 여기에 답을 작성하세요.\nraise NotImplementedError("이 셀을 완성하세요.")'
+}
+c.ClearSolutions.text_stub = "여기에 답을 쓰세요."
+
+# Grading: a cell that runs too long (an infinite loop) is interrupted and marked
+# as an error; the rest of the notebook and the rest of the batch go on.
+c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "300"))
+c.Execute.interrupt_on_timeout = True
+# A test cell that a learner deleted is put back and run, so it cannot give free marks.
+c.OverwriteCells.add_missing_cells = True
+c.OverwriteCells.missing_cell_notification = (
+    "이 셀(id:{cell_id})은 제출본에서 지워져 있어 nbgrader가 다시 넣었습니다.\n\n"
+)

@@ -1,0 +1,37 @@
+"""Set-up shared by the first code cell of every chapter notebook.
+
+>>> import os
+>>> setup_notebook(seed=0)
+>>> os.environ["TF_CPP_MIN_LOG_LEVEL"]
+'2'
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+
+
+def setup_notebook(seed: int = 42) -> None:
+    """Quiet TensorFlow's start-up notices, seed Python and numpy, set plot defaults.
+
+    Call it before TensorFlow is imported (the environment variables are read at
+    import time).  Chapters that train seed Keras too with
+    ``keras.utils.set_random_seed(seed)``.
+
+    Args:
+        seed: the seed for Python's ``random`` and numpy's global generator.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    random.seed(seed)
+    np.random.seed(seed)
+    np.set_printoptions(precision=4, suppress=True, linewidth=100)
+    try:
+        import matplotlib
+
+        matplotlib.rcParams.update({"figure.dpi": 100, "image.cmap": "gray", "axes.grid": False})
+    except ImportError:  # pragma: no cover - matplotlib is a dependency
+        pass
