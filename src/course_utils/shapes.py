@@ -88,10 +88,9 @@ def conv_output_length(input_length, kernel_size, stride=1, padding="valid", dil
     k_eff = _effective_kernel(k, d)
     if k_eff > n + 2 * p:
         raise ValueError(
-            f"kernel_size가 너무 큽니다: 유효 커널 크기 {k_eff} (kernel_size={k}, "
-            f"dilation={d})가 padding을 포함한 입력 길이 {n + 2 * p} "
-            f"(input_length={n}, padding={padding!r})보다 큽니다. "
-            "kernel_size는 입력 길이 이하여야 합니다."
+            "kernel_size는 유효 크기 dilation*(kernel_size-1)+1이 padding을 포함한 입력 "
+            f"길이 이하여야 합니다: 유효 크기 {k_eff} > 입력 길이 {n + 2 * p} (받은 값: "
+            f"kernel_size={k}, dilation={d}, input_length={n}, padding={padding!r})."
         )
     return (n + 2 * p - k_eff) // s + 1
 
@@ -132,8 +131,8 @@ def pool_output_length(input_length, pool_size, stride=None, padding="valid"):
         return -(-n // s)
     if k > n:
         raise ValueError(
-            f"pool_size가 너무 큽니다: pool_size={k}가 입력 길이 {n}보다 큽니다. "
-            "padding='valid'에서는 pool_size가 입력 길이 이하여야 합니다."
+            "padding='valid'에서 pool_size는 입력 길이 이하여야 합니다 "
+            f"(받은 값: pool_size={k}, input_length={n})."
         )
     return (n - k) // s + 1
 
@@ -219,9 +218,8 @@ def conv_transpose_output_length(
         return length
     if length - 2 * padding < 1:
         raise ValueError(
-            f"padding이 너무 큽니다: 양쪽에서 {padding}칸씩 잘라내면 길이 {length}의 "
-            f"출력이 남지 않습니다 (받은 값: padding={padding}). padding은 "
-            f"{(length - 1) // 2} 이하여야 합니다."
+            f"padding은 {(length - 1) // 2} 이하여야 합니다: 양쪽에서 padding칸씩 잘라내면 "
+            f"길이 {length}의 출력이 남지 않습니다 (받은 값: padding={padding})."
         )
     return length - 2 * padding
 
