@@ -27,11 +27,17 @@ function drawGrid(grid) {
   const svg = svgEl("svg", { width: w, height: h, viewBox: `-1 -1 ${w} ${h}` });
   svg.appendChild(svgEl("rect", { x: 0, y: 0, width: grid.cols * cell, height: grid.rows * cell,
                                   fill: COLORS[grid.base] || "#fff" }));
+  const OVERLAY = { window: 0.8, window_pad: 0.8 };
+  const labels = [];
   for (const c of grid.cells) {
     const [r, col, kind, label] = c;
     svg.appendChild(svgEl("rect", { x: col * cell, y: r * cell, width: cell, height: cell,
-                                    fill: COLORS[kind] || "#ccc", class: "cu-" + kind }));
-    if (label && cell >= 18) {
+                                    fill: COLORS[kind] || "#ccc", "fill-opacity": OVERLAY[kind] || 1,
+                                    class: "cu-" + kind }));
+    if (label) labels.push(c);
+  }
+  if (cell >= 18) {
+    for (const [r, col, , label] of labels) {
       const t = svgEl("text", { x: col * cell + cell / 2, y: r * cell + cell / 2 + 3,
                                 "text-anchor": "middle", "font-size": Math.min(11, cell / 2.4),
                                 fill: "#1e3a8a" });
