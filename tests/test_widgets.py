@@ -205,10 +205,26 @@ def test_transposed_explorer_invalid_config_shows_message():
 
 
 # --------------------------------------------------------------------------- display and speed
+def test_mimebundle_metadata_names_colab_widget_manager(monkeypatch):
+    """On Colab anywidget enables the custom widget manager; the bundle carries its URL."""
+    import types
+
+    calls = []
+    fake = types.ModuleType("google.colab.output")
+    fake.enable_custom_widget_manager = lambda: calls.append(1)
+    fake._widgets = types.SimpleNamespace(_installed_url="https://example.invalid/manager.js")
+    monkeypatch.setitem(sys.modules, "google.colab.output", fake)
+    ex = ConvExplorer()
+    _, metadata = ex._repr_mimebundle_()
+    assert metadata[WIDGET_MIME]["colab"]["custom_widget_manager"]["url"] == "https://example.invalid/manager.js"
+
+
+
 @pytest.mark.parametrize("cls", [ConvExplorer, ReceptiveFieldExplorer, TransposedConvExplorer])
 def test_mimebundle_has_widget_view_and_static_html(cls):
     ex = cls()
-    bundle = ex._repr_mimebundle_()
+    bundle, metadata = ex._repr_mimebundle_()
+    assert metadata == {}  # not on Colab
     assert bundle[WIDGET_MIME]["model_id"] == ex.widget.model_id
     assert bundle[WIDGET_MIME]["version_major"] == 2
     html = bundle["text/html"]

@@ -23,6 +23,12 @@ import traitlets
 
 from . import _geometry as G
 
+try:  # Colab: enables the custom widget manager and names it in the output metadata
+    from anywidget._util import get_repr_metadata as _repr_metadata
+except ImportError:  # pragma: no cover - older/newer anywidget without the helper
+    def _repr_metadata():
+        return {}
+
 __all__ = ["GeometryCanvas", "ConvExplorer", "ReceptiveFieldExplorer", "TransposedConvExplorer"]
 
 _JS = resources.files("course_utils.widgets").joinpath("explorers.js").read_text(encoding="utf-8")
@@ -135,8 +141,13 @@ class _Explorer:
         return static_html(self.geometry)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        # Built by hand (not via the widget's own repr) because ipywidgets 7 only
-        # has _ipython_display_ while ipywidgets 8 has _repr_mimebundle_.
+        """``(data, metadata)``: live widget view + static ``text/html`` fallback.
+
+        Built by hand (not via the widget's own repr) because ipywidgets 7 only
+        has ``_ipython_display_`` while ipywidgets 8 has ``_repr_mimebundle_``.
+        The metadata is anywidget's (on Colab it names the custom widget manager
+        that renders the anywidget canvas).
+        """
         data = {
             "text/plain": f"{type(self).__name__}({self._params_text()})",
             "text/html": self.to_html(),
@@ -144,7 +155,7 @@ class _Explorer:
         if getattr(self.widget, "_view_name", None) is not None:
             data[_WIDGET_MIME] = {"version_major": 2, "version_minor": 0,
                                   "model_id": self.widget.model_id}
-        return data
+        return data, _repr_metadata()
 
     def _params_text(self):
         return ", ".join(f"{k}={v!r}" for k, v in self.geometry.get("params", {}).items())
