@@ -1,0 +1,220 @@
+"""Grid figures for chapters 3 and 4: a kernel sliding over an input, pooling, receptive fields.
+
+All labels are English or numbers (no Korean font on Colab or the build machine).
+
+>>> fig = draw_conv_steps(input_size=5, kernel_size=3, stride=2)
+>>> len(fig.axes)
+4
+>>> fig = draw_pooling([[1, 2], [3, 4]], pool_size=2)
+>>> len(fig.axes)
+2
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_utils.shapes import conv_output_length
+
+_COLORS = ["#e4572e", "#29a329", "#2e86de", "#b0b0b0", "#f4a261", "#8e44ad"]
+
+
+def _grid(ax, rows, cols, values=None, origin=(0, 0), fmt="{:g}", fontsize=9, facecolor="white"):
+    """Draw a rows x cols grid of unit squares with optional numbers; y grows downwards."""
+    from matplotlib.patches import Rectangle
+
+    ox, oy = origin
+    for r in range(rows):
+        for c in range(cols):
+            ax.add_patch(Rectangle((ox + c, oy + r), 1, 1, facecolor=facecolor, edgecolor="#555555", lw=0.8))
+            if values is not None:
+                ax.text(ox + c + 0.5, oy + r + 0.5, fmt.format(values[r][c]), ha="center", va="center",
+                        fontsize=fontsize)
+
+
+def _box(ax, r, c, h, w, color, lw=2.5, fill_alpha=0.0, origin=(0, 0)):
+    from matplotlib.patches import Rectangle
+
+    ox, oy = origin
+    if fill_alpha:
+        ax.add_patch(Rectangle((ox + c, oy + r), w, h, facecolor=color, alpha=fill_alpha, edgecolor="none"))
+    ax.add_patch(Rectangle((ox + c, oy + r), w, h, facecolor="none", edgecolor=color, lw=lw))
+
+
+def _finish(ax, width, height, title):
+    ax.set_xlim(-0.2, width + 0.2)
+    ax.set_ylim(height + 0.2, -0.2)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=10)
+
+
+def draw_conv_steps(input_size=5, kernel_size=3, stride=1, padding=0, max_panels=4):
+    """Show a kernel window at its first positions over a square input, and the output grid.
+
+    Args:
+        input_size: the input's height and width (before padding).
+        kernel_size: the kernel's height and width.
+        stride: how far the window moves per step.
+        padding: zeros added on each side (an int).
+        max_panels: how many window positions to draw (row by row).
+
+    Returns:
+        The matplotlib figure: one panel per window position and a last panel with the output grid.
+    """
+    import matplotlib.pyplot as plt
+
+    n = input_size + 2 * padding
+    out = conv_output_length(input_size, kernel_size, stride, padding)
+    positions = [(i, j) for i in range(out) for j in range(out)][: max_panels - 1]
+    fig, axes = plt.subplots(1, len(positions) + 1, figsize=(3.0 * (len(positions) + 1), 3.2))
+    for k, (ax, (i, j)) in enumerate(zip(axes, positions)):
+        _grid(ax, n, n)
+        if padding:
+            for r in range(n):
+                for c in range(n):
+                    if min(r, c) < padding or max(r, c) >= padding + input_size:
+                        ax.text(c + 0.5, r + 0.5, "0", ha="center", va="center", fontsize=8, color="gray")
+        color = _COLORS[k % len(_COLORS)]
+        _box(ax, i * stride, j * stride, kernel_size, kernel_size, color, fill_alpha=0.25)
+        _finish(ax, n, n, f"window ({i}, {j}): rows {i * stride}-{i * stride + kernel_size - 1}")
+    ax = axes[-1]
+    _grid(ax, out, out)
+    for k, (i, j) in enumerate(positions):
+        _box(ax, i, j, 1, 1, _COLORS[k % len(_COLORS)], fill_alpha=0.4)
+    _finish(ax, max(out, 1), max(out, 1), f"output {out}x{out}")
+    fig.suptitle(f"input {input_size}x{input_size}, kernel {kernel_size}, stride {stride}, padding {padding}",
+                 fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def draw_pooling(x, pool_size=2, stride=None, kind="max"):
+    """Draw 2-D pooling on a small array: the input with its windows and the pooled output.
+
+    Args:
+        x: a 2-D array (one channel).
+        pool_size: the window's height and width.
+        stride: the step (default: ``pool_size``).
+        kind: ``"max"`` (the chosen cell of each window is outlined) or ``"avg"``.
+
+    Returns:
+        The matplotlib figure.
+    """
+    import matplotlib.pyplot as plt
+
+    x = np.asarray(x, dtype=float)
+    stride = pool_size if stride is None else stride
+    oh = (x.shape[0] - pool_size) // stride + 1
+    ow = (x.shape[1] - pool_size) // stride + 1
+    out = np.zeros((oh, ow))
+    fig, axes = plt.subplots(1, 2, figsize=(3 + 0.6 * x.shape[1] + 0.6 * ow, 0.6 * x.shape[0] + 1))
+    _grid(axes[0], *x.shape, values=x)
+    for i in range(oh):
+        for j in range(ow):
+            color = _COLORS[(i * ow + j) % len(_COLORS)]
+            win = x[i * stride: i * stride + pool_size, j * stride: j * stride + pool_size]
+            _box(axes[0], i * stride, j * stride, pool_size, pool_size, color, lw=2, fill_alpha=0.18)
+            if kind == "max":
+                out[i, j] = win.max()
+                r, c = np.unravel_index(np.argmax(win), win.shape)
+                _box(axes[0], i * stride + r, j * stride + c, 1, 1, color, lw=3)
+            else:
+                out[i, j] = win.mean()
+    _finish(axes[0], x.shape[1], x.shape[0], f"input {x.shape[0]}x{x.shape[1]}")
+    _grid(axes[1], oh, ow, values=out)
+    for i in range(oh):
+        for j in range(ow):
+            _box(axes[1], i, j, 1, 1, _COLORS[(i * ow + j) % len(_COLORS)], lw=2, fill_alpha=0.3)
+    _finish(axes[1], ow, oh, f"{kind} pool {pool_size}x{pool_size}, stride {stride}")
+    fig.tight_layout()
+    return fig
+
+
+def draw_conv_pool_field(kernel_size=3, stride=2, pool_size=2):
+    """The receptive field of one output of conv(kernel, stride) -> max pool(pool_size).
+
+    Draws the smallest input that gives one pooled output: the input with the window
+    of each conv output in its own colour, the conv output, and the single pooled cell.
+
+    Returns:
+        The matplotlib figure.
+    """
+    import matplotlib.pyplot as plt
+
+    n_conv = pool_size
+    n_in = (n_conv - 1) * stride + kernel_size
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3.4), gridspec_kw={"width_ratios": [n_in, n_conv + 1, 2]})
+    _grid(axes[0], n_in, n_in)
+    _grid(axes[1], n_conv, n_conv)
+    for i in range(n_conv):
+        for j in range(n_conv):
+            color = _COLORS[(i * n_conv + j) % len(_COLORS)]
+            offset = 0.08 * (i * n_conv + j)
+            from matplotlib.patches import Rectangle
+
+            axes[0].add_patch(Rectangle((j * stride + offset, i * stride + offset), kernel_size - 2 * offset,
+                                        kernel_size - 2 * offset, facecolor=color, alpha=0.15,
+                                        edgecolor=color, lw=2.5))
+            _box(axes[1], i, j, 1, 1, color, fill_alpha=0.5)
+    _finish(axes[0], n_in, n_in, f"input: {n_in}x{n_in} field")
+    _finish(axes[1], n_conv, n_conv, f"conv {kernel_size}x{kernel_size}, stride {stride}")
+    _grid(axes[2], 1, 1)
+    _box(axes[2], 0, 0, 1, 1, "black", fill_alpha=0.2)
+    _finish(axes[2], 1, 1, f"max pool {pool_size}x{pool_size}")
+    fig.tight_layout()
+    return fig
+
+
+def draw_receptive_field_1d(layers, input_size, output_index=0):
+    """One axis of a conv/pool stack: which cells of each layer one output cell depends on.
+
+    Args:
+        layers: ``(kernel, stride)`` or ``(kernel, stride, dilation)`` tuples, input side first
+            (valid padding).
+        input_size: the input length.
+        output_index: which cell of the last layer to trace back.
+
+    Returns:
+        The matplotlib figure (input at the bottom, the last layer at the top).
+    """
+    import matplotlib.pyplot as plt
+
+    specs = [(int(l[0]), int(l[1]), int(l[2]) if len(l) == 3 else 1) for l in layers]
+    sizes = [input_size]
+    for k, s, d in specs:
+        sizes.append(conv_output_length(sizes[-1], k, s, "valid", d))
+    # trace back: the set of cells used in each layer
+    used = [set() for _ in sizes]
+    used[-1] = {output_index}
+    for level in range(len(specs), 0, -1):
+        k, s, d = specs[level - 1]
+        used[level - 1] = {q * s + t * d for q in used[level] for t in range(k)}
+    fig, ax = plt.subplots(figsize=(max(6, 0.45 * input_size + 2), 0.9 * len(sizes) + 0.8))
+    from matplotlib.patches import Rectangle
+
+    for level, size in enumerate(sizes):
+        y = level
+        x0 = (input_size - size) / 2
+        for c in range(size):
+            on = c in used[level]
+            ax.add_patch(Rectangle((x0 + c, y), 0.9, 0.6, facecolor="#e4572e" if on else "white",
+                                   alpha=0.8 if on else 1, edgecolor="#555555"))
+        name = "input" if level == 0 else f"layer {level} (k={specs[level - 1][0]}, s={specs[level - 1][1]}" + (
+            f", d={specs[level - 1][2]})" if specs[level - 1][2] > 1 else ")")
+        ax.text(-0.5, y + 0.3, name, ha="right", va="center", fontsize=9)
+        if level < len(sizes) - 1:
+            k, s, d = specs[level]
+            nx0 = (input_size - sizes[level + 1]) / 2
+            for q in used[level + 1]:
+                for t in range(k):
+                    c = q * s + t * d
+                    ax.plot([x0 + c + 0.45, nx0 + q + 0.45], [y + 0.6, y + 1], color="#e4572e", lw=0.7, alpha=0.6)
+    ax.set_xlim(-6, input_size + 0.5)
+    ax.set_ylim(-0.3, len(sizes))
+    ax.axis("off")
+    ax.set_title(f"receptive field of one output cell: {len(used[0])} input cells"
+                 + ("" if len(used[0]) == max(used[0]) - min(used[0]) + 1 else
+                    f" (span {max(used[0]) - min(used[0]) + 1})"), fontsize=10)
+    fig.tight_layout()
+    return fig
