@@ -205,4 +205,5 @@ def test_conv1d_model():
                               L.Conv1D(2, 3, padding="causal")])
     rf = receptive_field(model)
     assert (rf.size, rf.jump) == (13, 4)
-    assert rf.start == 2 + 4 * (-2) + (13 - 1) / 2 - 2  # causal: left padding 2 at jump 4
+    # causal: the last conv pads 2 on the left, at jump 4 -> u0 = -8; start = u0 + (13 - 1) / 2
+    assert rf.start == -2 * 4 + (13 - 1) / 2
