@@ -207,3 +207,13 @@ def test_conv1d_model():
     assert (rf.size, rf.jump) == (13, 4)
     # causal: the last conv pads 2 on the left, at jump 4 -> u0 = -8; start = u0 + (13 - 1) / 2
     assert rf.start == -2 * 4 + (13 - 1) / 2
+
+
+def test_zero_padding_and_cropping_shift_the_start():
+    def rf(*layers):
+        return receptive_field(keras.Sequential([keras.Input((12, 12, 1)), *layers]))
+
+    assert rf(L.ZeroPadding2D(1), L.Conv2D(1, 3)) == rf(L.Conv2D(1, 3, padding="same"))
+    assert rf(L.ZeroPadding2D(1), L.Conv2D(1, 3)) == ReceptiveField(size=3, jump=1, start=0)
+    assert rf(L.Cropping2D(1), L.Conv2D(1, 3)) == ReceptiveField(size=3, jump=1, start=2)
+    assert rf(L.Conv2D(1, 3), L.UpSampling2D(2)) == ReceptiveField(size=3, jump=0.5, start=1)
