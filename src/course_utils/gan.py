@@ -1,0 +1,337 @@
+"""The DCGAN of chapter 6 (GAN), shared by the chapter, ``tools/train_gan.py`` and the tests.
+
+Chapter 6 builds a small DCGAN for 28x28 digits: a *generator* that turns a
+100-dimensional noise vector into an image in [-1, 1], and a *discriminator*
+that says how likely an image is to be real.  Keras 3 reads ``layer.trainable``
+when a training step is traced, so the Keras 2 recipe (compile the
+discriminator, set ``discriminator.trainable = False``, compile a combined
+model, alternate ``train_on_batch`` calls) leaves the discriminator untrained.
+:class:`GAN` is the recipe that is correct under Keras 3: one ``train_step``
+with two gradient tapes, each optimizer updating only its own network.
+
+Importing ``course_utils`` does not import TensorFlow; importing this module does.
+
+>>> import numpy as np
+>>> sample_noise(4, latent_dim=100, seed=0).shape
+(4, 100)
+>>> generator = build_generator()
+>>> generator.count_params()
+865281
+>>> build_discriminator().output_shape
+(None, 1)
+>>> images = np.asarray(generator(sample_noise(2, seed=1), training=False))
+>>> images.shape, bool(images.min() >= -1 and images.max() <= 1)
+((2, 28, 28, 1), True)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Optional
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from keras import layers  # noqa: E402
+
+__all__ = [
+    "LATENT_DIM",
+    "IMAGE_SHAPE",
+    "build_generator",
+    "build_discriminator",
+    "GAN",
+    "sample_noise",
+    "make_gan",
+    "train",
+    "snapshot_weights",
+    "weight_change",
+    "generator_checkpoint_path",
+    "checkpoint_info_path",
+    "load_checkpoint_info",
+    "load_pretrained_generator",
+]
+
+LATENT_DIM = 100
+IMAGE_SHAPE = (28, 28, 1)
+CHECKPOINT_NAME = "gan_generator.weights.h5"
+CHECKPOINT_INFO_NAME = "gan_generator.json"
+
+
+def build_generator(latent_dim: int = LATENT_DIM) -> keras.Sequential:
+    """The DCGAN generator of chapter 6: noise (latent_dim,) -> image (28, 28, 1) in [-1, 1].
+
+    Dense to 7x7x128, then two rounds of "upsample x2, 5x5 convolution":
+    7 -> 14 -> 28.  The last convolution has one filter and ``tanh``, so every
+    pixel lies in [-1, 1], the range the real images are scaled to.
+
+    >>> [tuple(layer.output.shape[1:]) for layer in build_generator().layers][::3]
+    [(6272,), (7, 7, 128), (14, 14, 64), (28, 28, 1)]
+    """
+    return keras.Sequential(
+        [
+            keras.Input(shape=(latent_dim,)),
+            layers.Dense(7 * 7 * 128, name="dense"),
+            layers.LeakyReLU(negative_slope=0.2, name="leaky_relu_1"),
+            layers.BatchNormalization(name="batch_norm_1"),
+            layers.Reshape((7, 7, 128), name="reshape"),
+            layers.UpSampling2D(name="upsample_1"),
+            layers.Conv2D(64, kernel_size=5, padding="same", name="conv_1"),
+            layers.BatchNormalization(name="batch_norm_2"),
+            layers.LeakyReLU(negative_slope=0.2, name="leaky_relu_2"),
+            layers.UpSampling2D(name="upsample_2"),
+            layers.Conv2D(1, kernel_size=5, padding="same", activation="tanh", name="conv_2"),
+        ],
+        name="generator",
+    )
+
+
+def build_discriminator() -> keras.Sequential:
+    """The DCGAN discriminator of chapter 6: image (28, 28, 1) -> probability (1,) of "real".
+
+    Two 5x5 convolutions with stride 2 (28 -> 14 -> 7), LeakyReLU and dropout,
+    then Flatten and one sigmoid unit.
+
+    >>> build_discriminator().count_params()
+    212865
+    """
+    return keras.Sequential(
+        [
+            keras.Input(shape=IMAGE_SHAPE),
+            layers.Conv2D(64, kernel_size=5, strides=2, padding="same", name="conv_1"),
+            layers.LeakyReLU(negative_slope=0.2, name="leaky_relu_1"),
+            layers.Dropout(0.3, name="dropout_1"),
+            layers.Conv2D(128, kernel_size=5, strides=2, padding="same", name="conv_2"),
+            layers.LeakyReLU(negative_slope=0.2, name="leaky_relu_2"),
+            layers.Dropout(0.3, name="dropout_2"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(1, activation="sigmoid", name="dense"),
+        ],
+        name="discriminator",
+    )
+
+
+def sample_noise(batch: int, latent_dim: int = LATENT_DIM, seed: Optional[int] = None) -> np.ndarray:
+    """A batch of generator inputs: standard normal noise of shape (batch, latent_dim), float32.
+
+    The same seed gives the same noise, so a grid of samples can be redrawn
+    from the same points as training goes on (chapter 6).
+
+    >>> noise = sample_noise(32, seed=0)
+    >>> noise.shape, noise.dtype.name
+    ((32, 100), 'float32')
+    >>> bool(np.array_equal(noise, sample_noise(32, seed=0)))
+    True
+    """
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((batch, latent_dim)).astype("float32")
+
+
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other, correctly under Keras 3.
+
+    Each training step has two parts, each with its own gradient tape and optimizer:
+
+    1. :meth:`discriminator_step`: real images labelled 1, generated images
+       labelled 0; ``d_optimizer`` updates ``discriminator.trainable_variables``
+       only.
+    2. :meth:`generator_step`: new generated images labelled 1 ("the police
+       should call these real"); the loss flows back through the discriminator,
+       but ``g_optimizer`` updates ``generator.trainable_variables`` only, so the
+       discriminator stays exactly as it was.
+
+    No ``trainable`` flag is switched, so nothing depends on when Keras reads it.
+    (The generator's batch-normalization *moving statistics* are not trained
+    weights; they follow the batches the generator sees in either part.)
+
+    >>> gan = GAN(build_generator(), build_discriminator(), seed=0)
+    >>> gan.compile(
+    ...     d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+    ...     g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+    ...     loss_fn=keras.losses.BinaryCrossentropy(),
+    ... )
+    >>> logs = gan.train_on_batch(np.zeros((8, 28, 28, 1), "float32"), return_dict=True)
+    >>> sorted(logs)
+    ['d_loss', 'g_loss']
+    """
+
+    def __init__(self, generator, discriminator, latent_dim: int = LATENT_DIM, seed: Optional[int] = None, **kwargs):
+        super().__init__(**kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = latent_dim
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+
+    def compile(self, d_optimizer, g_optimizer, loss_fn, **kwargs):
+        """Set the two optimizers and the loss (binary cross-entropy on probabilities)."""
+        super().compile(**kwargs)
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.loss_fn = loss_fn
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker]
+
+    def call(self, noise, training=False):
+        """Generate images from noise (the trained model *is* its generator)."""
+        return self.generator(noise, training=training)
+
+    def _noise(self, batch_size):
+        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+
+    def discriminator_step(self, real_images, noise=None):
+        """One update of the discriminator only; returns its loss.
+
+        Real images get label 1, images generated from ``noise`` get label 0.
+        """
+        batch_size = tf.shape(real_images)[0]
+        if noise is None:
+            noise = self._noise(batch_size)
+        fake_images = self.generator(noise, training=True)
+        images = tf.concat([tf.cast(real_images, fake_images.dtype), fake_images], axis=0)
+        labels = tf.concat([tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0)
+        with tf.GradientTape() as tape:
+            predictions = self.discriminator(images, training=True)
+            d_loss = self.loss_fn(labels, predictions)
+        weights = self.discriminator.trainable_variables
+        grads = tape.gradient(d_loss, weights)
+        self.d_optimizer.apply_gradients(zip(grads, weights))
+        return d_loss
+
+    def generator_step(self, noise):
+        """One update of the generator only; returns its loss.
+
+        Generated images get label 1; the discriminator is used but not updated.
+        """
+        batch_size = tf.shape(noise)[0]
+        labels = tf.ones((batch_size, 1))
+        with tf.GradientTape() as tape:
+            predictions = self.discriminator(self.generator(noise, training=True), training=True)
+            g_loss = self.loss_fn(labels, predictions)
+        weights = self.generator.trainable_variables
+        grads = tape.gradient(g_loss, weights)
+        self.g_optimizer.apply_gradients(zip(grads, weights))
+        return g_loss
+
+    def train_step(self, data):
+        real_images = data[0] if isinstance(data, (tuple, list)) else data
+        batch_size = tf.shape(real_images)[0]
+        d_loss = self.discriminator_step(real_images, self._noise(batch_size))
+        g_loss = self.generator_step(self._noise(batch_size))
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+
+def make_gan(latent_dim: int = LATENT_DIM, seed: Optional[int] = 0, learning_rate: float = 2e-4) -> GAN:
+    """A compiled :class:`GAN` with fresh networks and the DCGAN optimizer settings.
+
+    Adam with learning rate 2e-4 and beta_1 = 0.5 for both networks, binary
+    cross-entropy as the loss.  Call ``keras.utils.set_random_seed`` first for
+    reproducible initial weights.
+    """
+    gan = GAN(build_generator(latent_dim), build_discriminator(), latent_dim=latent_dim, seed=seed)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+        loss_fn=keras.losses.BinaryCrossentropy(),
+    )
+    return gan
+
+
+def train(
+    gan: GAN,
+    images: np.ndarray,
+    steps: int,
+    batch_size: int = 64,
+    seed: int = 0,
+    on_step: Optional[Callable[[int, dict], None]] = None,
+) -> dict:
+    """Train ``gan`` for ``steps`` steps on random batches of ``images``; return the loss history.
+
+    ``images`` is a float32 array (N, 28, 28, 1) in [-1, 1].  Each step draws
+    ``batch_size`` images (seeded numpy generator) and calls
+    ``gan.train_on_batch``; the metrics are reset before every step so that the
+    history holds the loss of each step, not a running mean.  ``on_step(step,
+    logs)`` is called after every step (``step`` counts from 1).
+
+    Returns ``{"d_loss": [...], "g_loss": [...], "seconds": float}``.
+    """
+    rng = np.random.default_rng(seed)
+    history = {"d_loss": [], "g_loss": []}
+    start = time.perf_counter()
+    for step in range(1, steps + 1):
+        batch = images[rng.integers(0, len(images), size=batch_size)]
+        gan.reset_metrics()
+        logs = gan.train_on_batch(batch, return_dict=True)
+        history["d_loss"].append(float(logs["d_loss"]))
+        history["g_loss"].append(float(logs["g_loss"]))
+        if on_step is not None:
+            on_step(step, logs)
+    history["seconds"] = time.perf_counter() - start
+    return history
+
+
+def snapshot_weights(model) -> list:
+    """Copies (numpy arrays) of a model's trainable weights, to compare before and after a step.
+
+    >>> before = snapshot_weights(build_discriminator())
+    >>> len(before), weight_change(before, before)
+    (6, 0.0)
+    """
+    return [np.array(variable.numpy(), copy=True) for variable in model.trainable_variables]
+
+
+def weight_change(before: list, after: list) -> float:
+    """The size of a change of weights: the L2 norm of (after - before) over all arrays.
+
+    It is exactly 0.0 only when every weight is unchanged.
+    """
+    if len(before) != len(after):
+        raise ValueError(f"before has {len(before)} arrays, after has {len(after)}")
+    return float(np.sqrt(sum(np.sum((np.asarray(b, np.float64) - np.asarray(a, np.float64)) ** 2)
+                             for a, b in zip(before, after))))
+
+
+def _checkpoint_file(name: str) -> Path:
+    return Path(str(resources.files("course_utils").joinpath("checkpoints", name)))
+
+
+def generator_checkpoint_path() -> Path:
+    """Path of the generator weights committed with the package (``tools/train_gan.py`` writes them).
+
+    >>> generator_checkpoint_path().name
+    'gan_generator.weights.h5'
+    """
+    return _checkpoint_file(CHECKPOINT_NAME)
+
+
+def checkpoint_info_path() -> Path:
+    """Path of the JSON that records how the committed weights were trained."""
+    return _checkpoint_file(CHECKPOINT_INFO_NAME)
+
+
+def load_checkpoint_info() -> dict:
+    """The training record of the committed weights (data, steps, batch size, seed, time, versions)."""
+    return json.loads(checkpoint_info_path().read_text(encoding="utf-8"))
+
+
+def load_pretrained_generator(path: Optional[os.PathLike] = None) -> keras.Sequential:
+    """The chapter 6 generator with the committed (or given) weights; no download needed.
+
+    >>> generator = load_pretrained_generator()
+    >>> np.asarray(generator(sample_noise(3, seed=0), training=False)).shape
+    (3, 28, 28, 1)
+    """
+    generator = build_generator()
+    generator.load_weights(str(path if path is not None else generator_checkpoint_path()))
+    return generator
