@@ -20,6 +20,7 @@ c.CourseDirectory.submitted_directory = os.path.join("grading", "submitted")
 c.CourseDirectory.autograded_directory = os.path.join("grading", "autograded")
 c.CourseDirectory.feedback_directory = os.path.join("grading", "feedback")
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(_root, "grading", "gradebook.db")
+os.makedirs(os.path.join(_root, "grading"), exist_ok=True)  # sqlite creates the file, not the folder
 # Keep the chapter's own data and figures with it, but never the built book.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "_build", "feedback"]
 
@@ -38,3 +39,11 @@ c.OverwriteCells.add_missing_cells = True
 c.OverwriteCells.missing_cell_notification = (
     "이 셀(id:{cell_id})은 제출본에서 지워져 있어 nbgrader가 다시 넣었습니다.\n\n"
 )
+
+# Feedback: the scores and the visible checks' messages, never the hidden tests.
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+
+from course_utils.nbgrader_plugins import HideHiddenTests  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

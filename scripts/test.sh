@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Run the whole test suite offline (package, chapters, grading round trips, the built book).
+#   bash scripts/test.sh            everything
+#   bash scripts/test.sh -m "not slow"   the quick part only (extra arguments go to pytest)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup_env.sh
+export TF_CPP_MIN_LOG_LEVEL=2 TF_ENABLE_ONEDNN_OPTS=0 JUPYTER_PREFER_ENV_PATH=1 COURSE_OFFLINE_DATA=1
+exec .venv/bin/python -m pytest src tests "$@"

@@ -1,0 +1,130 @@
+"""Helpers shared by the notebook, student-version and grading tests.
+
+- :func:`execute`: run a notebook in a fresh kernel with the test environment
+  (quick mode, offline data, no network);
+- :func:`solutions_by_id` / :func:`fill_answers`: make submissions from the
+  released notebook, with the instructor's solutions or with chosen wrong ones.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import editions  # noqa: E402  (tools/editions.py)
+
+NETWORK_GUARD = ROOT / "tests" / "network_guard"
+
+#: The environment of every kernel the tests start: small data, no network.
+TEST_ENV = {
+    "COURSE_QUICK": "1",
+    "COURSE_OFFLINE_DATA": "1",
+    "COURSE_NO_NETWORK": "1",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+    "MPLBACKEND": "Agg",
+}
+
+
+def test_environment() -> dict:
+    """os.environ plus TEST_ENV, with the network guard on PYTHONPATH."""
+    env = dict(os.environ, **TEST_ENV)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NETWORK_GUARD), env.get("PYTHONPATH", "")]))
+    # nbgrader runs `alembic` and jupyter finds kernels through PATH: put this environment first.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def execute(nb, cwd: Path, *, allow_errors: bool = False, timeout: int = 600):
+    """Execute ``nb`` (a NotebookNode) in a new python3 kernel; return the executed copy."""
+    from nbclient import NotebookClient
+
+    nb = copy.deepcopy(nb)
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(test_environment())
+    try:
+        client = NotebookClient(
+            nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+            resources={"metadata": {"path": str(cwd)}},
+        )
+        client.execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return nb
+
+
+def errors(nb) -> list[tuple[int, str, str]]:
+    """(cell index, ename, evalue) of every error output."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                found.append((index, out.get("ename"), out.get("evalue")))
+    return found
+
+
+def stdout(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+
+
+def grade_id(cell) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def answer_cells(nb):
+    return [c for c in nb.cells if editions.is_solution_cell(c)]
+
+
+def grade_cells(nb):
+    return [c for c in nb.cells if editions.is_grade_cell(c)]
+
+
+_SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[^\n]*\n?", re.M)
+
+
+def solution_source(cell) -> str:
+    """The source of an answer cell with the solution markers removed (the instructor's answer)."""
+    return _SOLUTION_MARKERS.sub("", cell.source)
+
+
+def solutions_by_id(source_nb) -> dict[str, str]:
+    return {grade_id(c): solution_source(c) for c in answer_cells(source_nb)}
+
+
+def fill_answers(released_nb, answers: dict[str, str]):
+    """A copy of the released notebook with the given answer cells replaced."""
+    nb = copy.deepcopy(released_nb)
+    for cell in nb.cells:
+        if grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
+    return nb
+
+
+def exercise_pairs(nb) -> list[tuple[str, str, float]]:
+    """(answer grade id, test grade id, points) for each exercise, in order.
+
+    The test cell of an exercise is the first grade cell after its answer cell.
+    """
+    pairs, pending = [], None
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution"):
+            pending = meta["grade_id"]
+        elif meta.get("grade") and pending:
+            pairs.append((pending, meta["grade_id"], float(meta.get("points", 0))))
+            pending = None
+    return pairs
+
+
+def read(path: Path):
+    return nbformat.read(path, as_version=4)

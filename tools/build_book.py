@@ -1,0 +1,58 @@
+"""Build the course book with Jupyter Book 1 (run through scripts/build_book.sh).
+
+    python tools/build_book.py               # public edition (default)
+    python tools/build_book.py --instructor  # instructor edition
+
+The sources of the edition are staged under ``_build/<edition>/src`` (see
+tools/editions.py), executed with Jupyter Book's execution cache and written to
+``_build/<edition>/_build/html``.  The build fails when a notebook fails to
+execute or Sphinx reports a warning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import editions  # noqa: E402
+
+
+def build(edition: str, *, quiet: bool = False) -> Path:
+    """Stage and build ``edition``; return the folder of the HTML site."""
+    out = editions.ROOT / "_build" / edition
+    src = editions.stage(edition, out / "src")
+    command = [
+        str(Path(sys.executable).parent / "jupyter-book"), "build", str(src),
+        "--path-output", str(out),
+        "--warningiserror", "--keep-going",
+    ]
+    if quiet:
+        command.append("--quiet")
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=editions.ROOT)
+    elapsed = time.perf_counter() - started
+    html = out / "_build" / "html"
+    if result.returncode != 0:
+        reports = out / "_build" / "html" / "reports"
+        hint = f" Execution reports: {reports}" if reports.exists() else ""
+        raise SystemExit(f"build_book: the {edition} edition failed (exit {result.returncode}).{hint}")
+    print(f"build_book: {edition} edition built in {elapsed:.0f} s -> {html / 'index.html'}")
+    return html
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--instructor", action="store_true",
+                        help="build the instructor edition (solutions and hidden tests shown)")
+    parser.add_argument("--quiet", action="store_true", help="less output from Sphinx")
+    args = parser.parse_args(argv)
+    build("instructor" if args.instructor else "public", quiet=args.quiet)
+
+
+if __name__ == "__main__":
+    main()

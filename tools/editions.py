@@ -1,0 +1,121 @@
+"""Editions of the course: the student version of a chapter and the staged book sources.
+
+One source, three uses:
+
+- **student version** of a chapter notebook: nbgrader's own preprocessors
+  (with the settings in ``nbgrader_config.py``) remove the solutions, the hidden
+  tests and the outputs.  ``nbgrader generate_assignment`` makes the same
+  notebook for grading; :func:`student_notebook` makes it without a gradebook,
+  for the public book and the Colab branch.
+- **public edition** of the book: every chapter in its student version; the
+  exercise cells are shown but not executed (tag ``skip-execution``).
+- **instructor edition**: the source notebooks as they are, all executed.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+EDITIONS = ("public", "instructor")
+#: The branch that holds the student notebooks for "Open in Colab" (tools/publish_student_branch.py).
+STUDENT_BRANCH = "student"
+
+
+def _nbgrader_config():
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+
+
+def is_solution_cell(cell) -> bool:
+    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
+
+
+def is_grade_cell(cell) -> bool:
+    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
+
+
+def chapter_notebooks() -> list[Path]:
+    """The chapter notebooks (one per assignment folder ``book/chNN_name/chNN_name.ipynb``)."""
+    return sorted(p / f"{p.name}.ipynb" for p in BOOK.glob("ch[0-9][0-9]_*") if (p / f"{p.name}.ipynb").exists())
+
+
+def student_notebook(nb):
+    """Return the student version of a source notebook (a new object).
+
+    Solutions become the code stub from nbgrader_config.py, hidden tests and
+    outputs are removed, exactly as ``nbgrader generate_assignment`` does.
+    """
+    from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearOutput, ClearSolutions
+
+    config = _nbgrader_config()
+    nb = copy.deepcopy(nb)
+    resources = {}
+    for preprocessor in (ClearSolutions(config=config), ClearHiddenTests(config=config),
+                         ClearMarkScheme(config=config), ClearOutput(config=config)):
+        nb, resources = preprocessor.preprocess(nb, resources)
+    return nb
+
+
+def public_notebook(nb):
+    """The student version, with exercise cells tagged so the book shows them without running them."""
+    nb = student_notebook(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and (is_solution_cell(cell) or is_grade_cell(cell)):
+            tags = cell.metadata.setdefault("tags", [])
+            if "skip-execution" not in tags:
+                tags.append("skip-execution")
+    return nb
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return  # keep the mtime: Sphinx and the execution cache stay warm
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def stage(edition: str, dest: Path) -> Path:
+    """Write the book sources of ``edition`` ("public" or "instructor") under ``dest``.
+
+    The layout is the repository's (``_config.yml``, ``_toc.yml``, ``book/``),
+    so the same table of contents works.  Returns ``dest``.
+    """
+    if edition not in EDITIONS:
+        raise ValueError(f"edition은 {EDITIONS} 중 하나여야 합니다 (받은 값: {edition!r}).")
+    dest = Path(dest)
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    if edition == "public":
+        # "Open in Colab" must open the student notebooks, never the solutions.
+        config["repository"]["branch"] = STUDENT_BRANCH
+    else:
+        config["title"] = f"{config['title']} (강사용)"
+    _write_if_changed(dest / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    _write_if_changed(dest / "_toc.yml", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
+
+    wanted = set()
+    for source in BOOK.rglob("*"):
+        if source.is_dir() or any(part.startswith((".", "_")) for part in source.relative_to(BOOK).parts):
+            continue
+        target = dest / "book" / source.relative_to(BOOK)
+        wanted.add(target)
+        if source.suffix == ".ipynb":
+            nb = nbformat.read(source, as_version=4)
+            if edition == "public":
+                nb = public_notebook(nb)
+            _write_if_changed(target, nbformat.writes(nb))
+        elif not target.exists() or target.read_bytes() != source.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    # Remove what no longer exists in book/ (a renamed chapter, say).
+    for stale in (dest / "book").rglob("*"):
+        if stale.is_file() and stale not in wanted:
+            stale.unlink()
+    return dest
