@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import editions  # noqa: E402
 
 
-def build(edition: str, *, quiet: bool = False) -> Path:
-    """Stage and build ``edition``; return the folder of the HTML site."""
-    out = editions.ROOT / "_build" / edition
+def build(edition: str, *, output: Path | None = None, quiet: bool = False) -> Path:
+    """Stage and build ``edition`` under ``output`` (default ``_build/<edition>``); return the HTML folder."""
+    out = Path(output) if output else editions.ROOT / "_build" / edition
     src = editions.stage(edition, out / "src")
     command = [
         str(Path(sys.executable).parent / "jupyter-book"), "build", str(src),
@@ -49,9 +49,11 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--instructor", action="store_true",
                         help="build the instructor edition (solutions and hidden tests shown)")
+    parser.add_argument("--output", type=Path, help="folder for the staged sources, cache and site "
+                        "(default: _build/public or _build/instructor)")
     parser.add_argument("--quiet", action="store_true", help="less output from Sphinx")
     args = parser.parse_args(argv)
-    build("instructor" if args.instructor else "public", quiet=args.quiet)
+    build("instructor" if args.instructor else "public", output=args.output, quiet=args.quiet)
 
 
 if __name__ == "__main__":

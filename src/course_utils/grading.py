@@ -40,7 +40,7 @@ def _is_grade_cell(cell) -> bool:
     return bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
 
 
-def _public_error(output) -> dict:
+def _public_error(output):
     """An error output without traceback; a hidden assert's failure becomes a generic message."""
     ename = output.get("ename", "Error")
     evalue = output.get("evalue", "")
@@ -48,7 +48,8 @@ def _public_error(output) -> dict:
         text = HIDDEN_FAILURE
     else:
         text = f"{ename}: {evalue}" if evalue else ename
-    return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": [text]}
+    # type(output) keeps nbformat's NotebookNode (attribute access) without importing nbformat here.
+    return type(output)({"output_type": "error", "ename": ename, "evalue": evalue, "traceback": [text]})
 
 
 def hide_hidden_tests(nb):

@@ -1,0 +1,117 @@
+"""The book builds offline in both editions, and the pages show what each reader should see.
+
+Both editions are built in quick mode into temporary folders (never into
+_build/, whose execution cache must only hold full runs).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from notebook_helpers import ROOT, editions, read, test_environment
+
+pytestmark = pytest.mark.slow
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part["chapters"]]
+    return files
+
+
+def build(edition: str, out: Path) -> Path:
+    command = [sys.executable, str(ROOT / "tools" / "build_book.py"), "--output", str(out), "--quiet"]
+    if edition == "instructor":
+        command.append("--instructor")
+    result = subprocess.run(command, cwd=ROOT, env=test_environment(), capture_output=True, text=True, timeout=3600)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    return out / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def public_site(tmp_path_factory):
+    return build("public", tmp_path_factory.mktemp("public"))
+
+
+@pytest.fixture(scope="module")
+def instructor_site(tmp_path_factory):
+    return build("instructor", tmp_path_factory.mktemp("instructor"))
+
+
+def page_text(site: Path, doc: str) -> tuple[str, BeautifulSoup]:
+    html = (site / f"{doc}.html").read_text(encoding="utf-8")
+    return html, BeautifulSoup(html, "html.parser")
+
+
+def solution_lines() -> dict[str, list[str]]:
+    lines = {}
+    for path in editions.chapter_notebooks():
+        found = []
+        for cell in read(path).cells:
+            if editions.is_solution_cell(cell) and "### BEGIN SOLUTION" in cell.source:
+                body = cell.source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
+                found += [l.strip() for l in body.splitlines() if len(l.strip()) > 8 and not l.strip().startswith("#")]
+        lines[f"book/{path.parent.name}/{path.stem}"] = found
+    return lines
+
+
+def test_every_page_of_the_toc_is_built(public_site):
+    for doc in toc_files():
+        assert (public_site / f"{doc}.html").exists(), doc
+
+
+def test_public_pages_show_no_solution_and_no_hidden_test(public_site):
+    for doc, lines in solution_lines().items():
+        html, soup = page_text(public_site, doc)
+        text = soup.get_text()
+        assert "BEGIN SOLUTION" not in html and "HIDDEN TESTS" not in html, doc
+        shown = [line for line in lines if line in text]
+        assert not shown, f"{doc} shows solution lines: {shown[:3]}"
+        assert "NotImplementedError" in text, f"{doc}: the exercise stubs should be shown"
+
+
+def test_public_chapters_show_real_outputs(public_site):
+    for path in editions.chapter_notebooks():
+        doc = f"book/{path.parent.name}/{path.stem}"
+        _, soup = page_text(public_site, doc)
+        outputs = soup.select("div.cell_output")
+        assert len(outputs) >= 3, f"{doc}: only {len(outputs)} outputs"
+        assert "Traceback" not in soup.get_text(), f"{doc} shows an error"
+
+
+def test_widgets_show_their_initial_drawing(public_site):
+    pages = [p for p in toc_files() if p.startswith("book/ch")]
+    with_widgets = 0
+    for doc in pages:
+        html, _ = page_text(public_site, doc)
+        if "cu-static-explorer" in html:
+            with_widgets += 1
+            assert "<svg" in html or "<script type=\"module\">" in html, doc
+    assert with_widgets >= 1
+
+
+def test_colab_button_opens_the_student_notebooks(public_site):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    owner_repo = config["repository"]["url"].rstrip("/").split("github.com/")[1]
+    for path in editions.chapter_notebooks():
+        html, _ = page_text(public_site, f"book/{path.parent.name}/{path.stem}")
+        expected = (f"https://colab.research.google.com/github/{owner_repo}/blob/{editions.STUDENT_BRANCH}/"
+                    f"book/{path.parent.name}/{path.name}")
+        assert expected in html, path.name
+
+
+def test_instructor_edition_shows_solutions_and_passing_checks(instructor_site):
+    for doc, lines in solution_lines().items():
+        _, soup = page_text(instructor_site, doc)
+        text = soup.get_text()
+        assert any(line in text for line in lines), doc
+        assert "통과" in text, doc

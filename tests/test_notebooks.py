@@ -1,0 +1,41 @@
+"""Every notebook of the book executes, and every chapter's visible checks pass on the solutions.
+
+The notebooks run in quick mode (COURSE_QUICK=1: small data, short training)
+with offline data and no network (tests/network_guard).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from notebook_helpers import ROOT, editions, errors, execute, grade_cells, read, stdout
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+@pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def executed(request):
+    path: Path = request.param
+    return path, execute(read(path), cwd=path.parent)
+
+
+def test_notebook_executes_without_error(executed):
+    path, nb = executed
+    assert errors(nb) == [], f"{path.name}: errors {errors(nb)}"
+
+
+def test_every_visible_check_passes_on_the_solutions(executed):
+    path, nb = executed
+    for cell in grade_cells(nb):
+        assert "통과" in stdout(cell), f"{path.name}: {cell.metadata['nbgrader']['grade_id']} printed {stdout(cell)!r}"
+
+
+def test_chapters_are_the_assignments():
+    chapters = {p.parent.name for p in editions.chapter_notebooks()}
+    assert len(chapters) >= 1
+    for name in chapters:
+        assert (ROOT / "book" / name / f"{name}.ipynb").exists()

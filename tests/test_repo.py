@@ -1,0 +1,109 @@
+"""Fast checks of the repository's conventions (CONTRIBUTING.md)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+
+import pytest
+import yaml
+
+from notebook_helpers import ROOT, editions, grade_id, read
+
+NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+CHAPTERS = editions.chapter_notebooks()
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+
+
+def toc_files() -> set[str]:
+    files = {TOC["root"]}
+    for part in TOC["parts"]:
+        files |= {chapter["file"] for chapter in part["chapters"]}
+    return files
+
+
+def test_seven_chapters_in_order_and_all_in_the_toc():
+    assert [p.parent.name[:4] for p in CHAPTERS] == [f"ch{n:02d}" for n in range(1, 8)]
+    for path in NOTEBOOKS:
+        assert str(path.relative_to(ROOT).with_suffix("")) in toc_files(), path
+    for doc in toc_files():
+        assert (ROOT / f"{doc}.ipynb").exists() or (ROOT / f"{doc}.md").exists(), doc
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_is_stored_without_outputs(path):
+    for cell in read(path).cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, f"{path.name}: stored outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_first_code_cell_installs_course_utils_from_this_repository(path):
+    first = next(c for c in read(path).cells if c.cell_type == "code")
+    assert 'find_spec("course_utils") is None' in first.source
+    assert f'git+{CONFIG["repository"]["url"]}"' in first.source, "the URL must equal repository.url in _config.yml"
+    assert "setup_notebook()" in first.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_bold_markdown_renders_before_korean_particles(path):
+    """CommonMark does not close `**` after punctuation when a letter follows: write **용어**(term)를."""
+    bad = re.compile(r"[)\]'\"”’.,:!?]\*\*[가-힣A-Za-z0-9]")
+    for cell in read(path).cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                assert not bad.search(line), f"{path.name}: {line.strip()[:80]}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.parent.name for p in CHAPTERS])
+def test_exercises_follow_the_pattern(path):
+    nb = read(path)
+    module = path.parent.name[:4]
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if not meta:
+            continue
+        assert meta.get("schema_version") == 3
+        assert meta["grade_id"].startswith(module + "_"), meta["grade_id"]
+        if meta.get("solution"):
+            assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source, meta["grade_id"]
+            assert not meta.get("grade"), "answer cells are autograded through their test cell"
+        if meta.get("grade"):
+            assert meta.get("locked") and meta.get("points", 0) > 0, meta["grade_id"]
+            assert f"course_utils.exercises import {module}" in cell.source, meta["grade_id"]
+            assert "### BEGIN HIDDEN TESTS" in cell.source, meta["grade_id"]
+
+
+def test_grade_ids_are_unique_across_the_course():
+    ids = Counter(grade_id(c) for path in CHAPTERS for c in read(path).cells if grade_id(c))
+    assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_package_dependencies_have_lower_bounds_only():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for requirement in project["dependencies"]:
+        assert ">=" in requirement and "==" not in requirement and "<" not in requirement.replace("<=", ""), requirement
+
+
+def test_requirements_are_pinned_exactly():
+    lines = [l.strip() for l in (ROOT / "requirements.txt").read_text().splitlines() if l.strip() and not l.startswith("#")]
+    assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.+!-]+", l) for l in lines), [
+        l for l in lines if "==" not in l]
+    names = {l.split("==")[0].lower().replace("_", "-") for l in lines}
+    for needed in ("tensorflow-cpu", "keras", "jupyter-book", "nbgrader", "ipywidgets", "anywidget", "scikit-learn"):
+        assert needed in names, needed
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "bash scripts/test.sh" in readme and "bash scripts/test.sh" in ci
+    assert "bash scripts/build_book.sh" in readme
+
+
+def test_generated_folders_are_ignored():
+    ignored = (ROOT / ".gitignore").read_text()
+    for folder in ("_build/", "grading/", ".venv/"):
+        assert folder in ignored

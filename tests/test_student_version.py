@@ -1,0 +1,80 @@
+"""The student version of each chapter: no solutions, no hidden tests, and it runs.
+
+Run top to bottom, only the exercise cells may fail (the answer stubs raise
+NotImplementedError, their test cells fail with it); every other cell works,
+so no later cell depends on a learner's answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from notebook_helpers import editions, execute, grade_id, read
+
+CHAPTERS = editions.chapter_notebooks()
+IDS = [p.parent.name for p in CHAPTERS]
+
+
+def _hidden_block(source: str) -> str:
+    if "### BEGIN HIDDEN TESTS" not in source:
+        return ""
+    return source.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_student_version_has_no_solution_and_no_hidden_test(path):
+    source = read(path)
+    student = editions.student_notebook(source)
+    text = "\n".join(cell.source for cell in student.cells)
+    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+    for cell in source.cells:
+        if editions.is_solution_cell(cell):
+            body = cell.source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
+            for line in body.splitlines():
+                line = line.strip()
+                if len(line) > 6 and not line.startswith("#"):
+                    assert line not in text, f"solution line shown to students: {line!r}"
+        if editions.is_grade_cell(cell):
+            assert _hidden_block(cell.source).strip(), f"{grade_id(cell)} has no hidden tests"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_hidden_answers_are_never_printed_in_the_student_version(path):
+    """Numbers of three or more digits in the hidden tests are answers; they must not appear
+    in the student version unless the exercise's own question states them."""
+    source = read(path)
+    student_text = "\n".join(cell.source for cell in editions.student_notebook(source).cells)
+    question = ""
+    for cell in source.cells:
+        if cell.cell_type == "markdown":
+            question = cell.source
+        for number in re.findall(r"(?<![\w.])\d[\d_]{2,}(?![\w.])", _hidden_block(cell.source)):
+            digits = number.replace("_", "")
+            spelled = {digits, f"{int(digits):,}"}
+            if any(s in question for s in spelled):
+                continue
+            assert not any(re.search(rf"(?<![\d,]){re.escape(s)}(?![\d,])", student_text) for s in spelled), (
+                f"{path.name}: hidden answer {number} appears in the student version"
+            )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_student_version_runs_and_only_exercise_cells_fail(path):
+    nb = execute(editions.student_notebook(read(path)), cwd=path.parent, allow_errors=True)
+    for index, cell in enumerate(nb.cells):
+        failures = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if not failures:
+            continue
+        where = f"{path.name} cell {index} ({grade_id(cell) or 'no grade id'})"
+        if editions.is_solution_cell(cell):
+            assert failures[0]["ename"] == "NotImplementedError", where
+        elif editions.is_grade_cell(cell):
+            assert failures[0]["ename"] in {"NotImplementedError", "NameError", "ExerciseCheckError",
+                                            "AssertionError", "TypeError"}, where
+        else:
+            pytest.fail(f"{where} is not an exercise cell but failed: {failures[0]['ename']}: {failures[0]['evalue']}")
+    answers = [c for c in nb.cells if editions.is_solution_cell(c)]
+    assert answers and all(any(o.get("output_type") == "error" for o in c.outputs) for c in answers)
