@@ -105,14 +105,19 @@ def expect_value(
     try:
         answer_digest = digest(exercise_id, value)
     except ExerciseCheckError as error:
-        raise ExerciseCheckError(f"{label}: {error}") from None
+        answer_digest, format_error = None, error  # a hint may say better what is wrong
     if answer_digest == expected_digest:
         passed(label)
         return
     for hint in hints:
-        message = hint(value)
+        try:
+            message = hint(value)
+        except Exception:  # a hint written for another kind of answer: try the next one
+            message = None
         if message:
             raise ExerciseCheckError(f"{label}: 아직 정답이 아닙니다. {message}")
+    if answer_digest is None:
+        raise ExerciseCheckError(f"{label}: {format_error}")
     raise ExerciseCheckError(f"{label}: 아직 정답이 아닙니다. 본문의 설명을 다시 읽고 계산을 확인해 보세요.")
 
 
