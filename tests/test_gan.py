@@ -1,0 +1,213 @@
+"""Chapter 6 (GAN): the shared DCGAN in course_utils.gan, its training step, the
+committed generator checkpoint and the chapter's exercise checks.
+
+The numbers asserted here are the ones chapter 6 prints or relies on.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import warnings
+
+import pytest
+
+import _keras_helpers  # noqa: F401  (sets the TensorFlow log level before the import below)
+import keras
+import numpy as np
+
+from course_utils import gan as G
+from course_utils.exercises import ExerciseCheckError, ch06
+
+
+@pytest.fixture(scope="module")
+def real_batch():
+    rng = np.random.default_rng(0)
+    return rng.uniform(-1, 1, size=(8, 28, 28, 1)).astype("float32")
+
+
+def _same(before, after):
+    return all(np.array_equal(a, b) for a, b in zip(before, after))
+
+
+# --- architecture: the shapes and counts the chapter shows -----------------------------
+
+def test_generator_layer_shapes_and_params():
+    generator = G.build_generator()
+    shapes = [tuple(layer.output.shape) for layer in generator.layers]
+    assert shapes == [
+        (None, 6272), (None, 6272), (None, 6272), (None, 7, 7, 128), (None, 14, 14, 128),
+        (None, 14, 14, 64), (None, 14, 14, 64), (None, 14, 14, 64), (None, 28, 28, 64), (None, 28, 28, 1),
+    ]
+    assert generator.count_params() == 865_281
+    trainable = sum(int(np.prod(v.shape)) for v in generator.trainable_variables)
+    assert trainable == 852_609  # BatchNormalization's moving mean/variance are not trainable
+    assert generator.layers[-1].activation.__name__ == "tanh"
+
+
+def test_discriminator_shapes_and_params():
+    from course_utils.params import conv2d_params, dense_params
+
+    discriminator = G.build_discriminator()
+    assert discriminator.output_shape == (None, 1)
+    assert [tuple(layer.output.shape) for layer in discriminator.layers if layer.count_params()] == [
+        (None, 14, 14, 64), (None, 7, 7, 128), (None, 1)]
+    counts = [layer.count_params() for layer in discriminator.layers if layer.count_params()]
+    assert counts == [conv2d_params(1, 64, 5), conv2d_params(64, 128, 5), dense_params(7 * 7 * 128, 1)]
+    assert counts == [1_664, 204_928, 6_273]
+    assert discriminator.count_params() == 212_865
+    assert discriminator(np.zeros((32, 28, 28, 1), "float32")).shape == (32, 1)
+
+
+def test_sample_noise_shape_and_seed():
+    noise = G.sample_noise(32, seed=3)
+    assert noise.shape == (32, G.LATENT_DIM) == (32, 100)
+    assert noise.dtype == np.float32
+    assert np.array_equal(noise, G.sample_noise(32, seed=3))
+    assert not np.array_equal(noise, G.sample_noise(32, seed=4))
+
+
+# --- the training step ------------------------------------------------------------------
+
+def test_discriminator_step_updates_only_the_discriminator(real_batch):
+    keras.utils.set_random_seed(0)
+    gan = G.make_gan(seed=0)
+    d0, g0 = G.snapshot_weights(gan.discriminator), G.snapshot_weights(gan.generator)
+    gan.discriminator_step(real_batch, G.sample_noise(8, seed=1))
+    d1, g1 = G.snapshot_weights(gan.discriminator), G.snapshot_weights(gan.generator)
+    assert all(not np.array_equal(a, b) for a, b in zip(d0, d1)), "every discriminator weight moves"
+    assert _same(g0, g1) and G.weight_change(g0, g1) == 0.0
+
+    gan.generator_step(G.sample_noise(8, seed=2))
+    d2, g2 = G.snapshot_weights(gan.discriminator), G.snapshot_weights(gan.generator)
+    assert _same(d1, d2) and G.weight_change(d1, d2) == 0.0
+    assert G.weight_change(g1, g2) > 0
+    # every trainable generator array moves except possibly none: check the kernels
+    assert not np.array_equal(g1[0], g2[0]) and not np.array_equal(g1[-2], g2[-2])
+
+
+def test_train_step_updates_both_and_reports_losses(real_batch):
+    keras.utils.set_random_seed(0)
+    gan = G.make_gan(seed=0)
+    d0, g0 = G.snapshot_weights(gan.discriminator), G.snapshot_weights(gan.generator)
+    history = G.train(gan, real_batch, steps=2, batch_size=4, seed=0)
+    assert G.weight_change(d0, G.snapshot_weights(gan.discriminator)) > 0
+    assert G.weight_change(g0, G.snapshot_weights(gan.generator)) > 0
+    assert len(history["d_loss"]) == len(history["g_loss"]) == 2
+    assert all(np.isfinite(history["d_loss"])) and all(np.isfinite(history["g_loss"]))
+    assert [m.name for m in gan.metrics] == ["d_loss", "g_loss"]
+
+
+def test_classic_keras2_recipe_leaves_the_discriminator_untrained(real_batch):
+    """Chapter 6.4 and exercise 6-5: Keras 3 reads `trainable` when the step runs."""
+    keras.utils.set_random_seed(0)
+    generator, discriminator = G.build_generator(), G.build_discriminator()
+    discriminator.compile(loss="binary_crossentropy", optimizer="adam")
+    discriminator.trainable = False
+    z = keras.Input(shape=(100,))
+    gan = keras.Model(z, discriminator(generator(z)))
+    gan.compile(loss="binary_crossentropy", optimizer="adam")
+    noise, ones = G.sample_noise(8, seed=0), np.ones((8, 1))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        d0, g0 = [discriminator.layers[0].kernel.numpy()], [generator.layers[0].kernel.numpy()]
+        loss = discriminator.train_on_batch(real_batch, ones)
+        d1, g1 = [discriminator.layers[0].kernel.numpy()], [generator.layers[0].kernel.numpy()]
+        gan.train_on_batch(noise, ones)
+        d2, g2 = [discriminator.layers[0].kernel.numpy()], [generator.layers[0].kernel.numpy()]
+    assert np.isfinite(loss)
+    assert G.weight_change(d0, d1) == 0.0 and G.weight_change(g0, g1) == 0.0
+    assert G.weight_change(d1, d2) == 0.0 and G.weight_change(g1, g2) > 0
+    assert any("does not have any trainable weights" in str(w.message) for w in caught)
+    discriminator.trainable = True  # switching back without recompiling does not help
+    discriminator.train_on_batch(real_batch, ones)
+    assert np.array_equal(discriminator.layers[0].kernel.numpy(), d2[0])
+    discriminator.compile(loss="binary_crossentropy", optimizer="adam")  # recompiling does
+    discriminator.train_on_batch(real_batch, ones)
+    assert not np.array_equal(discriminator.layers[0].kernel.numpy(), d2[0])
+
+
+# --- the committed checkpoint -----------------------------------------------------------
+
+def test_checkpoint_files_are_in_the_package():
+    path = G.generator_checkpoint_path()
+    assert path.name == "gan_generator.weights.h5" and path.is_file()
+    assert path.stat().st_size < 5_000_000
+    info = G.load_checkpoint_info()
+    assert G.checkpoint_info_path().name == "gan_generator.json"
+    for key in ("data", "steps", "batch_size", "seed", "elapsed_seconds", "keras_version",
+                "tensorflow_version", "date"):
+        assert key in info
+    assert json.loads(G.checkpoint_info_path().read_text(encoding="utf-8")) == info
+
+
+def test_load_pretrained_generator_without_network(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    generator = G.load_pretrained_generator()
+    images = np.asarray(generator(G.sample_noise(5, seed=0), training=False))
+    assert images.shape == (5, 28, 28, 1)
+    assert images.min() >= -1.0 and images.max() <= 1.0
+    # trained weights, not a fresh initialisation: the images differ from a fresh generator's
+    keras.utils.set_random_seed(0)
+    fresh = np.asarray(G.build_generator()(G.sample_noise(5, seed=0), training=False))
+    assert not np.allclose(images, fresh, atol=1e-3)
+    # the samples use the whole range like the real digits (dark background, bright strokes)
+    assert (images < -0.9).mean() > 0.3 and (images > 0.5).mean() > 0.02
+
+
+# --- the exercise checks ----------------------------------------------------------------
+
+RIGHT = [
+    (ch06.check_generator_params, 865_281),
+    (ch06.check_d_output_shape, (32, 1)),
+    (ch06.check_noise_shape, (32, 100)),
+    (ch06.check_tanh_choice, "b"),
+    (ch06.check_freeze_choice, " C "),
+]
+
+
+@pytest.mark.parametrize("check, answer", RIGHT)
+def test_checks_accept_right_answers(check, answer, capsys):
+    check(answer)
+    assert "통과" in capsys.readouterr().out
+
+
+def test_right_answers_match_the_models():
+    assert RIGHT[0][1] == G.build_generator().count_params()
+    assert RIGHT[1][1] == tuple(G.build_discriminator()(np.zeros((32, 28, 28, 1), "float32")).shape)
+    assert RIGHT[2][1] == G.sample_noise(32).shape
+    ch06.check_generator_params(np.int64(865_281))  # numpy integers work too
+
+
+@pytest.mark.parametrize("check, answer, fragment", [
+    (ch06.check_generator_params, 852_609, "이동 평균"),
+    (ch06.check_generator_params, 839_937, "BatchNormalization"),
+    (ch06.check_generator_params, 865_281 - 64 - 1, "편향"),
+    (ch06.check_generator_params, 1000, "Dense"),
+    (ch06.check_generator_params, 865_281.5, "정수"),
+    (ch06.check_d_output_shape, (None, 1), "형식"),
+    (ch06.check_d_output_shape, (16, 1), "이어 붙"),
+    (ch06.check_d_output_shape, (32,), "마지막 축"),
+    (ch06.check_d_output_shape, (32, 28, 28, 1), "확률"),
+    (ch06.check_noise_shape, (100, 32), "순서"),
+    (ch06.check_noise_shape, (32,), "노이즈 차원"),
+    (ch06.check_noise_shape, (32, 28, 28, 1), "입력 벡터"),
+    (ch06.check_tanh_choice, "A", "범위"),
+    (ch06.check_tanh_choice, "E", "문자열"),
+    (ch06.check_freeze_choice, "A", "6.4"),
+    (ch06.check_freeze_choice, 3, "문자열"),
+])
+def test_checks_reject_wrong_answers_with_a_hint(check, answer, fragment):
+    with pytest.raises(ExerciseCheckError) as error:
+        check(answer)
+    assert fragment in str(error.value)
+
+
+@pytest.mark.parametrize("check", [c for c, _ in RIGHT])
+def test_checks_say_when_there_is_no_answer(check):
+    with pytest.raises(ExerciseCheckError, match="아직 답이 없습니다"):
+        check(None)
