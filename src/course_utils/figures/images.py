@@ -9,8 +9,9 @@
   (pooling, upsampling and unpooling in chapter 5).
 
 Labels are English or numbers only (no Korean font on Colab or the build machine).
-Each function draws one figure, calls ``plt.show()`` when ``show`` is true, and
-returns the matplotlib ``Figure``.
+Each function draws one figure.  With ``show=True`` (the default) it calls
+``plt.show()`` and returns ``None`` (so a notebook does not display the figure
+twice); with ``show=False`` it returns the matplotlib ``Figure``.
 
 >>> import numpy as np
 >>> fig = show_image_rows([np.zeros((3, 28, 28)), np.ones((3, 28, 28, 1))],
@@ -101,6 +102,7 @@ def show_image_rows(rows, row_titles=None, n=None, cell_size=1.0, value_range=No
     fig.tight_layout()
     if show:
         plt.show()
+        return None
     return fig
 
 
@@ -146,6 +148,7 @@ def plot_history(history, keys=("loss", "val_loss"), title=None, ylabel="loss", 
     fig.tight_layout()
     if show:
         plt.show()
+        return None
     return fig
 
 
@@ -188,6 +191,7 @@ def show_codes(codes, images, reconstructions, n=None, cell_size=1.2, show=True,
     fig.tight_layout()
     if show:
         plt.show()
+        return None
     return fig
 
 
@@ -235,4 +239,5 @@ def show_small_arrays(arrays, titles=None, cell_size=0.45, fmt="{:g}", show=True
     fig.tight_layout()
     if show:
         plt.show()
+        return None
     return fig
