@@ -74,6 +74,8 @@ def check_d_output_shape(d_output_shape) -> None:
     label = "연습 6-2 (판별자 출력의 shape)"
 
     def hint(value):
+        if isinstance(value, (tuple, list)) and any(v is None for v in value):
+            return "None 대신 실제 배치 크기를 정수로 적으세요."
         shape = as_shape(value)
         if shape is None:
             return "정수로 된 튜플로 답하세요. 예: (배치, ...)."
