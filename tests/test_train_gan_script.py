@@ -60,3 +60,22 @@ def test_rejects_bad_arguments():
         _load_script().parse_args(["--steps", "0"])
     with pytest.raises(SystemExit):
         _load_script().parse_args(["--data", "internet"])
+
+
+def test_same_seed_gives_identical_weights(tmp_path):
+    import h5py
+
+    script = _load_script()
+    for name in ("a", "b"):
+        script.main(["--steps", "2", "--batch-size", "4", "--data", "offline", "--output", str(tmp_path / name)])
+
+    def arrays(path):
+        found = []
+        with h5py.File(path, "r") as f:
+            f.visititems(lambda n, o: found.append((n, o[()])) if isinstance(o, h5py.Dataset) else None)
+        return found
+
+    first = arrays(tmp_path / "a" / "gan_generator.weights.h5")
+    second = arrays(tmp_path / "b" / "gan_generator.weights.h5")
+    assert len(first) == len(second) > 0
+    assert all(n1 == n2 and np.array_equal(a1, a2) for (n1, a1), (n2, a2) in zip(first, second))
