@@ -49,13 +49,13 @@ def check_compression_ratio(ratio) -> None:
     value = float(ratio)
 
     def hint(_):
+        if abs(value - 28 / 36) < 0.01 or abs(value - 36 / 28) < 0.01:
+            return "이미지의 크기는 28이 아니라 28 × 28 픽셀입니다."
         if value < 1:
             return "거꾸로 나누었습니다. 원래 크기가 코드 크기의 몇 배인지를 구하세요."
-        if value == 28 / 36 or value == 36 / 28:
-            return "이미지의 크기는 28이 아니라 28 × 28 픽셀입니다."
         return "원래 데이터의 숫자 개수 ÷ 코드의 숫자 개수입니다."
 
-    # compared to two decimal places, so 21.8 vs 21.78 matters but rounding errors do not
+    # compared to two decimal places: a rounding to one decimal fails, float rounding errors do not
     expect_value(label, "ch07.compression_ratio", round(value, 2), "34b66081356c5c02", [hint])
 
 

@@ -1,0 +1,303 @@
+"""Every number chapter 5 states, checked against Keras and course_utils, and the chapter's checks.
+
+The models are built from the chapter notebook's own code cells, so the test follows the notebook.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from _keras_helpers import keras
+from course_utils import layers as ref
+from course_utils.exercises import ExerciseCheckError, ch05, digest
+from course_utils.shapes import conv_output_length, conv_transpose_output_length, pool_output_length
+
+L = keras.layers
+NOTEBOOK = Path(__file__).resolve().parents[1] / "book/ch05_transposed_conv_autoencoder/ch05_transposed_conv_autoencoder.ipynb"
+
+
+def _cell_defining(name):
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and f"def {name}(" in cell.source:
+            source = cell.source.split("\n\n\n")[0]  # the function definition only
+            namespace = {"keras": keras, "layers": L}
+            exec(source, namespace)
+            return namespace[name]
+    raise AssertionError(f"{name} not found in the notebook")
+
+
+@pytest.fixture(scope="module")
+def upsampling_ae():
+    return _cell_defining("build_upsampling_autoencoder")()
+
+
+@pytest.fixture(scope="module")
+def transpose_ae():
+    return _cell_defining("build_transpose_autoencoder")()
+
+
+def _sizes(model):
+    return [layer.output.shape[1] for layer in model.layers[1:]]
+
+
+def _formula_sizes(model, start=28):
+    size, out = start, []
+    for layer in model.layers[1:]:
+        if isinstance(layer, L.Conv2DTranspose):
+            size = conv_transpose_output_length(size, layer.kernel_size[0], layer.strides[0], layer.padding)
+        elif isinstance(layer, L.Conv2D):
+            size = conv_output_length(size, layer.kernel_size[0], layer.strides[0], layer.padding)
+        elif isinstance(layer, L.MaxPooling2D):
+            size = pool_output_length(size, layer.pool_size[0], layer.strides[0], layer.padding)
+        elif isinstance(layer, L.UpSampling2D):
+            size = size * layer.size[0]
+        out.append(size)
+    return out
+
+
+def _distinct(sizes):
+    out = []
+    for s in sizes:
+        if not out or out[-1] != s:
+            out.append(s)
+    return out
+
+
+# --- 5.2: the upsampling autoencoder -------------------------------------------------
+
+
+def test_upsampling_trace_28_14_7_4_8_16_14_28(upsampling_ae):
+    sizes = _sizes(upsampling_ae)
+    assert sizes == [28, 14, 14, 7, 7, 4, 4, 8, 8, 16, 14, 28, 28]
+    assert _distinct([28] + sizes) == [28, 14, 7, 4, 8, 16, 14, 28]
+    assert _formula_sizes(upsampling_ae) == sizes
+    assert upsampling_ae.output_shape == (None, 28, 28, 1)
+
+
+def test_upsampling_ae_params_code_and_the_valid_conv(upsampling_ae):
+    assert upsampling_ae.count_params() == 3369
+    code = upsampling_ae.get_layer("enc_pool3").output.shape
+    assert tuple(code[1:]) == (4, 4, 4) and math.prod(code[1:]) == 64
+    assert upsampling_ae.get_layer("dec_conv3").padding == "valid"
+    assert [layer.name for layer in upsampling_ae.layers if getattr(layer, "padding", "same") == "valid"
+            and isinstance(layer, L.Conv2D)] == ["dec_conv3"]
+    # 7 / 2 rounds up with "same" pooling; without the valid conv the decoder would reach 32
+    assert pool_output_length(7, 2, padding="same") == 4
+    assert 4 * 2 * 2 * 2 == 32
+    # the notes' summary claims: first Conv2D has 16 channels (not 6) and 160 params
+    assert upsampling_ae.get_layer("enc_conv1").output.shape[-1] == 16
+    assert upsampling_ae.get_layer("enc_conv1").count_params() == 160
+
+
+def test_bce_at_one_half_is_ln2():
+    y = np.random.default_rng(0).random((4, 28, 28, 1)).astype("float32")
+    loss = keras.losses.BinaryCrossentropy()(y, np.full_like(y, 0.5))
+    assert abs(float(loss) - math.log(2)) < 1e-4
+    assert round(math.log(2), 3) == 0.693
+
+
+def test_default_learning_rates():
+    assert float(keras.optimizers.Adadelta().learning_rate.numpy()) == pytest.approx(1e-3)
+    assert float(keras.optimizers.Adam().learning_rate.numpy()) == pytest.approx(1e-3)
+
+
+# --- 5.4: upsampling by hand ----------------------------------------------------------
+
+
+SMALL = np.array([[1, 5, 3, 2], [0, 4, 8, 6], [7, 9, 1, 2], [3, 4, 5, 6]], dtype="float32").reshape(1, 4, 4, 1)
+
+
+def test_small_array_pooling_indices_and_upsampling():
+    pooled, indices = ref.max_pool2d(SMALL, 2, return_indices=True)
+    assert pooled[0, :, :, 0].tolist() == [[5, 8], [9, 6]]
+    assert indices.ravel().tolist() == [1, 6, 9, 15]
+    assert (0 * 4 + 1) * 1 + 0 == indices.ravel()[0]
+    keras_nearest = keras.ops.convert_to_numpy(L.UpSampling2D(2)(pooled))
+    assert np.array_equal(keras_nearest, ref.upsample_nearest(pooled, 2))
+    unpooled = ref.max_unpool2d(pooled, indices, SMALL.shape)
+    assert np.count_nonzero(unpooled) == 4 and unpooled[0, 0, 1, 0] == 5
+
+
+# --- 5.5: transposed convolution ------------------------------------------------------
+
+
+def test_zero_insertion_equals_keras_conv2d_transpose():
+    x = np.array([[1.0, 2.0], [3.0, 4.0]], dtype="float32").reshape(1, 2, 2, 1)
+    kernel = np.arange(1, 10, dtype="float32").reshape(3, 3, 1, 1)
+    spread = np.zeros((1, 3, 3, 1), dtype="float32")
+    spread[:, ::2, ::2, :] = x
+    by_zero_insertion = ref.conv2d(spread, kernel[::-1, ::-1].transpose(0, 1, 3, 2), padding=2)
+    layer = L.Conv2DTranspose(1, 3, strides=2, use_bias=False)
+    layer.build((1, 2, 2, 1))
+    layer.set_weights([kernel])
+    by_keras = keras.ops.convert_to_numpy(layer(x))
+    assert by_keras.shape == (1, 5, 5, 1)
+    assert np.allclose(by_zero_insertion, by_keras)
+    assert by_keras[0, 2, 2, 0] == 36  # the centre, where all four stamps overlap
+
+
+def test_kernel_layouts():
+    conv, tconv = L.Conv2D(8, 3), L.Conv2DTranspose(8, 3)
+    conv.build((None, 7, 7, 4))
+    tconv.build((None, 7, 7, 4))
+    assert tuple(conv.kernel.shape) == (3, 3, 4, 8)
+    assert tuple(tconv.kernel.shape) == (3, 3, 8, 4)
+
+
+def test_conv_floor_makes_13_and_14_collide():
+    assert conv_output_length(13, 3, 2) == conv_output_length(14, 3, 2) == 6
+
+
+@pytest.mark.parametrize("n,k,s,padding,op", [
+    (4, 3, 1, "valid", None), (3, 3, 2, "valid", None), (3, 2, 3, "valid", None), (6, 3, 2, "valid", 1),
+    (7, 3, 2, "same", None), (7, 3, 2, "same", 0), (7, 4, 2, "same", 1),
+    (3, 3, 2, "valid", None), (7, 3, 2, "same", None), (5, 4, 3, "valid", None), (7, 5, 2, "valid", 1),
+])
+def test_transpose_formula_table_matches_keras(n, k, s, padding, op):
+    keras_size = L.Conv2DTranspose(1, k, strides=s, padding=padding, output_padding=op).compute_output_shape((1, n, n, 1))[1]
+    assert conv_transpose_output_length(n, k, s, padding, output_padding=op) == keras_size
+    if padding == "valid" and op is None:
+        assert keras_size == (n - 1) * s + max(k, s)
+    if padding == "same" and op is None:
+        assert keras_size == n * s
+    if padding == "same" and op is not None:
+        assert keras_size == (n - 1) * s + k % 2 + op
+
+
+# --- 5.6: the Conv2DTranspose autoencoder --------------------------------------------
+
+
+def test_transpose_ae_trace_and_params(transpose_ae):
+    sizes = _sizes(transpose_ae)
+    assert sizes == [26, 13, 11, 5, 3, 3, 6, 6, 12, 14, 28, 28]
+    assert _formula_sizes(transpose_ae) == sizes
+    assert transpose_ae.count_params() == 3369
+    assert tuple(transpose_ae.get_layer("enc_conv3").output.shape[1:]) == (3, 3, 4)
+
+
+# --- the checks -----------------------------------------------------------------------
+
+
+def test_digests_match_computed_answers(transpose_ae):
+    sizes = (
+        conv_transpose_output_length(3, 3, 2, "valid"),
+        conv_transpose_output_length(7, 3, 2, "same"),
+        conv_transpose_output_length(5, 4, 3, "valid"),
+        conv_transpose_output_length(7, 5, 2, "valid", output_padding=1),
+    )
+    ch05.check_transpose_sizes(sizes)
+    ch05.check_transpose_sizes(list(np.array(sizes)))
+    ch05.check_transpose_trace(_sizes(transpose_ae))
+    ch05.check_transpose_trace(tuple(_formula_sizes(transpose_ae)))
+
+
+@pytest.mark.parametrize("wrong,hint", [
+    ((1, 6, 2, 4), "크기를 키웁니다"),              # the conv formula
+    ((7, 15, 16, 18), "same"),                      # "same" miscounted
+    ((7, 14, 15, 18), "max(k, s)"),
+    ((7, 14, 16, 17), "output_padding"),
+    ((7, 14, 16), "네 개의 정수"),
+])
+def test_transpose_sizes_wrong_answers(wrong, hint):
+    with pytest.raises(ExerciseCheckError, match="아직 정답이 아닙니다") as info:
+        ch05.check_transpose_sizes(wrong)
+    assert hint in str(info.value)
+
+
+@pytest.mark.parametrize("wrong,hint", [
+    ([28, 26, 13, 11, 5, 3, 3, 6, 6, 12, 14, 28, 28], "입력(28)은 빼고"),
+    ([28, 14, 14, 7, 7, 4, 4, 8, 8, 16, 14, 28], "valid"),
+    ([26, 13, 11, 6, 4, 4, 8, 8, 16, 18, 36, 36], "내림"),
+    ([26, 13, 11, 5, 3, 3, 6, 6, 12, 12, 24, 24], "k-1"),
+    ([26, 13, 11], "12개"),
+])
+def test_transpose_trace_wrong_answers(wrong, hint):
+    with pytest.raises(ExerciseCheckError) as info:
+        ch05.check_transpose_trace(wrong)
+    assert hint in str(info.value)
+
+
+def _nearest(x, size=2):
+    return np.repeat(np.repeat(np.asarray(x), size, axis=1), size, axis=2)
+
+
+def _nails(x, size=2):
+    x = np.asarray(x)
+    out = np.zeros((x.shape[0], x.shape[1] * size, x.shape[2] * size, x.shape[3]), x.dtype)
+    out[:, ::size, ::size] = x
+    return out
+
+
+def _unpool(pooled, indices, output_shape):
+    flat = np.zeros((output_shape[0], int(np.prod(output_shape[1:]))))
+    for n in range(output_shape[0]):
+        flat[n, np.asarray(indices)[n].ravel()] = np.asarray(pooled)[n].ravel()
+    return flat.reshape(output_shape)
+
+
+def _stub(*args, **kwargs):
+    raise NotImplementedError
+
+
+def test_code_checks_accept_right_functions():
+    ch05.check_upsample_nearest(_nearest)
+    ch05.check_bed_of_nails(_nails)
+    ch05.check_max_unpool(_unpool)
+
+
+def test_code_checks_reject_buggy_functions():
+    with pytest.raises(ExerciseCheckError, match="NotImplementedError"):
+        ch05.check_upsample_nearest(_stub)
+    with pytest.raises(ExerciseCheckError, match="shape"):  # only the height is repeated
+        ch05.check_upsample_nearest(lambda x, size=2: np.repeat(x, size, axis=1))
+    with pytest.raises(ExerciseCheckError, match="값이 다릅니다"):  # tiles instead of repeating
+        ch05.check_upsample_nearest(lambda x, size=2: np.tile(x, (1, size, size, 1)))
+    with pytest.raises(ExerciseCheckError, match="nearest neighbor"):
+        ch05.check_bed_of_nails(_nearest)
+    with pytest.raises(ExerciseCheckError, match="오른쪽 아래"):
+        def bottom_right(x, size=2):
+            out = np.zeros((x.shape[0], x.shape[1] * size, x.shape[2] * size, x.shape[3]))
+            out[:, size - 1::size, size - 1::size] = x
+            return out
+        ch05.check_bed_of_nails(bottom_right)
+    with pytest.raises(ExerciseCheckError, match="NotImplementedError"):
+        ch05.check_max_unpool(_stub)
+    with pytest.raises(ExerciseCheckError, match="0이 아닌 값이 너무 많습니다"):
+        ch05.check_max_unpool(lambda p, i, s: ref.upsample_nearest(p, 2))
+    with pytest.raises(ExerciseCheckError, match="자리가 다릅니다"):
+        def batch_zero_only(pooled, indices, output_shape):  # uses sample 0's indices for every sample
+            flat = np.zeros((output_shape[0], int(np.prod(output_shape[1:]))))
+            for n in range(output_shape[0]):
+                flat[n, np.asarray(indices)[0].ravel()] = np.asarray(pooled)[n].ravel()
+            return flat.reshape(output_shape)
+        ch05.check_max_unpool(batch_zero_only)
+
+
+def test_hidden_test_references_agree_with_course_utils():
+    """The hidden tests compare with Keras/TensorFlow: bed of nails as a Conv2DTranspose, unpooling via argmax."""
+    import tensorflow as tf
+
+    x = np.random.default_rng(1).normal(size=(2, 4, 3, 2)).astype("float32")
+    layer = L.Conv2DTranspose(2, 2, strides=2, use_bias=False)
+    layer.build(x.shape)
+    kernel = np.zeros((2, 2, 2, 2), "float32")
+    kernel[0, 0] = np.eye(2)
+    layer.set_weights([kernel])
+    assert np.allclose(keras.ops.convert_to_numpy(layer(x)), ref.bed_of_nails(x, 2), atol=1e-6)
+
+    y = np.random.default_rng(2).permutation(2 * 4 * 6 * 3).reshape(2, 4, 6, 3).astype("float32")
+    values, argmax = tf.nn.max_pool_with_argmax(y, 2, 2, "VALID", include_batch_in_index=False)
+    pooled, indices = ref.max_pool2d(y, 2, return_indices=True)
+    assert np.array_equal(values.numpy(), pooled) and np.array_equal(argmax.numpy(), indices)
+
+
+def test_no_literal_answers_in_checks():
+    source = Path(ch05.__file__).read_text(encoding="utf-8")
+    assert "(7, 14, 16, 18)" not in source and "26, 13, 11, 5, 3" not in source
+    assert digest("ch05.transpose_sizes", (7, 14, 16, 18)) in source
