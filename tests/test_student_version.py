@@ -23,41 +23,66 @@ def _hidden_block(source: str) -> str:
     return source.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
 
 
+def _without_solutions(source_nb) -> str:
+    """The source notebook's text outside the solution regions (questions, prose, other code)."""
+    text = []
+    for cell in source_nb.cells:
+        body = cell.source
+        while "### BEGIN SOLUTION" in body:
+            before, rest = body.split("### BEGIN SOLUTION", 1)
+            body = before + rest.split("### END SOLUTION", 1)[-1]
+        text.append(body)
+    return "\n".join(text)
+
+
+def hidden_answers(source_nb) -> dict[str, set[str]]:
+    """{grade id: numbers} that hidden tests compare an answer with (``== 101_200``, ``== (162000, 1)``),
+    of three or more digits and not stated in the exercise's own question."""
+    answers, question = {}, ""
+    literal = re.compile(r"==\s*([\d_.,\s()\-]+?)\s*$")
+    for cell in source_nb.cells:
+        if cell.cell_type == "markdown":
+            question = cell.source
+        for line in _hidden_block(cell.source).splitlines():
+            match = literal.search(line)
+            if not match:
+                continue
+            for number in re.findall(r"\d[\d_]{2,}", match.group(1)):
+                digits = number.replace("_", "")
+                spelled = {digits, f"{int(digits):,}"}
+                if not any(s in question for s in spelled):
+                    answers.setdefault(grade_id(cell), set()).update(spelled)
+    return answers
+
+
+def shows_number(text: str, spelled: set[str]) -> bool:
+    return any(re.search(rf"(?<![\d,]){re.escape(s)}(?![\d,])", text) for s in spelled)
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
 def test_student_version_has_no_solution_and_no_hidden_test(path):
     source = read(path)
     student = editions.student_notebook(source)
     text = "\n".join(cell.source for cell in student.cells)
+    outside = _without_solutions(source)
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
     for cell in source.cells:
         if editions.is_solution_cell(cell):
             body = cell.source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
             for line in body.splitlines():
                 line = line.strip()
-                if len(line) > 6 and not line.startswith("#"):
+                if len(line) > 6 and not line.startswith("#") and line not in outside:
                     assert line not in text, f"solution line shown to students: {line!r}"
         if editions.is_grade_cell(cell):
             assert _hidden_block(cell.source).strip(), f"{grade_id(cell)} has no hidden tests"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
-def test_hidden_answers_are_never_printed_in_the_student_version(path):
-    """Numbers of three or more digits in the hidden tests are answers; they must not appear
-    in the student version unless the exercise's own question states them."""
+def test_hidden_answers_are_never_written_in_the_student_version(path):
     source = read(path)
     student_text = "\n".join(cell.source for cell in editions.student_notebook(source).cells)
-    question = ""
-    for cell in source.cells:
-        if cell.cell_type == "markdown":
-            question = cell.source
-        for number in re.findall(r"(?<![\w.])\d[\d_]{2,}(?![\w.])", _hidden_block(cell.source)):
-            digits = number.replace("_", "")
-            spelled = {digits, f"{int(digits):,}"}
-            if any(s in question for s in spelled):
-                continue
-            assert not any(re.search(rf"(?<![\d,]){re.escape(s)}(?![\d,])", student_text) for s in spelled), (
-                f"{path.name}: hidden answer {number} appears in the student version"
-            )
+    for exercise, spelled in hidden_answers(source).items():
+        assert not shows_number(student_text, spelled), f"{path.name}: the answer of {exercise} is written out"
 
 
 @pytest.mark.slow
@@ -76,6 +101,11 @@ def test_student_version_runs_and_only_exercise_cells_fail(path):
                                             "AssertionError", "TypeError"}, where
         else:
             pytest.fail(f"{where} is not an exercise cell but failed: {failures[0]['ename']}: {failures[0]['evalue']}")
+    # No cell prints an exercise's answer before the learner computes it.
+    printed = "\n".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
+                        for c in nb.cells for o in c.get("outputs", []))
+    for exercise, spelled in hidden_answers(read(path)).items():
+        assert not shows_number(printed, spelled), f"{path.name}: an output prints the answer of {exercise}"
     # Untouched, no exercise passes: every test cell fails (an answer cell that only defines a
     # function raises when its test cell calls it).
     tests = [c for c in nb.cells if editions.is_grade_cell(c)]
