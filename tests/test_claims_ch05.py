@@ -193,8 +193,9 @@ def test_digests_match_computed_answers(transpose_ae):
     )
     ch05.check_transpose_sizes(sizes)
     ch05.check_transpose_sizes(list(np.array(sizes)))
-    ch05.check_transpose_trace(_sizes(transpose_ae))
-    ch05.check_transpose_trace(tuple(_formula_sizes(transpose_ae)))
+    ch05.check_transpose_trace(_formula_sizes(transpose_ae, start=32))
+    ch05.check_transpose_trace(tuple(_sizes(_rebuilt_for(transpose_ae, 32))))
+    assert _formula_sizes(transpose_ae, start=32)[-1] != 32  # the balance only holds for 28
 
 
 @pytest.mark.parametrize("wrong,hint", [
@@ -210,12 +211,22 @@ def test_transpose_sizes_wrong_answers(wrong, hint):
     assert hint in str(info.value)
 
 
+def _rebuilt_for(model, size):
+    """The same layers (fresh copies) on a size x size input."""
+    x = inputs = keras.Input(shape=(size, size, 1))
+    for layer in model.layers[1:]:
+        x = layer.__class__.from_config(layer.get_config())(x)
+    return keras.Model(inputs, x)
+
+
 @pytest.mark.parametrize("wrong,hint", [
-    ([28, 26, 13, 11, 5, 3, 3, 6, 6, 12, 14, 28, 28], "입력(28)은 빼고"),
-    ([28, 14, 14, 7, 7, 4, 4, 8, 8, 16, 14, 28], "valid"),
-    ([26, 13, 11, 6, 4, 4, 8, 8, 16, 18, 36, 36], "내림"),
-    ([26, 13, 11, 5, 3, 3, 6, 6, 12, 12, 24, 24], "k-1"),
-    ([26, 13, 11], "12개"),
+    ([32, 30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 36, 36], "입력(32)은 빼고"),
+    ([26, 13, 11, 5, 3, 3, 6, 6, 12, 14, 28, 28], "32x32 입력으로"),
+    ([32, 16, 16, 8, 8, 4, 4, 8, 8, 16, 18, 36], "valid"),
+    ([30, 15, 13, 7, 5, 5, 10, 10, 20, 22, 44, 44], "내림"),
+    ([30, 15, 13, 6, 4, 4, 8, 8, 16, 16, 32, 32], "k-1"),
+    ([30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32], "가정하지 말고"),
+    ([30, 15, 13], "12개"),
 ])
 def test_transpose_trace_wrong_answers(wrong, hint):
     with pytest.raises(ExerciseCheckError) as info:
@@ -299,5 +310,5 @@ def test_hidden_test_references_agree_with_course_utils():
 
 def test_no_literal_answers_in_checks():
     source = Path(ch05.__file__).read_text(encoding="utf-8")
-    assert "(7, 14, 16, 18)" not in source and "26, 13, 11, 5, 3" not in source
+    assert "(7, 14, 16, 18)" not in source and "30, 15, 13, 6" not in source
     assert digest("ch05.transpose_sizes", (7, 14, 16, 18)) in source

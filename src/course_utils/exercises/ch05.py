@@ -119,25 +119,27 @@ def check_transpose_sizes(transpose_sizes) -> None:
 
 
 def check_transpose_trace(spatial_sizes) -> None:
-    """연습 5-5: the spatial size after each of the 12 layers of the Conv2DTranspose autoencoder."""
+    """연습 5-5: the spatial size after each of the 12 layers of the Conv2DTranspose autoencoder for a 32x32 input."""
     label = "연습 5-5 (Conv2DTranspose 오토인코더의 shape 추적)"
 
     def hint(value):
         sizes = as_shape(value)
         if sizes is None:
-            return "정수로 된 리스트나 튜플로 답하세요 (예: [26, 13, ...])."
-        if len(sizes) == 13 and sizes[0] == 28:
-            return "입력(28)은 빼고, 레이어 12개 각각의 출력 크기만 적으세요."
+            return "정수로 된 리스트나 튜플로 답하세요 (예: [30, ...])."
+        if len(sizes) == 13 and sizes[0] == 32:
+            return "입력(32)은 빼고, 레이어 12개 각각의 출력 크기만 적으세요."
         if len(sizes) != 12:
             return f"레이어가 12개이므로 숫자 12개가 필요합니다 (받은 개수: {len(sizes)})."
-        if sizes[0] == 28:
+        if sizes[0] == 26:
+            return "본문의 28x28 입력이 아니라 32x32 입력으로 계산하세요."
+        if sizes[0] == 32:
             return "첫 Conv2D에는 padding이 없습니다 (valid): 3x3 커널이 가장자리를 한 칸씩 잃습니다."
-        if sizes[3] == 6 or sizes[1] == 14:
-            return "MaxPooling2D(2)는 padding이 valid라 홀수 크기를 내림합니다: 13 → 6이 아니라 몇일까요?"
-        if sizes[9] == 12 or sizes[9] == 10:
+        if sizes[3] == sizes[2] // 2 + 1:
+            return "MaxPooling2D(2)는 padding이 valid라 홀수 크기를 내림합니다."
+        if sizes[9] in (sizes[8], sizes[8] - 2):
             return "padding이 없는(valid) stride 1 Conv2DTranspose는 크기를 k-1만큼 키웁니다 (Conv2D와 반대)."
-        if sizes[-1] != 28:
-            return "마지막 출력은 입력과 같은 28이어야 합니다. 중간 단계를 다시 확인하세요."
+        if sizes[-1] == 32:
+            return "출력이 입력과 같은 크기가 된다고 가정하지 말고, 레이어마다 공식을 적용한 결과를 그대로 적으세요."
         return "각 레이어의 padding과 stride를 보고 공식을 하나씩 적용해 보세요."
 
-    expect_value(label, "ch05.transpose_trace", spatial_sizes, "bdb2a4ab5bcac6cd", [hint])
+    expect_value(label, "ch05.transpose_trace", spatial_sizes, "a615d6f75a70c571", [hint])
