@@ -34,7 +34,7 @@ TEST_ENV = {
 }
 
 
-def test_environment() -> dict:
+def kernel_environment() -> dict:
     """os.environ plus TEST_ENV, with the network guard on PYTHONPATH."""
     env = dict(os.environ, **TEST_ENV)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NETWORK_GUARD), env.get("PYTHONPATH", "")]))
@@ -50,7 +50,7 @@ def execute(nb, cwd: Path, *, allow_errors: bool = False, timeout: int = 600):
     nb = copy.deepcopy(nb)
     saved = dict(os.environ)
     os.environ.clear()
-    os.environ.update(test_environment())
+    os.environ.update(kernel_environment())
     try:
         client = NotebookClient(
             nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
@@ -128,3 +128,28 @@ def exercise_pairs(nb) -> list[tuple[str, str, float]]:
 
 def read(path: Path):
     return nbformat.read(path, as_version=4)
+
+
+def solution_lines(source_nb) -> list[str]:
+    """Code lines of the instructor's solutions that appear nowhere else in the source notebook.
+
+    These must never reach a learner (a line such as ``answer = (`` that the question itself
+    shows is left out)."""
+    outside = []
+    for cell in source_nb.cells:
+        body = cell.source
+        while "### BEGIN SOLUTION" in body:
+            before, rest = body.split("### BEGIN SOLUTION", 1)
+            body = before + rest.split("### END SOLUTION", 1)[-1]
+        outside.append(body)
+    outside_text = "\n".join(outside)
+    found = []
+    for cell in answer_cells(source_nb):
+        if "### BEGIN SOLUTION" not in cell.source:
+            continue
+        body = cell.source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
+        for line in body.splitlines():
+            line = line.strip()
+            if len(line) > 6 and not line.startswith("#") and line not in outside_text:
+                found.append(line)
+    return found

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from notebook_helpers import ROOT, editions, read, test_environment
+from notebook_helpers import ROOT, editions, kernel_environment, read, solution_lines
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ def build(edition: str, out: Path) -> Path:
     command = [sys.executable, str(ROOT / "tools" / "build_book.py"), "--output", str(out), "--quiet"]
     if edition == "instructor":
         command.append("--instructor")
-    result = subprocess.run(command, cwd=ROOT, env=test_environment(), capture_output=True, text=True, timeout=3600)
+    result = subprocess.run(command, cwd=ROOT, env=kernel_environment(), capture_output=True, text=True, timeout=3600)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     return out / "_build" / "html"
 
@@ -52,16 +52,8 @@ def page_text(site: Path, doc: str) -> tuple[str, BeautifulSoup]:
     return html, BeautifulSoup(html, "html.parser")
 
 
-def solution_lines() -> dict[str, list[str]]:
-    lines = {}
-    for path in editions.chapter_notebooks():
-        found = []
-        for cell in read(path).cells:
-            if editions.is_solution_cell(cell) and "### BEGIN SOLUTION" in cell.source:
-                body = cell.source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
-                found += [l.strip() for l in body.splitlines() if len(l.strip()) > 8 and not l.strip().startswith("#")]
-        lines[f"book/{path.parent.name}/{path.stem}"] = found
-    return lines
+def chapter_solution_lines() -> dict[str, list[str]]:
+    return {f"book/{p.parent.name}/{p.stem}": solution_lines(read(p)) for p in editions.chapter_notebooks()}
 
 
 def test_every_page_of_the_toc_is_built(public_site):
@@ -70,7 +62,7 @@ def test_every_page_of_the_toc_is_built(public_site):
 
 
 def test_public_pages_show_no_solution_and_no_hidden_test(public_site):
-    for doc, lines in solution_lines().items():
+    for doc, lines in chapter_solution_lines().items():
         html, soup = page_text(public_site, doc)
         text = soup.get_text()
         assert "BEGIN SOLUTION" not in html and "HIDDEN TESTS" not in html, doc
@@ -110,7 +102,7 @@ def test_colab_button_opens_the_student_notebooks(public_site):
 
 
 def test_instructor_edition_shows_solutions_and_passing_checks(instructor_site):
-    for doc, lines in solution_lines().items():
+    for doc, lines in chapter_solution_lines().items():
         _, soup = page_text(instructor_site, doc)
         text = soup.get_text()
         assert any(line in text for line in lines), doc

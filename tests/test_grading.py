@@ -25,7 +25,7 @@ import nbformat
 import pytest
 
 from notebook_helpers import (
-    ROOT, editions, exercise_pairs, fill_answers, grade_id, read, solutions_by_id, test_environment,
+    ROOT, editions, exercise_pairs, fill_answers, grade_id, read, solutions_by_id, kernel_environment,
 )
 
 pytestmark = pytest.mark.slow
@@ -35,7 +35,7 @@ INFINITE_LOOP = "while True:\n    pass\n"
 
 
 def nbgrader(course: Path, *args: str, timeout: int = 1800) -> subprocess.CompletedProcess:
-    env = test_environment()
+    env = kernel_environment()
     env["COURSE_CELL_TIMEOUT"] = "60"
     command = [str(Path(sys.executable).parent / "nbgrader"), *args]
     result = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True, timeout=timeout)
@@ -46,7 +46,7 @@ def nbgrader(course: Path, *args: str, timeout: int = 1800) -> subprocess.Comple
 def collect(course: Path, assignment: str, folder: Path, *extra: str) -> subprocess.CompletedProcess:
     command = [sys.executable, str(ROOT / "tools" / "collect_submissions.py"), assignment, str(folder),
                "--root", str(course), *extra]
-    return subprocess.run(command, capture_output=True, text=True, env=test_environment(), timeout=300)
+    return subprocess.run(command, capture_output=True, text=True, env=kernel_environment(), timeout=300)
 
 
 def make_course(tmp: Path, chapter_nb: Path) -> tuple[Path, str]:
