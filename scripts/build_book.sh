@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup_env.sh
-export TF_CPP_MIN_LOG_LEVEL=2 TF_ENABLE_ONEDNN_OPTS=0 JUPYTER_PREFER_ENV_PATH=1
+export TF_CPP_MIN_LOG_LEVEL=2 JUPYTER_PREFER_ENV_PATH=1
 export PATH="$PWD/.venv/bin:$PATH"
 # Nothing is downloaded at build time: chapters 5-7 use the announced offline data set.
 # COURSE_OFFLINE_DATA=0 lets them load the real MNIST on a machine online.

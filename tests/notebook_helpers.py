@@ -29,7 +29,6 @@ TEST_ENV = {
     "COURSE_OFFLINE_DATA": "1",
     "COURSE_NO_NETWORK": "1",
     "TF_CPP_MIN_LOG_LEVEL": "2",
-    "TF_ENABLE_ONEDNN_OPTS": "0",
     "MPLBACKEND": "Agg",
 }
 
