@@ -27,6 +27,17 @@ import numpy as np
 __all__ = ["show_image_rows", "plot_history", "show_codes", "show_small_arrays"]
 
 
+
+def _finish(fig, show, suptitle=None):
+    """Lay out ``fig``; show it and return None (so a notebook shows it once), or return it."""
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    if show:
+        plt.show()
+        return None
+    return fig
+
 def _plt():
     import matplotlib.pyplot as plt
 
@@ -97,13 +108,7 @@ def show_image_rows(rows, row_titles=None, n=None, cell_size=1.0, value_range=No
                 spine.set_visible(False)
         if row_titles is not None:
             axes[r, 0].set_ylabel(str(row_titles[r]), rotation=0, ha="right", va="center", fontsize=9)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    if show:
-        plt.show()
-        return None
-    return fig
+    return _finish(fig, show, suptitle=title)
 
 
 def plot_history(history, keys=("loss", "val_loss"), title=None, ylabel="loss", show=True, ax=None):
@@ -145,11 +150,7 @@ def plot_history(history, keys=("loss", "val_loss"), title=None, ylabel="loss", 
     ax.legend()
     if title:
         ax.set_title(title)
-    fig.tight_layout()
-    if show:
-        plt.show()
-        return None
-    return fig
+    return _finish(fig, show)
 
 
 def show_codes(codes, images, reconstructions, n=None, cell_size=1.2, show=True, title=None):
@@ -186,13 +187,7 @@ def show_codes(codes, images, reconstructions, n=None, cell_size=1.2, show=True,
     axes[0, 0].set_ylabel("original", fontsize=9)
     axes[1, 0].set_ylabel(f"code ({codes.shape[1]})", fontsize=9)
     axes[2, 0].set_ylabel("decoded", fontsize=9)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    if show:
-        plt.show()
-        return None
-    return fig
+    return _finish(fig, show, suptitle=title)
 
 
 def show_small_arrays(arrays, titles=None, cell_size=0.45, fmt="{:g}", show=True):
@@ -236,8 +231,4 @@ def show_small_arrays(arrays, titles=None, cell_size=0.45, fmt="{:g}", show=True
         ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
         if titles is not None:
             ax.set_title(str(titles[k]), fontsize=9)
-    fig.tight_layout()
-    if show:
-        plt.show()
-        return None
-    return fig
+    return _finish(fig, show)
