@@ -27,6 +27,11 @@ import numpy as np
 __all__ = ["show_image_rows", "plot_history", "show_codes", "show_small_arrays"]
 
 
+def _plt():
+    import matplotlib.pyplot as plt
+
+    return plt
+
 
 def _finish(fig, show, suptitle=None):
     """Lay out ``fig``; show it and return None (so a notebook shows it once), or return it."""
@@ -34,14 +39,9 @@ def _finish(fig, show, suptitle=None):
         fig.suptitle(suptitle)
     fig.tight_layout()
     if show:
-        plt.show()
+        _plt().show()
         return None
     return fig
-
-def _plt():
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def _as_images(images) -> np.ndarray:
