@@ -15,11 +15,14 @@ One source, three uses:
 from __future__ import annotations
 
 import copy
+import functools
 import shutil
 from pathlib import Path
 
 import nbformat
 import yaml
+
+from course_utils.grading import is_grade_cell, is_solution_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -28,18 +31,12 @@ EDITIONS = ("public", "instructor")
 STUDENT_BRANCH = "student"
 
 
+@functools.lru_cache(maxsize=1)
 def _nbgrader_config():
+    """nbgrader_config.py, read once per process (it imports nbgrader and course_utils)."""
     from traitlets.config.loader import PyFileConfigLoader
 
     return PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
-
-
-def is_solution_cell(cell) -> bool:
-    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
-
-
-def is_grade_cell(cell) -> bool:
-    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
 
 
 def chapter_notebooks() -> list[Path]:

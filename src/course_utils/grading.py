@@ -36,8 +36,14 @@ def strip_hidden_tests(source: str) -> str:
     return _HIDDEN_REGION.sub("", source)
 
 
-def _is_grade_cell(cell) -> bool:
+def is_grade_cell(cell) -> bool:
+    """True for an nbgrader test (grade) cell."""
     return bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
+
+
+def is_solution_cell(cell) -> bool:
+    """True for an nbgrader answer (solution) cell."""
+    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
 
 
 def _public_error(output):
@@ -61,7 +67,7 @@ def hide_hidden_tests(nb):
     """
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
-        if cell.cell_type != "code" or not _is_grade_cell(cell):
+        if cell.cell_type != "code" or not is_grade_cell(cell):
             continue
         cell.source = strip_hidden_tests(cell.source)
         cell.outputs = [
