@@ -4,6 +4,7 @@
 #   bash scripts/test.sh -m "not slow"   the quick part only (extra arguments go to pytest)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install_system_packages.sh
 bash scripts/setup_env.sh
 export TF_CPP_MIN_LOG_LEVEL=2 JUPYTER_PREFER_ENV_PATH=1 COURSE_OFFLINE_DATA=1
 export PATH="$PWD/.venv/bin:$PATH"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Debian packages the tests need, installed when missing:
+#   chromium    the browser test of the built book (driven by the playwright Python client
+#               on this executable; no browser is ever downloaded by playwright)
+#   bubblewrap  the sandbox every student notebook runs in when grading (tools/grade.py)
+# Used by test.sh. Needs root or sudo; elsewhere it says what to install and stops.
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install_system_packages: installing ${missing[*]} (Debian packages)..."
+if [ "$(id -u)" = 0 ]; then SUDO=(); elif command -v sudo >/dev/null 2>&1; then SUDO=(sudo); else
+  echo "install_system_packages: need root to run: apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install_system_packages: no apt-get here; install ${missing[*]} with your system's package manager." >&2
+  exit 1
+fi
+"${SUDO[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install_system_packages: ready."
