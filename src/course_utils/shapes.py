@@ -22,6 +22,10 @@ __all__ = [
     "conv_transpose_output_length",
     "receptive_field",
     "ReceptiveField",
+    "layer_spec",
+    "layer_output_lengths",
+    "receptive_field_indices",
+    "conv_transpose_zero_padding",
 ]
 
 
@@ -305,17 +309,133 @@ def _from_ops(ops) -> ReceptiveField:
     return ReceptiveField(size=size, jump=_nice(jump), start=_nice(start))
 
 
+def layer_spec(layer, index=0):
+    """한 층의 설명을 ``(kind, kernel, stride, dilation)``으로 바꿉니다. 4장 수용 영역.
+
+    받는 모양 (padding은 valid):
+
+    - ``(kernel, stride)``, ``(kernel, stride, dilation)``: 합성곱
+    - 앞에 ``"conv"`` 또는 ``"pool"``을 붙인 튜플: ``("pool", 2, 2)``
+    - dict ``{"kind": ..., "kernel": ..., "stride": ..., "dilation": ...}``
+
+    풀링에는 dilation이 없습니다 (1만 받습니다). ``index``는 오류 메시지에 쓰는
+    층 번호입니다. 수용 영역 위젯(``course_utils.widgets``)과 그림
+    (``course_utils.figures``)이 이 함수 하나로 층을 읽습니다.
+
+    >>> layer_spec((3, 2)), layer_spec(("pool", 2, 2)), layer_spec({"kernel": 3, "dilation": 2})
+    (('conv', 3, 2, 1), ('pool', 2, 2, 1), ('conv', 3, 1, 2))
+    """
+    where = f"layers[{index}]"
+    if isinstance(layer, dict):
+        kind = layer.get("kind", "conv")
+        k, s, d = layer.get("kernel"), layer.get("stride", 1), layer.get("dilation", 1)
+    elif isinstance(layer, (tuple, list)):
+        items = list(layer)
+        kind = items.pop(0) if items and isinstance(items[0], str) else "conv"
+        if len(items) not in (2, 3):
+            raise ValueError(
+                f"{where}는 (kernel, stride) 또는 (kernel, stride, dilation) 튜플이어야 "
+                f"합니다 (앞에 'conv'/'pool'을 붙일 수 있습니다) (받은 값: {layer!r})."
+            )
+        k, s = items[0], items[1]
+        d = items[2] if len(items) == 3 else 1
+    else:
+        raise ValueError(
+            f"{where}는 (kernel, stride) 또는 (kernel, stride, dilation) 튜플이어야 "
+            f"합니다 (앞에 'conv'/'pool'을 붙일 수 있습니다) (받은 값: {layer!r})."
+        )
+    if kind not in ("conv", "pool"):
+        raise ValueError(f"{where}의 종류는 'conv' 또는 'pool'이어야 합니다 (받은 값: {kind!r}).")
+    k = _v.check_int(k, f"{where}의 kernel")
+    s = _v.check_int(s, f"{where}의 stride")
+    d = _v.check_int(d, f"{where}의 dilation")
+    if kind == "pool" and d != 1:
+        raise ValueError(f"{where}: 풀링에는 dilation이 없습니다 (1이어야 합니다, 받은 값: {d}).")
+    return kind, k, s, d
+
+
+def layer_output_lengths(input_length, layers):
+    """층을 하나씩 지날 때의 길이 ``[n_0 (입력), n_1, ..., n_L]`` (valid padding). 4장.
+
+    ``layers``는 :func:`layer_spec`이 읽는 층 설명의 리스트입니다. 어떤 층의 창이
+    입력보다 크면 몇 번째 층인지 붙인 ``ValueError``를 냅니다.
+
+    >>> layer_output_lengths(16, [("conv", 3, 2), ("pool", 2, 2)])
+    [16, 7, 3]
+    """
+    sizes = [_v.check_int(input_length, "input_length")]
+    for i, layer in enumerate(layers):
+        kind, k, s, d = layer_spec(layer, i)
+        try:
+            if kind == "pool":
+                out = pool_output_length(sizes[-1], k, s, "valid")
+            else:
+                out = conv_output_length(sizes[-1], k, s, "valid", d)
+        except ValueError as exc:
+            raise ValueError(f"{i + 1}번째 층: {exc}") from None
+        sizes.append(out)
+    return sizes
+
+
+def receptive_field_indices(layers, position=0):
+    """출력 ``position``이 의존하는 칸의 인덱스를 층마다 (한 축, valid padding). 4장.
+
+    입력 쪽부터 ``[입력에서 의존하는 인덱스, 1층 출력에서, ..., [position]]``을
+    돌려줍니다. dilation이 있으면 빈칸이 있는 (성긴) 집합이 됩니다. 2차원 출력
+    ``(r, c)``의 수용 영역은 행 인덱스와 열 인덱스의 곱집합입니다.
+
+    >>> receptive_field_indices([(3, 1, 2)], 0)[0]
+    [0, 2, 4]
+    >>> receptive_field_indices([("conv", 3, 2), ("pool", 2, 2)], 1)
+    [[4, 5, 6, 7, 8], [2, 3], [1]]
+    """
+    position = _v.check_int(position, "position", 0)
+    specs = [layer_spec(layer, i) for i, layer in enumerate(layers)]
+    levels = [[position]]
+    for _, k, s, d in reversed(specs):
+        levels.append(sorted({p * s + j * d for p in levels[-1] for j in range(k)}))
+    return levels[::-1]
+
+
+def conv_transpose_zero_padding(
+    input_length, kernel_size, stride=1, padding="valid", output_padding=None, dilation=1
+):
+    """전치 합성곱을 '0 삽입 + stride 1 합성곱'으로 볼 때 테두리 0의 개수. 5장.
+
+    값 사이에 0을 ``stride - 1``개씩 넣고 앞(위/왼쪽)에 ``before``개, 뒤(아래/오른쪽)에
+    ``after``개의 0을 붙인 뒤 뒤집은 커널로 stride 1 valid 합성곱을 하면 전치 합성곱과
+    같습니다. ``before = d(k-1) - p`` (``p``: 전치 합성곱이 되돌리는 순방향 합성곱의 앞쪽
+    padding, 'same'이면 TensorFlow처럼 남는 칸은 뒤), ``after``는 출력 길이
+    (:func:`conv_transpose_output_length`)를 맞추고 남는 만큼입니다. 음수이면 그만큼
+    잘라냅니다.
+
+    Returns:
+        ``(before, after, output_length)``.
+
+    >>> conv_transpose_zero_padding(3, 3, 2)
+    (2, 2, 7)
+    >>> conv_transpose_zero_padding(3, 3, 2, output_padding=1)
+    (2, 3, 8)
+    """
+    out = conv_transpose_output_length(input_length, kernel_size, stride, padding, output_padding, dilation)
+    n, k, s, d = int(input_length), int(kernel_size), int(stride), int(dilation)
+    padding = _v.check_padding(padding)
+    k_eff = _effective_kernel(k, d)
+    if padding == "valid":
+        p = 0
+    elif padding == "same":
+        p = same_padding(out, k_eff, s)[0]
+    else:
+        p = padding
+    before = k_eff - 1 - p
+    after = out + k_eff - 1 - before - ((n - 1) * s + 1)
+    return before, after, out
+
+
 def _ops_from_tuples(layers):
     ops = []
     for i, layer in enumerate(layers):
-        if not isinstance(layer, (tuple, list)) or len(layer) not in (2, 3):
-            raise ValueError(
-                f"layers[{i}]는 (kernel, stride) 또는 (kernel, stride, dilation) 튜플이어야 "
-                f"합니다 (받은 값: {layer!r})."
-            )
-        k = _v.check_int(layer[0], f"layers[{i}]의 kernel")
-        s = _v.check_int(layer[1], f"layers[{i}]의 stride")
-        d = _v.check_int(layer[2], f"layers[{i}]의 dilation") if len(layer) == 3 else 1
+        _, k, s, d = layer_spec(layer, i)
         ops.append(("conv", _effective_kernel(k, d), s, 0))
     return ops
 
@@ -334,7 +454,7 @@ def receptive_field(layers, axis=None) -> ReceptiveField:
     두 가지 입력을 받습니다.
 
     1. ``(kernel, stride)`` 또는 ``(kernel, stride, dilation)`` 정수 튜플의 리스트
-       (입력 쪽부터). 한 축에 대한 값이며 padding은 없다고 봅니다 (start = (size-1)/2).
+       (입력 쪽부터; 앞에 ``"conv"``/``"pool"``을 붙여도 됩니다, :func:`layer_spec`). 한 축에 대한 값이며 padding은 없다고 봅니다 (start = (size-1)/2).
     2. Keras 모델 (Sequential 또는 한 줄로 이어진 functional 모델, 입력 크기가 정해진 것).
        Conv1D/Conv2D(및 Depthwise/Separable), MaxPooling/AveragePooling 1D/2D,
        Conv1DTranspose/Conv2DTranspose, UpSampling1D/2D (nearest), ZeroPadding,

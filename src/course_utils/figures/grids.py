@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.shapes import conv_output_length
+from course_utils.shapes import conv_output_length, layer_output_lengths, layer_spec, receptive_field_indices
 
 _COLORS = ["#e4572e", "#29a329", "#2e86de", "#b0b0b0", "#f4a261", "#8e44ad"]
 
@@ -171,7 +171,7 @@ def draw_receptive_field_1d(layers, input_size, output_index=0):
 
     Args:
         layers: ``(kernel, stride)`` or ``(kernel, stride, dilation)`` tuples, input side first
-            (valid padding).
+            (valid padding; any spec :func:`course_utils.shapes.layer_spec` reads).
         input_size: the input length.
         output_index: which cell of the last layer to trace back.
 
@@ -180,16 +180,10 @@ def draw_receptive_field_1d(layers, input_size, output_index=0):
     """
     import matplotlib.pyplot as plt
 
-    specs = [(int(l[0]), int(l[1]), int(l[2]) if len(l) == 3 else 1) for l in layers]
-    sizes = [input_size]
-    for k, s, d in specs:
-        sizes.append(conv_output_length(sizes[-1], k, s, "valid", d))
-    # trace back: the set of cells used in each layer
-    used = [set() for _ in sizes]
-    used[-1] = {output_index}
-    for level in range(len(specs), 0, -1):
-        k, s, d = specs[level - 1]
-        used[level - 1] = {q * s + t * d for q in used[level] for t in range(k)}
+    # one reading of the layer specs and one tracing, shared with the chapter-4 widget
+    specs = [layer_spec(layer, i)[1:] for i, layer in enumerate(layers)]
+    sizes = layer_output_lengths(input_size, layers)
+    used = [set(level) for level in receptive_field_indices(layers, output_index)]
     fig, ax = plt.subplots(figsize=(max(6, 0.45 * input_size + 2), 0.9 * len(sizes) + 0.8))
     from matplotlib.patches import Rectangle
 

@@ -37,7 +37,8 @@ _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 class GeometryCanvas(anywidget.AnyWidget):
-    """Draws ``geometry["scene"]`` as SVG in the browser (see ``explorers.js``)."""
+    """The explorer's drawing: ``explorers.js`` computes it from ``geometry["params"]``
+    (and ``row``/``col``) and shows Python's text lines ``geometry["scene"]["lines"]``."""
 
     _esm = _JS
     geometry = traitlets.Dict({}).tag(sync=True)
@@ -62,26 +63,30 @@ def _json_for_script(obj):
     return json.dumps(obj, ensure_ascii=False).replace("</", "<\\/")
 
 
-def static_html(geometry, note="정적 미리보기: 노트북(Colab/Jupyter)에서 실행하면 슬라이더로 바꿀 수 있습니다."):
-    """Self-contained HTML that draws ``geometry`` with the same JS as the widget.
+STATIC_NOTE = "이 페이지에서 바로 슬라이더를 움직일 수 있습니다 (커널 없이 브라우저가 계산). 노트북에서 실행하면 같은 값을 Python이 계산합니다."
 
-    Without JavaScript the text lines are still shown.
+
+def static_html(geometry, note=STATIC_NOTE):
+    """Self-contained HTML: the explorer of ``geometry`` with its own sliders (no kernel, nothing fetched).
+
+    ``explorers.js`` is inlined and its ``mount()`` builds the sliders and the
+    drawing from ``geometry["kind"]`` and ``geometry["params"]`` (plus
+    ``row``/``col``).  Without JavaScript the text lines are shown.
     """
     uid = "cu-" + uuid.uuid4().hex[:12]
     scene = geometry.get("scene", {})
     lines = [scene.get("error")] if scene.get("error") else []
     lines += scene.get("lines", [])
     text = "".join(f"<div>{html.escape(line)}</div>" for line in lines if line)
+    params = dict(geometry.get("params", {}), row=geometry.get("row", 0) or 0, col=geometry.get("col", 0) or 0)
     return (
-        f'<div class="cu-static-explorer" style="border:1px solid #cbd5e1;border-radius:6px;'
-        f'padding:8px;margin:6px 0;">'
-        f'<div id="{uid}"><div style="font-weight:bold">{html.escape(scene.get("title", ""))}</div>'
+        f'<div class="cu-static-explorer">'
+        f'<div id="{uid}" class="cu-mount"><div style="font-weight:bold">{html.escape(geometry.get("title", ""))}</div>'
         f'{text}</div>'
-        f'<div style="color:#64748b;font-size:12px;margin-top:6px">{html.escape(note)}</div></div>\n'
+        f'<div class="cu-note">{html.escape(note)}</div></div>\n'
         f'<script type="module">\n{_JS}\n'
-        f"const geometry = {_json_for_script(geometry)};\n"
-        f'const el = document.getElementById("{uid}");\n'
-        f'if (el) render({{ model: {{ get: () => geometry, on() {{}} }}, el }});\n'
+        f'mount(document.getElementById("{uid}"), {_json_for_script(geometry.get("kind"))}, '
+        f"{_json_for_script(params)});\n"
         f"</script>"
     )
 
@@ -261,7 +266,7 @@ class ReceptiveFieldExplorer(_Explorer):
     """
 
     def __init__(self, layers=(("conv", 3, 2), ("pool", 2, 2)), input_size=16, max_layers=4, row=0, col=0):
-        specs = [G._layer_tuple(layer) for layer in layers]
+        specs = [G._layer_tuple(layer, i) for i, layer in enumerate(layers)]
         if not 1 <= len(specs) <= max_layers:
             raise ValueError(f"층은 1개 이상 {max_layers}개 이하여야 합니다: {len(specs)}개")
         self.max_layers = int(max_layers)

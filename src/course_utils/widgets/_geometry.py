@@ -204,50 +204,20 @@ def conv_geometry(input_size=7, kernel_size=3, stride=1, padding="valid", dilati
 
 
 # --------------------------------------------------------------------------- receptive field (ch. 4)
-def _layer_tuple(layer):
-    """``(kind, kernel, stride, dilation)`` from a tuple or dict layer spec."""
-    if isinstance(layer, dict):
-        kind = layer.get("kind", "conv")
-        k, s, d = layer["kernel"], layer.get("stride", 1), layer.get("dilation", 1)
-    else:
-        layer = tuple(layer)
-        kind = "conv"
-        if layer and isinstance(layer[0], str):
-            kind, layer = layer[0], layer[1:]
-        k, s = layer[0], layer[1]
-        d = layer[2] if len(layer) > 2 else 1
-    if kind not in ("conv", "pool"):
-        raise ValueError(f"층 종류는 'conv' 또는 'pool'이어야 합니다: {kind!r}")
-    if kind == "pool":
-        d = 1
-    return kind, int(k), int(s), int(d)
+def _layer_tuple(layer, index=0):
+    """``(kind, kernel, stride, dilation)``: :func:`course_utils.shapes.layer_spec`."""
+    return _shapes.layer_spec(layer, index)
 
 
 def layer_sizes(input_size, layers):
-    """Sizes ``[n_0 (input), n_1, ..., n_L]`` (valid padding); raises ValueError."""
-    sizes = [int(input_size)]
-    for i, layer in enumerate(layers):
-        kind, k, s, d = _layer_tuple(layer)
-        try:
-            if kind == "pool":
-                out = _shapes.pool_output_length(sizes[-1], k, s, "valid")
-            else:
-                out = _shapes.conv_output_length(sizes[-1], k, s, "valid", d)
-        except ValueError as exc:
-            raise ValueError(f"{i + 1}번째 층: {exc}") from None
-        if out < 1:
-            raise ValueError(f"{i + 1}번째 층: 출력 크기가 {out}입니다 (입력이 너무 작습니다).")
-        sizes.append(int(out))
-    return sizes
+    """Sizes ``[n_0 (input), n_1, ..., n_L]`` (valid padding): :func:`course_utils.shapes.layer_output_lengths`."""
+    return _shapes.layer_output_lengths(int(input_size), layers)
 
 
 def _back_1d(positions, layers):
-    """Indices per level, from the output level back to the input (valid padding)."""
-    levels = [sorted(set(positions))]
-    for layer in reversed(layers):
-        _, k, s, d = _layer_tuple(layer)
-        levels.append(sorted({p * s + j * d for p in levels[-1] for j in range(k)}))
-    return levels[::-1]
+    """Indices per level, input first: :func:`course_utils.shapes.receptive_field_indices`."""
+    (position,) = positions
+    return _shapes.receptive_field_indices(layers, int(position))
 
 
 def receptive_field_pixels(layers, row, col):
@@ -279,8 +249,8 @@ def receptive_field_geometry(input_size=16, layers=(("conv", 3, 2, 1), ("pool", 
     """
     n = int(input_size)
     try:
-        specs = [_layer_tuple(layer) for layer in layers]
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        specs = [_layer_tuple(layer, i) for i, layer in enumerate(layers)]
+    except ValueError as exc:
         return _error({"kind": "rf", "params": {"input_size": n, "layers": []}}, str(exc), "")
     params = {"input_size": n, "layers": [list(t) for t in specs]}
     base = {"kind": "rf", "params": params, "title": "수용 영역 (receptive field)"}
@@ -359,23 +329,9 @@ def transposed_padding(input_length, kernel_size, stride=1, padding="valid", out
     >>> transposed_padding(3, 3, 2, "valid", output_padding=1)
     (2, 3, 8)
     """
-    n, k, s, d = int(input_length), int(kernel_size), int(stride), int(dilation)
-    padding = normalize_padding(padding)
-    output_padding = _normalize_output_padding(output_padding)
-    out = int(_shapes.conv_transpose_output_length(n, k, s, padding, output_padding, d))
-    if out < 1:
-        raise ValueError(f"출력 크기가 {out}입니다: 패딩이 너무 큽니다.")
-    ke = effective_kernel(k, d)
-    if padding == "valid":
-        p = 0
-    elif padding == "same":
-        # forward 'same' conv maps `out` -> n; TensorFlow puts the odd pixel at the end
-        p = same_padding(out, k, s, d)[0]
-    else:
-        p = padding
-    before = ke - 1 - p
-    after = out + ke - 1 - before - ((n - 1) * s + 1)
-    return before, after, out
+    return _shapes.conv_transpose_zero_padding(int(input_length), int(kernel_size), int(stride),
+                                               normalize_padding(padding),
+                                               _normalize_output_padding(output_padding), int(dilation))
 
 
 def zero_insertion_grid(input_length, kernel_size, stride=1, padding="valid", output_padding=None, dilation=1):
