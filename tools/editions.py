@@ -94,6 +94,9 @@ def stage(edition: str, dest: Path) -> Path:
         config["repository"]["branch"] = STUDENT_BRANCH
     else:
         config["title"] = f"{config['title']} (강사용)"
+    # The offline assets and clean pages of tools/sphinxext/offline_book.py (absolute path: the
+    # staged sources live in a build folder that can be anywhere).
+    config.setdefault("sphinx", {}).setdefault("local_extensions", {})["offline_book"] = str(ROOT / "tools" / "sphinxext")
     _write_if_changed(dest / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     _write_if_changed(dest / "_toc.yml", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
 

@@ -1,0 +1,76 @@
+"""Sphinx extension: the published book works with no network (loaded by tools/editions.py).
+
+- **Math**: MathJax 3 (tex-svg: fonts inside the script, so it also works from
+  ``file://``) is copied from the pinned ``sphinx-mathjax-offline`` package into
+  ``_static/mathjax`` and ``mathjax_path`` points there.
+- **Nothing fetched from elsewhere**: require.js, the ipywidgets HTML manager
+  and the embedded widget state are left out (the explorers are self-contained
+  HTML, see course_utils.widgets.static_html); the thebe scripts (live code on a
+  Binder, which needs the network) are not loaded.  The Colab launch button stays.
+- **Page style**: ``course.css`` (a Korean font stack from fonts installed on
+  Linux/macOS/Windows, no web fonts; wrapped output text).
+
+The browser test (tests/test_browser.py) checks every page: no request leaves the
+host, no JavaScript error, every formula typeset.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MATHJAX_FILES = ("tex-svg.js", "input/tex/extensions", "ui", "a11y")
+
+
+def mathjax_source() -> Path:
+    """The MathJax 3 folder shipped by the pinned ``sphinx-mathjax-offline`` wheel."""
+    folder = Path(metadata.distribution("sphinx-mathjax-offline").locate_file("sphinx-mathjax-offline/static/mathjax"))
+    if not (folder / "tex-svg.js").exists():
+        raise RuntimeError(f"offline_book: MathJax not found in {folder}; run bash scripts/setup_env.sh")
+    return folder
+
+
+def _copy_assets(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    source = mathjax_source()
+    target = Path(app.outdir) / "_static" / "mathjax"
+    for name in MATHJAX_FILES:
+        src, dst = source / name, target / name
+        if src.is_dir():
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+        elif not dst.exists() or dst.stat().st_size != src.stat().st_size:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+
+
+_DROP_SCRIPTS = ("require.js", "require.min.js", "embed-amd.js", "thebe", "sphinx-thebe")
+_WIDGET_STATE = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">.*?</script>\s*', re.S)
+
+
+def _clean_page(app, pagename, templatename, context, doctree):
+    """Leave out scripts that load code from the network or that nothing uses."""
+    scripts = context.get("script_files")
+    if scripts is not None:
+        kept = [s for s in scripts if not any(name in str(getattr(s, "filename", s) or "") for name in _DROP_SCRIPTS)
+                and not ("THEBE" in str(getattr(s, "attributes", {}).get("body", "")))]
+        scripts[:] = kept
+    if "body" in context:
+        context["body"] = _WIDGET_STATE.sub("", context["body"])
+
+
+def _config(app, config):
+    config.mathjax_path = "mathjax/tex-svg.js"
+    config.nb_ipywidgets_js = {}
+    config.html_static_path = list(config.html_static_path) + [str(HERE / "static")]
+
+
+def setup(app):
+    app.connect("config-inited", _config)
+    app.connect("html-page-context", _clean_page)
+    app.connect("build-finished", _copy_assets)
+    app.add_css_file("course.css")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
