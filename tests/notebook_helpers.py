@@ -152,3 +152,15 @@ def solution_lines(source_nb) -> list[str]:
             if len(line) > 6 and not line.startswith("#") and line not in outside_text:
                 found.append(line)
     return found
+
+
+def build_book(edition: str, out: Path) -> Path:
+    """Build ``edition`` of the book in quick mode under ``out``; return its HTML folder."""
+    import subprocess
+
+    command = [sys.executable, str(ROOT / "tools" / "build_book.py"), "--output", str(out), "--quiet"]
+    if edition == "instructor":
+        command.append("--instructor")
+    result = subprocess.run(command, cwd=ROOT, env=kernel_environment(), capture_output=True, text=True, timeout=3600)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    return out / "_build" / "html"

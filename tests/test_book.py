@@ -1,21 +1,19 @@
 """The book builds offline in both editions, and the pages show what each reader should see.
 
 Both editions are built in quick mode into temporary folders (never into
-_build/, whose execution cache must only hold full runs).
+_build/, whose execution cache must only hold full runs); the public one once per
+session (tests/conftest.py), shared with the browser test.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from notebook_helpers import ROOT, editions, kernel_environment, read, solution_lines
+from notebook_helpers import ROOT, build_book, editions, read, solution_lines
 
 pytestmark = pytest.mark.slow
 
@@ -28,23 +26,12 @@ def toc_files() -> list[str]:
     return files
 
 
-def build(edition: str, out: Path) -> Path:
-    command = [sys.executable, str(ROOT / "tools" / "build_book.py"), "--output", str(out), "--quiet"]
-    if edition == "instructor":
-        command.append("--instructor")
-    result = subprocess.run(command, cwd=ROOT, env=kernel_environment(), capture_output=True, text=True, timeout=3600)
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
-    return out / "_build" / "html"
-
-
-@pytest.fixture(scope="module")
-def public_site(tmp_path_factory):
-    return build("public", tmp_path_factory.mktemp("public"))
-
-
 @pytest.fixture(scope="module")
 def instructor_site(tmp_path_factory):
-    return build("instructor", tmp_path_factory.mktemp("instructor"))
+    return build_book("instructor", tmp_path_factory.mktemp("instructor"))
+
+
+# public_site: tests/conftest.py (one build per test session, shared with tests/test_browser.py)
 
 
 def page_text(site: Path, doc: str) -> tuple[str, BeautifulSoup]:

@@ -16,7 +16,6 @@ host, no JavaScript error, every formula typeset.
 
 from __future__ import annotations
 
-import re
 import shutil
 from importlib import metadata
 from pathlib import Path
@@ -47,30 +46,36 @@ def _copy_assets(app, exception):
             shutil.copyfile(src, dst)
 
 
-_DROP_SCRIPTS = ("require.js", "require.min.js", "embed-amd.js", "thebe", "sphinx-thebe")
-_WIDGET_STATE = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">.*?</script>\s*', re.S)
+_DROP_SCRIPTS = ("require.js", "require.min.js", "embed-amd.js", "thebe")
+
+
+def _dropped(script) -> bool:
+    """True for a script that loads code from the network, or that nothing on the page uses."""
+    attributes = getattr(script, "attributes", {}) or {}
+    source = str(getattr(script, "filename", None) or script or "")
+    return (any(name in source for name in _DROP_SCRIPTS)
+            or "THEBE" in str(attributes.get("body", ""))  # sphinx-thebe's config (declared twice)
+            or attributes.get("type") == "application/vnd.jupyter.widget-state+json")  # no widget manager reads it
 
 
 def _clean_page(app, pagename, templatename, context, doctree):
-    """Leave out scripts that load code from the network or that nothing uses."""
     scripts = context.get("script_files")
     if scripts is not None:
-        kept = [s for s in scripts if not any(name in str(getattr(s, "filename", s) or "") for name in _DROP_SCRIPTS)
-                and not ("THEBE" in str(getattr(s, "attributes", {}).get("body", "")))]
-        scripts[:] = kept
-    if "body" in context:
-        context["body"] = _WIDGET_STATE.sub("", context["body"])
+        scripts[:] = [s for s in scripts if not _dropped(s)]
 
 
 def _config(app, config):
     config.mathjax_path = "mathjax/tex-svg.js"
     config.nb_ipywidgets_js = {}
     config.html_static_path = list(config.html_static_path) + [str(HERE / "static")]
+    # pydata-sphinx-theme logs a console error ("Got invalid theme mode") when no mode is set.
+    config.html_context = dict(config.html_context or {})
+    config.html_context.setdefault("default_mode", "auto")
 
 
 def setup(app):
     app.connect("config-inited", _config)
-    app.connect("html-page-context", _clean_page)
+    app.connect("html-page-context", _clean_page, priority=900)  # after myst-nb adds its scripts
     app.connect("build-finished", _copy_assets)
     app.add_css_file("course.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,288 @@
+"""The published book in real headless Chromium, with every address but 127.0.0.1 blocked.
+
+For every page of the public edition (built once per session, tests/conftest.py),
+served by a threaded http.server on 127.0.0.1:
+
+- no request leaves the host, no console error, no page error;
+- every formula is typeset by the vendored MathJax (no raw TeX, no literal ``**``
+  or backspace characters left in the text);
+- in chapters 3, 4 and 5 every visible slider and menu of the explorers changes the
+  drawing, and the output size the page shows equals course_utils.shapes (or the
+  page shows the same Korean error as course_utils.shapes).
+
+It also prints the time of one slider-step redraw (target < 16 ms, a figure, not an
+assertion) and opens one page from ``file://`` (math must render there too).
+
+Chromium is Debian's (/usr/bin/chromium, installed by
+scripts/install_system_packages.sh), driven by the pinned playwright client; no
+browser is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import statistics
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from course_utils import shapes
+
+pytestmark = pytest.mark.slow
+
+EXPLORER_PAGES = ("book/ch03_convolution/ch03_convolution", "book/ch04_pooling_receptive_field/ch04_pooling_receptive_field",
+                  "book/ch05_transposed_conv_autoencoder/ch05_transposed_conv_autoencoder")
+
+# Text nodes outside code, scripts and typeset math: what a reader sees as prose.
+VISIBLE_TEXT_JS = """() => {
+  const skip = new Set(["SCRIPT", "STYLE", "PRE", "CODE", "TEXTAREA", "MJX-CONTAINER", "NOSCRIPT"]);
+  const out = [];
+  const walk = (node) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) out.push(child.textContent);
+      else if (child.nodeType === Node.ELEMENT_NODE && !skip.has(child.tagName.toUpperCase())
+               && !child.classList.contains("highlight")) walk(child);
+    }
+  };
+  walk(document.body);
+  return out.join("\\n");
+}"""
+
+MATH_JS = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+  const math = [...document.querySelectorAll(".math")];
+  return {count: math.length, rendered: math.filter((m) => m.querySelector("mjx-container svg")).length,
+          mathjax: !!(window.MathJax && MathJax.version), version: window.MathJax && MathJax.version};
+}"""
+
+CONTROLS_JS = """(root) => {
+  const values = {};
+  for (const el of root.querySelectorAll(".cu-controls input, .cu-controls select")) {
+    values[el.name] = el.tagName === "SELECT" ? JSON.parse(el.value) : parseInt(el.value, 10);
+  }
+  const ex = root.querySelector(".cu-explorer");
+  return {values, kind: ex.dataset.kind, output: ex.dataset.outputSize,
+          error: (root.querySelector(".cu-error") || {textContent: ""}).textContent.replace(/^⚠ /, ""),
+          text: ex.innerText, drawing: root.querySelector(".cu-canvas").innerHTML};
+}"""
+
+STEP_JS = """([root, name, value]) => {
+  const el = root.querySelector(`[name="${name}"]`);
+  el.value = value;
+  el.dispatchEvent(new Event(el.tagName === "SELECT" ? "change" : "input"));
+}"""
+
+TIME_JS = """([root, name, a, b]) => {
+  const el = root.querySelector(`[name="${name}"]`);
+  const times = [];
+  for (let i = 0; i < 40; i++) {
+    const t0 = performance.now();
+    el.value = i % 2 ? a : b;
+    el.dispatchEvent(new Event("input"));
+    root.getBoundingClientRect();  // force layout, as a frame would
+    times.push(performance.now() - t0);
+  }
+  times.sort((x, y) => x - y);
+  return times[times.length >> 1];
+}"""
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+    assert Path(path).exists(), "Chromium is needed: bash scripts/install_system_packages.sh installs Debian's chromium"
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(public_site):
+    handler = functools.partial(_QuietHandler, directory=str(public_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), headless=True)
+        yield browser
+        browser.close()
+
+
+class Page:
+    """One browser page that records what leaves the host and every JavaScript error."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context()
+        self.external, self.errors = [], []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("request", self._request)
+
+    def _route(self, route):
+        url = urlparse(route.request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.hostname != "127.0.0.1":
+            self.external.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    def _request(self, request):
+        url = urlparse(request.url)
+        if url.scheme not in ("http", "https", "file", "data", "blob", "about") or (
+                url.scheme in ("http", "https") and url.hostname != "127.0.0.1"):
+            if request.url not in self.external:
+                self.external.append(request.url)
+
+    def open(self, url):
+        self.page.goto(url, wait_until="load")
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+def site_pages(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site).with_suffix("")) for p in site.rglob("*.html")
+                  if not p.relative_to(site).parts[0].startswith("_"))
+
+
+def check_page(page, doc):
+    math = page.evaluate(MATH_JS)
+    assert math["rendered"] == math["count"], f"{doc}: {math['count'] - math['rendered']} formulas not typeset ({math})"
+    text = page.evaluate(VISIBLE_TEXT_JS)
+    for raw in ("\\(", "\\)", "\\[", "\\]", "$$", "\\frac", "\\lfloor", "**", "\x08"):
+        assert raw not in text, f"{doc}: {raw!r} left in the text: ...{text[max(text.find(raw) - 80, 0):text.find(raw) + 80]}..."
+    return math
+
+
+def test_every_page_offline_without_errors_and_with_math(public_site, server, browser):
+    pages = site_pages(public_site)
+    assert len(pages) >= 10, pages
+    total_external, total_errors, formulas = 0, 0, 0
+    for doc in pages:
+        p = Page(browser)
+        try:
+            page = p.open(server + doc + ".html")
+            math = check_page(page, doc)
+            formulas += math["count"]
+            if math["count"]:
+                assert math["version"].startswith("3."), (doc, math)
+        finally:
+            p.close()
+        total_external += len(p.external)
+        total_errors += len(p.errors)
+        assert not p.external, f"{doc}: requests leave the host: {p.external[:5]}"
+        assert not p.errors, f"{doc}: JavaScript errors: {p.errors[:5]}"
+    print(f"browser: {len(pages)} pages, {formulas} formulas typeset, {total_external} external requests, "
+          f"{total_errors} JavaScript errors")
+    assert formulas > 20
+
+
+def expected_output(kind: str, v: dict):
+    """(output size, None) or (None, Korean error) for the controls' values, from course_utils.shapes."""
+    try:
+        if kind == "conv":
+            return shapes.conv_output_length(v["input_size"], v["kernel_size"], v["stride"], v["padding"],
+                                             v["dilation"]), None
+        if kind == "transposed":
+            return shapes.conv_transpose_output_length(v["input_size"], v["kernel_size"], v["stride"], v["padding"],
+                                                       v["output_padding"]), None
+        layers = []
+        for i in range(v["n_layers"]):
+            kind_i = v[f"kind{i}"]
+            layers.append((kind_i, v[f"kernel{i}"], v[f"stride{i}"], 1 if kind_i == "pool" else v[f"dilation{i}"]))
+        return shapes.layer_output_lengths(v["input_size"], layers)[-1], None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def assert_matches_shapes(state, where):
+    size, error = expected_output(state["kind"], state["values"])
+    if error is None:
+        assert state["output"] == str(size), (where, state["values"], state["output"], size)
+        assert not state["error"], (where, state["error"])
+        assert f"= {size}" in state["text"] or f"→ {size}" in state["text"], (where, state["text"])
+    else:
+        assert state["output"] == "", (where, state["values"])
+        assert error in state["error"], (where, error, state["error"])
+
+
+def test_explorer_sliders_move_and_agree_with_shapes(server, browser):
+    timings = []
+    moved = 0
+    for doc in EXPLORER_PAGES:
+        p = Page(browser)
+        try:
+            page = p.open(server + doc + ".html")
+            roots = page.query_selector_all(".cu-mount")
+            assert roots, f"{doc}: no explorer"
+            for root in roots:
+                start = root.evaluate(CONTROLS_JS)
+                assert "<svg" in start["drawing"], doc
+                assert_matches_shapes(start, doc)
+                controls = root.evaluate("""(r) => [...r.querySelectorAll('.cu-controls input, .cu-controls select')]
+                    .filter((e) => e.offsetParent !== null && !e.disabled)
+                    .map((e) => ({name: e.name, value: e.value,
+                                  options: e.tagName === 'SELECT' ? [...e.options].map((o) => o.value)
+                                                                  : [e.min, e.max]}))""")
+                assert len(controls) >= 5, (doc, controls)
+                for control in controls:
+                    name, old = control["name"], control["value"]
+                    if control["options"] and len(control["options"]) == 2 and control["options"][0].isdigit():
+                        lo, hi = control["options"]
+                        new = hi if old != hi else lo
+                    else:
+                        new = next(o for o in control["options"] if o != old)
+                    assert new != old, (doc, control)
+                    page.evaluate(STEP_JS, [root, name, new])
+                    after = root.evaluate(CONTROLS_JS)
+                    assert after["drawing"] != start["drawing"], f"{doc}: moving {name} {old} -> {new} changed nothing"
+                    assert_matches_shapes(after, f"{doc} {name}={new}")
+                    page.evaluate(STEP_JS, [root, name, old])
+                    back = root.evaluate(CONTROLS_JS)
+                    assert_matches_shapes(back, f"{doc} {name} back to {old}")
+                    moved += 1
+                kernel = "kernel_size" if start["kind"] != "rf" else "kernel0"
+                lo = "3"
+                hi = "5" if start["kind"] != "transposed" else "4"
+                ms = page.evaluate(TIME_JS, [root, kernel, lo, hi])
+                timings.append((start["kind"], ms))
+        finally:
+            p.close()
+        assert not p.external, (doc, p.external)
+        assert not p.errors, (doc, p.errors)
+    for kind, ms in timings:
+        print(f"browser: one slider step of the {kind} explorer redraws in {ms:.2f} ms (median of 40; target < 16 ms)")
+    print(f"browser: {moved} slider/menu moves checked against course_utils.shapes")
+    assert {kind for kind, _ in timings} == {"conv", "rf", "transposed"}
+
+
+def test_a_page_opened_as_a_file_renders_its_math(public_site, browser):
+    p = Page(browser)
+    try:
+        doc = EXPLORER_PAGES[0]
+        page = p.open((public_site / f"{doc}.html").as_uri())
+        math = check_page(page, doc)
+        assert math["count"] > 0 and math["rendered"] == math["count"], math
+        assert page.query_selector(".cu-mount .cu-controls input[type=range]"), "the explorer sliders are missing"
+    finally:
+        p.close()
+    assert not p.external, p.external
+    assert not p.errors, p.errors
