@@ -286,3 +286,44 @@ def test_a_page_opened_as_a_file_renders_its_math(public_site, browser):
         p.close()
     assert not p.external, p.external
     assert not p.errors, p.errors
+
+
+RENDER_JS = """async ([source, geometry, moved]) => {
+  const module = await import("data:text/javascript;base64," + btoa(unescape(encodeURIComponent(source))));
+  const listeners = {};
+  let current = geometry;
+  const model = {get: () => current, on: (event, fn) => { listeners[event] = fn; }, off() {}};
+  const el = document.createElement("div");
+  document.body.appendChild(el);
+  module.default.render({model, el});
+  const first = el.innerHTML;
+  current = moved;
+  listeners["change:geometry"]();
+  return {first, second: el.innerHTML, text: el.innerText,
+          output: el.querySelector(".cu-explorer").dataset.outputSize};
+}"""
+
+
+def test_notebook_front_end_draws_what_python_syncs(server, browser):
+    """The anywidget path: render() draws the synced geometry and redraws on change (ipywidgets 7 and 8 alike)."""
+    from importlib import resources
+
+    from course_utils.widgets import ConvExplorer, ReceptiveFieldExplorer, TransposedConvExplorer
+
+    source = resources.files("course_utils.widgets").joinpath("explorers.js").read_text(encoding="utf-8")
+    p = Page(browser)
+    try:
+        page = p.open(server + "search.html")
+        for ex, control, value in ((ConvExplorer(), "stride", 2), (ReceptiveFieldExplorer(), "kernel0", 5),
+                                   (TransposedConvExplorer(), "kernel_size", 4)):
+            before = dict(ex.geometry)
+            ex.controls[control].value = value
+            result = page.evaluate(RENDER_JS, [source, before, ex.geometry])
+            assert "<svg" in result["first"] and result["first"] != result["second"], type(ex).__name__
+            for line in ex.geometry["scene"]["lines"]:  # Python's text, as Python printed it
+                assert line in result["text"], line
+            size = ex.geometry.get("output_size", (ex.geometry.get("sizes") or [None])[-1])
+            assert result["output"] == str(size), (type(ex).__name__, result["output"], size)
+    finally:
+        p.close()
+    assert not p.errors, p.errors
