@@ -78,8 +78,7 @@ def test_conv_explorer_sliders_update_geometry():
     # highlighted cells: rows 6,7,8 and cols 2,3,4 of the 9x9 padded grid
     assert [cell[:2] for cell in g["window"]] == [[r, c] for r in (6, 7, 8) for c in (2, 3, 4)]
     assert [cell[2] for cell in g["window"]] == [r == 8 for r in (6, 7, 8) for _ in range(3)]
-    out_grid = g["scene"]["grids"][1]
-    assert out_grid["cells"] == [[3, 1, "selected"]]
+    assert "선택한 출력 (3, 1) ← 입력 행 [5, 6, 7], 열 [1, 2, 3]" in g["scene"]["lines"]
 
     # shrinking the input clamps the chosen output position
     ex.controls["input_size"].value = 3
@@ -99,7 +98,7 @@ def test_conv_explorer_invalid_configs_show_the_korean_message():
     ex.controls["kernel_size"].value = 5
     expected = _error_of(shapes.conv_output_length, 3, 5, 1, "valid", 1)
     assert ex.geometry["error"] == expected
-    assert ex.geometry["scene"]["error"] == expected and ex.geometry["scene"]["grids"] == []
+    assert ex.geometry["scene"]["error"] == expected
     assert any("\uac00" <= ch <= "\ud7a3" for ch in expected)
     assert html.escape(expected) in ex.to_html()  # the text shown before the script runs
     ex.controls["padding"].value = "same"  # valid again
@@ -129,7 +128,7 @@ def test_receptive_field_explorer_default_and_sliders():
     ex.controls["col"].value = 1
     g = ex.geometry
     assert g["span"] == [[8, 12], [4, 8]]
-    assert g["scene"]["grids"][-1]["cells"] == [[2, 1, "selected"]]
+    assert (g["row"], g["col"]) == (2, 1)
 
     ex.controls["n_layers"].value = 1  # only the conv layer: 7x7 output, field 3
     g = ex.geometry

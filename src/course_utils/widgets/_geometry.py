@@ -11,8 +11,10 @@ window covers, where the zeros of a transposed convolution go) and the text.
 Coordinates are ``[row, col]`` with ``[0, 0]`` at the top-left.  Padded grids
 use padded coordinates (the first padding row is row 0).
 
-Each ``*_geometry`` function also returns a ``"scene"``: a renderer-agnostic list
-of grids and text lines that ``explorers.js`` draws as SVG.
+Each ``*_geometry`` function also returns a ``"scene"``: the title, the error and
+the text lines the explorer prints (Python's numbers).  The drawing itself is made
+by ``explorers.js`` from ``params``/``row``/``col`` with its own copy of the
+geometry, which tests/test_widgets_js.py proves equal to this one.
 """
 
 from __future__ import annotations
@@ -36,23 +38,6 @@ __all__ = [
     "transposed_formula",
     "transposed_geometry",
 ]
-
-#: Legend labels (Korean) for the cell kinds used in scenes.
-KIND_LABELS = {
-    "input": "입력",
-    "pad": "패딩 (0)",
-    "window": "커널이 읽는 칸",
-    "window_pad": "커널이 읽는 패딩 칸",
-    "output": "출력",
-    "selected": "선택한 출력 칸",
-    "rf": "의존하는 칸",
-    "span": "수용 영역 범위 (읽지 않는 칸)",
-    "value": "입력 값",
-    "inserted": "삽입한 0 (stride − 1개)",
-    "border": "테두리 0 (d·(k − 1) − p)",
-    "extra": "추가 0 (output_padding/비대칭)",
-}
-
 
 # --------------------------------------------------------------------------- helpers
 def normalize_padding(padding):
@@ -180,17 +165,9 @@ def conv_geometry(input_size=7, kernel_size=3, stride=1, padding="valid", dilati
                padded_size=size, row=row, col=col, window=window, window_input=window_input,
                formula=formula, formula_label=label)
 
-    in_cells = [[r, c, "pad"] for r in range(size) for c in range(size) if is_pad(r) or is_pad(c)]
-    in_cells += [[r, c, "window_pad" if p else "window"] for r, c, p in window]
     geo["scene"] = {
         "title": geo["title"],
         "error": None,
-        "grids": [
-            {"title": f"(패딩된) 입력 {size}×{size}", "rows": size, "cols": size, "base": "input",
-             "cells": in_cells},
-            {"title": f"출력 {out}×{out}", "rows": out, "cols": out, "base": "output",
-             "cells": [[row, col, "selected"]]},
-        ],
         "lines": [
             _conv_params_text(n, k, s, padding, d),
             f"패딩: 위/왼쪽 {before}, 아래/오른쪽 {after}",
@@ -198,7 +175,6 @@ def conv_geometry(input_size=7, kernel_size=3, stride=1, padding="valid", dilati
             f"선택한 출력 ({row}, {col}) ← 입력 행 {_fmt_idx([r - before for r in rows])}, "
             f"열 {_fmt_idx([c - before for c in cols])}",
         ],
-        "legend": _legend(["input", "pad", "window", "window_pad", "output", "selected"]),
     }
     return geo
 
@@ -275,23 +251,10 @@ def receptive_field_geometry(input_size=16, layers=(("conv", 3, 2, 1), ("pool", 
                levels=[{"rows": r, "cols": c} for r, c in zip(row_levels, col_levels)],
                size=size, jump=jump, start=start, span=span, layer_names=names)
 
-    grids = []
-    for level, (rws, cls) in enumerate(zip(row_levels, col_levels)):
-        m = sizes[level]
-        if level == len(sizes) - 1:
-            cells, title = [[row, col, "selected"]], f"출력 ({level}층) {m}×{m}"
-        else:
-            dep = {(r, c) for r in rws for c in cls}
-            cells = [[r, c, "rf" if (r, c) in dep else "span"]
-                     for r in range(rws[0], rws[-1] + 1) for c in range(cls[0], cls[-1] + 1)]
-            title = f"입력 {m}×{m}" if level == 0 else f"{level}층 출력 {m}×{m}"
-        grids.append({"title": title, "rows": m, "cols": m,
-                      "base": "input" if level == 0 else "output", "cells": cells})
     centre = (start + row * jump, start + col * jump)
     geo["scene"] = {
         "title": geo["title"],
         "error": None,
-        "grids": grids,
         "lines": [
             f"입력 {n}×{n} → " + " → ".join(f"{nm} ({m}×{m})" for nm, m in zip(names, sizes[1:])),
             f"수용 영역 크기 r = {size}, 점프 j = {jump}, 시작 = {_fmt_num(start)} "
@@ -300,7 +263,6 @@ def receptive_field_geometry(input_size=16, layers=(("conv", 3, 2, 1), ("pool", 
             f"의존하는 입력 칸 {len(pixels)}개 (범위 {size}×{size} = {size * size}칸)",
             f"입력 행 {_fmt_idx(row_levels[0])}, 열 {_fmt_idx(col_levels[0])}",
         ],
-        "legend": _legend(["input", "rf", "span", "output", "selected"]),
     }
     return geo
 
@@ -424,43 +386,15 @@ def transposed_geometry(input_size=3, kernel_size=3, stride=2, padding="valid", 
     label = "출력 크기"
     geo = dict(base, error=None, output_size=out, grid=grid, row=row, col=col, window=window,
                formula=formula, formula_label=label)
-    kinds, size = grid["kinds"], grid["size"]
-    index = {g: i for i, g in enumerate(grid["positions"])}
-    cells = []
-    for r in range(size):
-        for c in range(size):
-            kr, kc = kinds[r], kinds[c]
-            if kr == "value" and kc == "value":
-                kind = "value"
-            elif "extra" in (kr, kc):
-                kind = "extra"
-            elif "border" in (kr, kc):
-                kind = "border"
-            else:
-                kind = "inserted"
-            cell = [r, c, kind]
-            if kind == "value":
-                cell.append(f"x{index[r]}{index[c]}")
-            cells.append(cell)
-    cells += [[r, c, "window"] for r, c in window]
     geo["scene"] = {
         "title": geo["title"],
         "error": None,
-        "grids": [
-            {"title": f"입력 {n}×{n}", "rows": n, "cols": n, "base": "value",
-             "cells": [[i, j, "value", f"x{i}{j}"] for i in range(n) for j in range(n)]},
-            {"title": f"0을 넣은 입력 {size}×{size} (stride 1 합성곱, 뒤집은 커널)", "rows": size,
-             "cols": size, "base": "inserted", "cells": cells},
-            {"title": f"출력 {out}×{out}", "rows": out, "cols": out, "base": "output",
-             "cells": [[row, col, "selected"]]},
-        ],
         "lines": [
             ptxt + (f", dilation {d}" if d > 1 else ""),
             f"값 사이에 0을 {s - 1}개씩 넣고, 테두리 0: 위/왼쪽 {grid['before']}, 아래/오른쪽 {grid['after']}"
             + (" (음수: 그만큼 잘라냄)" if min(grid["before"], grid["after"]) < 0 else ""),
             f"{label}: {formula}",
         ],
-        "legend": _legend(["value", "inserted", "border", "extra", "window", "output", "selected"]),
     }
     return geo
 
@@ -470,11 +404,7 @@ def _fmt_idx(idx):
     return "[" + ", ".join(str(i) for i in idx) + "]"
 
 
-def _legend(kinds):
-    return [[k, KIND_LABELS[k]] for k in kinds]
-
-
 def _error(base, message, params_text):
     return dict(base, error=message, scene={
-        "title": base.get("title", ""), "error": message, "grids": [],
-        "lines": [params_text] if params_text else [], "legend": []})
+        "title": base.get("title", ""), "error": message,
+        "lines": [params_text] if params_text else []})
