@@ -60,6 +60,15 @@ MATH_JS = """async () => {
           mathjax: !!(window.MathJax && MathJax.version), version: window.MathJax && MathJax.version};
 }"""
 
+# Output boxes: one stream box per cell (merged streams), no output line cut off at the right edge.
+OUTPUTS_JS = """() => {
+  const cells = [...document.querySelectorAll(".cell_output")];
+  return {outputs: cells.length,
+          split: cells.filter((c) => c.querySelectorAll(":scope > .output.stream").length > 1).length,
+          cut: [...document.querySelectorAll(".cell_output pre")].filter((p) => p.scrollWidth > p.clientWidth + 1)
+                 .map((p) => p.textContent.slice(0, 80))};
+}"""
+
 CONTROLS_JS = """(root) => {
   const values = {};
   for (const el of root.querySelectorAll(".cu-controls input, .cu-controls select")) {
@@ -167,6 +176,9 @@ def check_page(page, doc):
     math = page.evaluate(MATH_JS)
     assert math["rendered"] == math["count"], f"{doc}: {math['count'] - math['rendered']} formulas not typeset ({math})"
     text = page.evaluate(VISIBLE_TEXT_JS)
+    outputs = page.evaluate(OUTPUTS_JS)
+    assert outputs["split"] == 0, f"{doc}: {outputs['split']} cells show their text output in several boxes"
+    assert not outputs["cut"], f"{doc}: output lines cut off: {outputs['cut'][:3]}"
     for raw in ("\\(", "\\)", "\\[", "\\]", "$$", "\\frac", "\\lfloor", "**", "\x08"):
         assert raw not in text, f"{doc}: {raw!r} left in the text: ...{text[max(text.find(raw) - 80, 0):text.find(raw) + 80]}..."
     return math
