@@ -3,11 +3,14 @@
 #   chromium    the browser test of the built book (driven by the playwright Python client
 #               on this executable; no browser is ever downloaded by playwright)
 #   bubblewrap  the sandbox every student notebook runs in when grading (tools/grade.py)
+#   nodejs      `node --test` compares the explorers' JavaScript geometry with course_utils.shapes
+#               (tests/test_widgets_js.py; Node 18+)
 # Used by test.sh. Needs root or sudo; elsewhere it says what to install and stops.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "install_system_packages: installing ${missing[*]} (Debian packages)..."
