@@ -50,11 +50,20 @@ def test_first_code_cell_installs_course_utils_from_this_repository(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_bold_markdown_renders_before_korean_particles(path):
     """CommonMark does not close `**` after punctuation when a letter follows: write **용어**(term)를."""
-    bad = re.compile(r"[)\]'\"”’.,:!?]\*\*[가-힣A-Za-z0-9]")
     for cell in read(path).cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
-                assert not bad.search(line), f"{path.name}: {line.strip()[:80]}"
+                assert not BAD_BOLD.search(line), f"{path.name}: {line.strip()[:80]}"
+
+
+# closing `**` after punctuation (a parenthesis, a quote, code's backtick, math's $) and before a letter
+BAD_BOLD = re.compile(r"[)\]'\"”’.,:!?`$]\*\*[가-힣A-Za-z0-9(]")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "book").glob("*.md")), ids=lambda p: p.name)
+def test_bold_renders_in_markdown_pages(path):
+    for line in path.read_text(encoding="utf-8").splitlines():
+        assert not BAD_BOLD.search(line), f"{path.name}: {line.strip()[:80]}"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.parent.name for p in CHAPTERS])
