@@ -3,6 +3,8 @@
 #   chromium    the browser test of the built book (driven by the playwright Python client
 #               on this executable; no browser is ever downloaded by playwright)
 #   bubblewrap  the sandbox every student notebook runs in when grading (tools/grade.py)
+#   fonts-nanum a Korean font, so the browser test sees Hangul as a reader does (the book's CSS
+#               uses the fonts readers have: Apple SD Gothic Neo, Malgun Gothic, Noto/Nanum)
 #   nodejs      `node --test` compares the explorers' JavaScript geometry with course_utils.shapes
 #               (tests/test_widgets_js.py; Node 18+)
 # Used by test.sh. Needs root or sudo; elsewhere it says what to install and stops.
@@ -11,6 +13,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+fc-list :lang=ko 2>/dev/null | grep -q . || missing+=(fonts-nanum)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "install_system_packages: installing ${missing[*]} (Debian packages)..."

@@ -286,6 +286,33 @@ def test_explorer_sliders_move_and_agree_with_shapes(server, browser):
     assert {kind for kind, _ in timings} == {"conv", "rf", "transposed"}
 
 
+HANGUL_JS = """() => {
+  const font = getComputedStyle(document.querySelector("article") || document.body).fontFamily;
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  const ctx = canvas.getContext("2d");
+  const draw = (text) => {
+    ctx.clearRect(0, 0, 64, 64);
+    ctx.font = `40px ${font}`;
+    ctx.fillText(text, 4, 48);
+    return Array.from(ctx.getImageData(0, 0, 64, 64).data).join(",");
+  };
+  // A missing glyph is drawn as the same box for every syllable.
+  return {font, distinct: draw("한") !== draw("글") && draw("글") !== draw("책")};
+}"""
+
+
+def test_hangul_is_drawn_with_a_local_font(server, browser):
+    p = Page(browser)
+    try:
+        result = p.open(server + "book/intro.html").evaluate(HANGUL_JS)
+    finally:
+        p.close()
+    assert "Malgun Gothic" in result["font"] and "Apple SD Gothic Neo" in result["font"], result
+    assert result["distinct"], f"Hangul shows as boxes with {result['font']} (install a Korean font: fonts-nanum)"
+    assert not p.external and not p.errors, (p.external, p.errors)
+
+
 def test_a_page_opened_as_a_file_renders_its_math(public_site, browser):
     p = Page(browser)
     try:
