@@ -143,3 +143,19 @@ def test_publish_student_branch_holds_no_solution(tmp_path):
                               capture_output=True, text=True).stdout
         assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text, name
         assert "NotImplementedError" in text, name
+
+
+def test_explorer_cells_carry_the_digest_of_the_explorer_sources():
+    """A changed explorers.js re-executes the cells that inline it (the execution cache hashes cell metadata)."""
+    nb = new_notebook(cells=[new_code_cell("from course_utils.widgets import ConvExplorer\nConvExplorer()"),
+                             new_code_cell("print(1)"), new_markdown_cell("course_utils.widgets")])
+    editions.mark_widget_cells(nb)
+    digest = editions.widget_digest()
+    assert len(digest) == 16 and nb.cells[0].metadata["course_utils_widgets"] == digest
+    assert "course_utils_widgets" not in nb.cells[1].metadata and "course_utils_widgets" not in nb.cells[2].metadata
+    from jupyter_cache.cache.main import JupyterCacheBase
+
+    _, marked = JupyterCacheBase.create_hashed_notebook(None, nb)
+    nb.cells[0].metadata["course_utils_widgets"] = "0" * 16
+    _, other = JupyterCacheBase.create_hashed_notebook(None, nb)
+    assert marked != other

@@ -72,6 +72,35 @@ def public_notebook(nb):
     return nb
 
 
+#: Files whose code ends up inside a cell's output (the explorers inline explorers.js).
+WIDGET_SOURCES = ("src/course_utils/widgets", "src/course_utils/shapes.py")
+
+
+@functools.lru_cache(maxsize=1)
+def widget_digest() -> str:
+    """A digest of the explorers' sources (see :func:`mark_widget_cells`)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in WIDGET_SOURCES:
+        path = ROOT / name
+        for file in sorted([path] if path.is_file() else p for p in path.rglob("*") if p.suffix in (".py", ".js")):
+            digest.update(file.relative_to(ROOT).as_posix().encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def mark_widget_cells(nb):
+    """Tag the cells that show an explorer with :func:`widget_digest` (in place).
+
+    Their output carries a copy of explorers.js, and Jupyter Book's execution cache hashes
+    cell metadata: a changed explorer re-executes those notebooks instead of showing stale code.
+    """
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "course_utils.widgets" in cell.source:
+            cell.metadata["course_utils_widgets"] = widget_digest()
+    return nb
+
+
 def _write_if_changed(path: Path, text: str) -> None:
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return  # keep the mtime: Sphinx and the execution cache stay warm
@@ -110,7 +139,7 @@ def stage(edition: str, dest: Path) -> Path:
             nb = nbformat.read(source, as_version=4)
             if edition == "public":
                 nb = public_notebook(nb)
-            _write_if_changed(target, nbformat.writes(nb))
+            _write_if_changed(target, nbformat.writes(mark_widget_cells(nb)))
         elif not target.exists() or target.read_bytes() != source.read_bytes():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
