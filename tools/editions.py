@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -129,6 +131,11 @@ def stage(edition: str, dest: Path) -> Path:
     _write_if_changed(dest / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     _write_if_changed(dest / "_toc.yml", (ROOT / "_toc.yml").read_text(encoding="utf-8"))
 
+    # A notebook is re-staged only when it, nbgrader's settings or this code changed:
+    # nbgrader's preprocessors are most of a warm build's staging time.
+    keys_file = dest / ".stage-keys.json"
+    keys = json.loads(keys_file.read_text(encoding="utf-8")) if keys_file.exists() else {}
+    new_keys = {}
     wanted = set()
     for source in BOOK.rglob("*"):
         if source.is_dir() or any(part.startswith((".", "_")) for part in source.relative_to(BOOK).parts):
@@ -136,6 +143,10 @@ def stage(edition: str, dest: Path) -> Path:
         target = dest / "book" / source.relative_to(BOOK)
         wanted.add(target)
         if source.suffix == ".ipynb":
+            rel = source.relative_to(BOOK).as_posix()
+            new_keys[rel] = _stage_key(source, edition)
+            if keys.get(rel) == new_keys[rel] and target.exists():
+                continue
             nb = nbformat.read(source, as_version=4)
             if edition == "public":
                 nb = public_notebook(nb)
@@ -147,4 +158,15 @@ def stage(edition: str, dest: Path) -> Path:
     for stale in (dest / "book").rglob("*"):
         if stale.is_file() and stale not in wanted:
             stale.unlink()
+    _write_if_changed(keys_file, json.dumps(new_keys, indent=1, sort_keys=True))
     return dest
+
+
+def _stage_key(source: Path, edition: str) -> str:
+    """What the staged copy of ``source`` depends on: the notebook, the edition, nbgrader's
+    settings, the cell predicates, this module and the explorers (:func:`widget_digest`)."""
+    digest = hashlib.sha256(edition.encode())
+    for path in (source, ROOT / "nbgrader_config.py", ROOT / "src" / "course_utils" / "grading.py", Path(__file__)):
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(widget_digest().encode())
+    return digest.hexdigest()
