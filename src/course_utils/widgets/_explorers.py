@@ -6,8 +6,10 @@ pairs, ``observe(..., names="value")``, ``Layout(display=...)``,
 ``style={"description_width": ...}``).
 
 Displaying an explorer gives a MIME bundle with the live widget view *and* a
-``text/html`` fallback (the same drawing code, run inline with the initial
-geometry) for the static book.
+``text/html`` fallback for the static book: ``explorers.js`` inlined, with its own
+sliders and geometry (no kernel, nothing fetched).  On Colab, anywidget turns on
+Colab's custom widget manager (which loads anywidget's front end from a CDN; Colab is
+online); where no widget manager can show the view, the ``text/html`` explorer remains.
 """
 
 from __future__ import annotations
