@@ -353,7 +353,8 @@ def shape_of(value: Any) -> Optional[tuple]:
 
 
 @contextlib.contextmanager
-def own_code_only(label: str, blocked: Sequence[tuple[Any, str]], namespaces: Sequence[dict] = ()):
+def own_code_only(label: str, blocked: Sequence[tuple[Any, str]], namespaces: Sequence[dict] = (),
+                  closures: Sequence[Any] = ()):
     """Temporarily replace library functions with ones that raise a Korean message.
 
     ``blocked`` is a list of ``(owner, attribute)`` pairs (a module or class and the
@@ -381,6 +382,14 @@ def own_code_only(label: str, blocked: Sequence[tuple[Any, str]], namespaces: Se
                 if id(value) in originals:
                     saved.append((namespace, name, value))
                     namespace[name] = refuse
+        for cell in closures:  # ... or captured from an enclosing function
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            if id(value) in originals:
+                saved.append((cell, "cell_contents", value))
+                cell.cell_contents = refuse
         yield refuse
     finally:
         for owner, attribute, original in reversed(saved):
@@ -411,7 +420,8 @@ def compare_function(
     expected_outputs = [np.asarray(reference(*args, **kwargs)) for args, kwargs, _ in cases]
     for (args, kwargs, description), expected in zip(cases, expected_outputs):
         namespaces = [function.__globals__] if hasattr(function, "__globals__") else []
-        with own_code_only(label, blocked, namespaces) as refuse:
+        closures = getattr(function, "__closure__", None) or ()
+        with own_code_only(label, blocked, namespaces, closures) as refuse:
             try:
                 received = function(*args, **kwargs)
             except NotImplementedError:

@@ -209,3 +209,15 @@ check_conv_shapes = CONV_SHAPES.check_value
 check_conv_params = CONV_PARAMS.check_value
 check_my_conv2d = MY_CONV2D.check_value
 check_edge_kernel = EDGE_KERNEL.check_value
+
+
+def numpy_only(function):
+    """Context manager of the hidden test of 연습 3-4: library convolutions raise while ``function`` runs.
+
+    The library functions are blocked where they live and where ``function`` finds
+    them (its globals and closure), as in the visible check.
+    """
+    from course_utils.exercises._core import own_code_only
+
+    return own_code_only(MY_CONV2D.label, library_convolutions(), [getattr(function, "__globals__", {})],
+                         getattr(function, "__closure__", None) or ())
