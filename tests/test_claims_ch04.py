@@ -80,7 +80,7 @@ def test_exercise_answers():
 @pytest.mark.parametrize("check,wrong,fragment", [
     (ch04.check_rf_conv_pool, 25, "한 변의 길이"),
     (ch04.check_rf_conv_pool, 4, "stride"),
-    (ch04.check_rf_conv_pool, "5x5", "정수 하나"),
+    (ch04.check_rf_conv_pool, "5x5", r"정수\(int\)"),
     (ch04.check_rf_stacks, (16, 7), "dilation"),
     (ch04.check_rf_stacks, (11, 15), "stride"),
     (ch04.check_pool_shapes, ((4, 4, 3), (3, 3, 1), (4, 4, 3)), "버립니다"),

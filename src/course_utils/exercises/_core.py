@@ -134,6 +134,8 @@ def type_problem(value: Any, expected: Any, where: str = "") -> Optional[str]:
         ok = isinstance(value, (tuple, list)) and len(value) == len(expected)
     else:  # pragma: no cover - declarations only use the types above
         raise TypeError(f"unsupported expected answer type {type(expected).__name__}")
+    if not ok and value is None and is_int(expected):
+        return f"{prefix}None 대신 정해진 값을 정수로 적으세요 (예: 배치 크기)."
     if not ok:
         given = type_name(value)
         if isinstance(value, (tuple, list)) and isinstance(expected, (tuple, list)):
@@ -277,9 +279,15 @@ class Exercise:
 
 
 def _only_length_differs(value: Any, expected: Any) -> bool:
-    return (isinstance(value, type(expected)) and isinstance(expected, (tuple, list))
-            and len(value) != len(expected)
-            and all(type_problem(v, expected[0]) is None for v in value))
+    """True when ``value`` has the right types except for the length of some tuple (e.g. (6, 6) for (2, 3, 6))."""
+    def same_kind(v, e):
+        if isinstance(e, (tuple, list)):
+            if not isinstance(v, (tuple, list) if isinstance(e, list) else tuple) or not e:
+                return False
+            return all(same_kind(x, e[min(i, len(e) - 1)]) for i, x in enumerate(v))
+        return type_problem(v, e) is None
+
+    return type_problem(value, expected) is not None and same_kind(value, expected)
 
 
 def differing(value: Sequence, expected: Sequence) -> list[int]:
