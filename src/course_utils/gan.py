@@ -15,8 +15,9 @@ Importing ``course_utils`` does not import TensorFlow; importing this module doe
 >>> sample_noise(4, latent_dim=100, seed=0).shape
 (4, 100)
 >>> generator = build_generator()
->>> generator.count_params()
-865281
+>>> from course_utils.exercises.ch06 import generator_params  # 연습 6-1, computed by course_utils.params
+>>> generator.count_params() == generator_params()
+True
 >>> build_discriminator().output_shape
 (None, 1)
 >>> images = np.asarray(generator(sample_noise(2, seed=1), training=False))

@@ -12,9 +12,9 @@ from course_utils.exercises._core import INT, INTS, PAIR, compare_function, func
 from course_utils.layers import max_pool2d
 from course_utils.shapes import pool_output_length, receptive_field
 
-CONV_POOL = [(3, 2), (2, 2)]                                       # 연습 4-1: (kernel, stride), input side first
+CONV_POOL = [(3, 2), (2, 2), (3, 1)]                               # 연습 4-1: (kernel, stride), input side first
 STACK_A = [(3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (2, 2)]         # 연습 4-2
-STACK_B = [(3, 1, 1), (3, 1, 2), (3, 1, 4)]                        # (kernel, stride, dilation)
+STACK_B = [(3, 1, 1), (3, 1, 3), (3, 1, 5)]                        # (kernel, stride, dilation)
 POOLS = [((7, 7, 3), 2, None, "valid"), ((8, 8, 1), 3, 2, "valid"), ((7, 7, 3), 2, None, "same")]  # 연습 4-3
 
 
@@ -31,21 +31,20 @@ def pool_shapes() -> tuple:
 
 
 def _rf_conv_pool_hint(value, expected):
-    if value > 9 and round(value ** 0.5) ** 2 == value:
+    if value > 9 and round(value ** 0.5) ** 2 == value and round(value ** 0.5) == expected:
         return "넓이(픽셀 수)가 아니라 한 변의 길이로 답하세요."
-    conv_k, conv_s = CONV_POOL[0]
-    if value == conv_k + CONV_POOL[1][0] - 1:
-        return "풀링 창의 두 칸은 합성곱 출력에서 이웃한 칸이고, 합성곱의 stride가 2이므로 입력에서는 2칸 떨어져 있습니다."
-    if value == conv_k * CONV_POOL[1][0]:
-        return "두 합성곱 창은 입력에서 stride(2)만큼 떨어져 있고 겹칩니다. 겹친 부분을 두 번 세지 않았나요?"
-    return "풀링 출력 한 칸은 합성곱 출력 2x2칸을 보고, 그 각 칸은 입력 3x3칸을 봅니다. 합성곱 창 사이의 간격은 stride입니다."
+    if value == receptive_field(CONV_POOL[:-1]).size:
+        return "그건 4.6절 풀이의 두 레이어까지입니다. 마지막 3x3 합성곱이 더하는 양도 더하세요."
+    if value == 1 + sum(k - 1 for k, _s in CONV_POOL):
+        return "각 층이 더하는 (k − 1)에 그 앞 층들의 stride 곱(jump)을 곱해야 합니다. 풀링 뒤의 층은 입력에서 4칸 간격으로 봅니다."
+    return "r = 1 + Σ (k − 1) × (앞선 층들의 stride 곱)을 세 층에 차례로 적용해 보세요."
 
 
 def _rf_stacks_hint(value, expected):
     a, b = value
     if b != expected[1]:
         if b == receptive_field([(k, s) for k, s, _d in STACK_B]).size:
-            return "스택 B: dilation d인 3x3 커널은 입력에서 2d + 1칸에 걸쳐 있습니다."
+            return "스택 B: dilation d인 3x3 커널은 입력에서 2d + 1칸에 걸쳐 있습니다 (유효 커널 d·(k − 1) + 1)."
         return "스택 B: stride가 모두 1이므로 각 층은 (유효 커널 − 1)만큼 더합니다. 유효 커널 = d·(k − 1) + 1."
     if a == 1 + sum(k - 1 for k, _s in STACK_A):
         return "스택 A: 풀링(stride 2) 뒤의 층은 입력에서 2배 넓은 간격으로 봅니다. 더하는 양에 앞선 stride들의 곱을 곱하세요."
@@ -71,7 +70,7 @@ def _pool_shapes_hint(value, expected):
     return None
 
 
-RF_CONV_POOL = value_exercise("4-1", "합성곱 + 풀링의 receptive field", "rf_conv_pool", INT, rf_conv_pool,
+RF_CONV_POOL = value_exercise("4-1", "합성곱 + 풀링 + 합성곱의 receptive field", "rf_conv_pool", INT, rf_conv_pool,
                               [_rf_conv_pool_hint])
 RF_STACKS = value_exercise("4-2", "더 깊은 스택의 receptive field", "rf_stacks", INTS, rf_stacks, [_rf_stacks_hint])
 POOL_SHAPES = value_exercise("4-3", "풀링 출력 shape", "pool_shapes", PAIR, pool_shapes, [_pool_shapes_hint])
