@@ -124,10 +124,10 @@ def sample_noise(batch: int, latent_dim: int = LATENT_DIM, seed: Optional[int] =
     The same seed gives the same noise, so a grid of samples can be redrawn
     from the same points as training goes on (chapter 6).
 
-    >>> noise = sample_noise(32, seed=0)
+    >>> noise = sample_noise(8, seed=0)
     >>> noise.shape, noise.dtype.name
-    ((32, 100), 'float32')
-    >>> bool(np.array_equal(noise, sample_noise(32, seed=0)))
+    ((8, 100), 'float32')
+    >>> bool(np.array_equal(noise, sample_noise(8, seed=0)))
     True
     """
     rng = np.random.default_rng(seed)
