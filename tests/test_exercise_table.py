@@ -215,3 +215,10 @@ def test_visible_check_and_hidden_test_agree(number, solution, hidden, base_name
 
 
 TABLE_COUNTS: dict = {}
+
+
+def verdict_counts() -> dict:
+    """{(visible, hidden): count} over the table (after the tests ran), for reports."""
+    from collections import Counter
+
+    return dict(Counter(v for verdicts in TABLE_COUNTS.values() for v in verdicts.values()))
