@@ -222,3 +222,20 @@ def verdict_counts() -> dict:
     from collections import Counter
 
     return dict(Counter(v for verdicts in TABLE_COUNTS.values() for v in verdicts.values()))
+
+
+@pytest.mark.parametrize("number, wrong, says, never", [
+    ("1-4", (2, 3, 7), "사람 수와 항목 수", "순서"),          # not an axis-order mistake
+    ("1-4", (3, 2, 6), "순서", None),
+    ("1-4", (6, 6), "새 축", None),
+    ("3-2", ((26, 26, 8), (12, 12, 16), (12, 12, 4)), "2번째 레이어", "1x1"),   # the mistake is layer 2's
+    ("3-2", ((26, 26, 8), (13, 13, 16), (12, 12, 4)), "1x1", None),
+    ("3-1", ((269, 479, 32), 2432), "높이와 너비가 바뀌었습니다", None),
+    ("5-5", [30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32], "11번째 레이어", None),
+])
+def test_hints_follow_from_the_actual_difference(number, wrong, says, never):
+    with pytest.raises(ExerciseCheckError) as error:
+        REGISTRY[number].check_value(wrong)
+    message = str(error.value)
+    assert says in message, message
+    assert never is None or never not in message, message
