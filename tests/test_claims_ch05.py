@@ -184,7 +184,7 @@ def test_transpose_ae_trace_and_params(transpose_ae):
 # --- the checks -----------------------------------------------------------------------
 
 
-def test_digests_match_computed_answers(transpose_ae):
+def test_checks_accept_the_computed_answers(transpose_ae):
     sizes = (
         conv_transpose_output_length(3, 3, 2, "valid"),
         conv_transpose_output_length(7, 3, 2, "same"),

@@ -42,7 +42,7 @@ def _judge_bed_of_nails(label, my_bed_of_nails, seed: int = 52) -> None:
     except NotImplementedError:
         raise ExerciseCheckError(f"{label}: 아직 함수를 완성하지 않았습니다 (NotImplementedError).") from None
     except Exception:
-        out = None  # expect_close below reports the error
+        out = None  # compare_function below reports the error
     if out is not None and out.shape == (x.shape[0], x.shape[1] * 2, x.shape[2] * 2, x.shape[3]):
         if np.allclose(out, _layers.upsample_nearest(x, 2)):
             raise ExerciseCheckError(
