@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from answer_leaks import Answer, build_answers, find, notebook_section, package_files
-from notebook_helpers import ROOT, editions, read
+from notebook_helpers import editions, read
 
 ANSWERS = build_answers()
 IDS = [a.number for a in ANSWERS]

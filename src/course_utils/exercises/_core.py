@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import numbers
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.exercises._core import (INT, SHAPE, INTS, choice_exercise, compare_function, differing,
+from course_utils.exercises._core import (SHAPE, INTS, choice_exercise, compare_function, differing,
                                           function_exercise, value_exercise)
 
 # The film of 연습 1-1 and 1-2, as the question states it.
