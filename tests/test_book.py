@@ -58,6 +58,18 @@ def test_public_pages_show_no_solution_and_no_hidden_test(public_site):
         assert "NotImplementedError" in text, f"{doc}: the exercise stubs should be shown"
 
 
+def test_public_pages_show_no_answer(public_site):
+    """Every value or choice answer, searched in the built public chapter pages (rule: tests/answer_leaks.py)."""
+    from answer_leaks import build_answers, find, page_section
+
+    leaks = []
+    for answer in build_answers():
+        _html, soup = page_text(public_site, f"book/{answer.chapter}/{answer.chapter}")
+        text = soup.get_text()
+        leaks += [f"{answer}: {where}" for where in find(answer, text, page_section(text, answer))]
+    assert not leaks, leaks[:5]
+
+
 def test_public_chapters_show_real_outputs(public_site):
     for path in editions.chapter_notebooks():
         doc = f"book/{path.parent.name}/{path.stem}"

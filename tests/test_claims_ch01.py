@@ -55,8 +55,8 @@ def test_right_answers_pass(capsys):
     ((162000, 1, 1280, 1024), "순서"),
     ((5400, 1, 1024, 1280), "프레임"),
     ((162000, 3, 1024, 1280), "채널"),
-    ((162000, 1024, 1280), "네 개"),
-    (None, "아직 답이 없습니다"),
+    ((162000, 1024, 1280), "정수 4개"),
+    (None, "아직 답을 넣지 않았습니다"),
 ])
 def test_wrong_film_shapes_get_a_hint(answer, hint):
     with pytest.raises(ExerciseCheckError, match=hint):

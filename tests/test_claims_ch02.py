@@ -87,7 +87,7 @@ def test_stack_exercise_answers_match_keras():
     (ch02.check_stack_params, (100352, 8192, 650), "편향(128개)"),
     (ch02.check_stack_params, (100480, 8256, 650), "use_bias=False"),
     (ch02.check_stack_shapes, ((32, 16), (32, 4)), "펼치지"),
-    (ch02.check_box_params, None, "아직 답이 없습니다"),
+    (ch02.check_box_params, None, "아직 답을 넣지 않았습니다"),
 ])
 def test_wrong_answers_get_hints(check, wrong, fragment):
     with pytest.raises(ExerciseCheckError, match=fragment.replace("(", r"\(").replace(")", r"\)")):

@@ -68,9 +68,9 @@ def test_keras_models_agree():
 
 
 def test_exercise_answers():
-    ch04.check_rf_conv_pool(receptive_field([(3, 2), (2, 2)]).size)
+    ch04.check_rf_conv_pool(receptive_field([(3, 2), (2, 2), (3, 1)]).size)
     ch04.check_rf_stacks((receptive_field([(3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (2, 2)]).size,
-                          receptive_field([(3, 1, 1), (3, 1, 2), (3, 1, 4)]).size))
+                          receptive_field([(3, 1, 1), (3, 1, 3), (3, 1, 5)]).size))
     ch04.check_pool_shapes(tuple(tuple(layer.compute_output_shape(shape)[1:]) for layer, shape in [
         (keras.layers.MaxPooling2D(2), (1, 7, 7, 3)),
         (keras.layers.MaxPooling2D(3, strides=2), (1, 8, 8, 1)),
@@ -78,11 +78,12 @@ def test_exercise_answers():
 
 
 @pytest.mark.parametrize("check,wrong,fragment", [
-    (ch04.check_rf_conv_pool, 25, "한 변의 길이"),
-    (ch04.check_rf_conv_pool, 4, "stride"),
-    (ch04.check_rf_conv_pool, "5x5", "정수 하나"),
+    (ch04.check_rf_conv_pool, 169, "한 변의 길이"),
+    (ch04.check_rf_conv_pool, 5, "마지막 3x3 합성곱"),
+    (ch04.check_rf_conv_pool, 6, "stride 곱"),
+    (ch04.check_rf_conv_pool, "5x5", r"정수\(int\)"),
     (ch04.check_rf_stacks, (16, 7), "dilation"),
-    (ch04.check_rf_stacks, (11, 15), "stride"),
+    (ch04.check_rf_stacks, (11, 19), "stride"),
     (ch04.check_pool_shapes, ((4, 4, 3), (3, 3, 1), (4, 4, 3)), "버립니다"),
     (ch04.check_pool_shapes, ((3, 3, 3), (3, 3, 1), (3, 3, 3)), "'same'"),
     (ch04.check_pool_shapes, ((3, 3, 1), (3, 3, 1), (4, 4, 1)), "채널"),

@@ -14,7 +14,7 @@ import pytest
 
 from _keras_helpers import keras
 from course_utils import layers as ref
-from course_utils.exercises import ExerciseCheckError, ch05, digest
+from course_utils.exercises import ExerciseCheckError, ch05
 from course_utils.shapes import conv_output_length, conv_transpose_output_length, pool_output_length
 
 L = keras.layers
@@ -184,7 +184,7 @@ def test_transpose_ae_trace_and_params(transpose_ae):
 # --- the checks -----------------------------------------------------------------------
 
 
-def test_digests_match_computed_answers(transpose_ae):
+def test_checks_accept_the_computed_answers(transpose_ae):
     sizes = (
         conv_transpose_output_length(3, 3, 2, "valid"),
         conv_transpose_output_length(7, 3, 2, "same"),
@@ -192,7 +192,7 @@ def test_digests_match_computed_answers(transpose_ae):
         conv_transpose_output_length(7, 5, 2, "valid", output_padding=1),
     )
     ch05.check_transpose_sizes(sizes)
-    ch05.check_transpose_sizes(list(np.array(sizes)))
+    ch05.check_transpose_sizes(tuple(np.array(sizes)))
     ch05.check_transpose_trace(_formula_sizes(transpose_ae, start=32))
     ch05.check_transpose_trace(tuple(_sizes(_rebuilt_for(transpose_ae, 32))))
     assert _formula_sizes(transpose_ae, start=32)[-1] != 32  # the balance only holds for 28
@@ -203,10 +203,10 @@ def test_digests_match_computed_answers(transpose_ae):
     ((7, 15, 16, 18), "same"),                      # "same" miscounted
     ((7, 14, 15, 18), "max(k, s)"),
     ((7, 14, 16, 17), "output_padding"),
-    ((7, 14, 16), "네 개의 정수"),
+    ((7, 14, 16), "정수 4개"),
 ])
 def test_transpose_sizes_wrong_answers(wrong, hint):
-    with pytest.raises(ExerciseCheckError, match="아직 정답이 아닙니다") as info:
+    with pytest.raises(ExerciseCheckError, match="아직 정답이 아닙니다|답의 형식이 다릅니다") as info:
         ch05.check_transpose_sizes(wrong)
     assert hint in str(info.value)
 
@@ -225,7 +225,7 @@ def _rebuilt_for(model, size):
     ([32, 16, 16, 8, 8, 4, 4, 8, 8, 16, 18, 36], "valid"),
     ([30, 15, 13, 7, 5, 5, 10, 10, 20, 22, 44, 44], "내림"),
     ([30, 15, 13, 6, 4, 4, 8, 8, 16, 16, 32, 32], "k-1"),
-    ([30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32], "가정하지 말고"),
+    ([30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32], "11번째 레이어"),
     ([30, 15, 13], "12개"),
 ])
 def test_transpose_trace_wrong_answers(wrong, hint):
@@ -311,4 +311,3 @@ def test_hidden_test_references_agree_with_course_utils():
 def test_no_literal_answers_in_checks():
     source = Path(ch05.__file__).read_text(encoding="utf-8")
     assert "(7, 14, 16, 18)" not in source and "30, 15, 13, 6" not in source
-    assert digest("ch05.transpose_sizes", (7, 14, 16, 18)) in source

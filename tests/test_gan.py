@@ -173,7 +173,16 @@ RIGHT = [
 @pytest.mark.parametrize("check, answer", RIGHT)
 def test_checks_accept_right_answers(check, answer, capsys):
     check(answer)
-    assert "통과" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "통과" in out or "강사의 채점" in out
+
+
+@pytest.mark.parametrize("check", [ch06.check_tanh_choice, ch06.check_freeze_choice])
+def test_conceptual_choices_only_check_the_format(check, capsys):
+    """No letter of 6-4/6-5 is told apart by the public package: the hidden test grades them."""
+    for letter in "ABCD":
+        check(letter)
+        assert "강사의 채점" in capsys.readouterr().out
 
 
 def test_right_answers_match_the_models():
@@ -190,16 +199,14 @@ def test_right_answers_match_the_models():
     (ch06.check_generator_params, 1000, "Dense"),
     (ch06.check_generator_params, 865_281.5, "정수"),
     (ch06.check_d_output_shape, (None, 1), "None 대신"),
-    (ch06.check_noise_shape, [32, None], "정수로 된 튜플"),
+    (ch06.check_noise_shape, [32, None], "정수 2개로 된 튜플"),
     (ch06.check_d_output_shape, (16, 1), "이어 붙"),
     (ch06.check_d_output_shape, (32,), "마지막 축"),
     (ch06.check_d_output_shape, (32, 28, 28, 1), "확률"),
     (ch06.check_noise_shape, (100, 32), "순서"),
     (ch06.check_noise_shape, (32,), "노이즈 차원"),
     (ch06.check_noise_shape, (32, 28, 28, 1), "입력 벡터"),
-    (ch06.check_tanh_choice, "A", "범위"),
-    (ch06.check_tanh_choice, "E", "문자열"),
-    (ch06.check_freeze_choice, "A", "6.4"),
+    (ch06.check_tanh_choice, "E", '"A", "B", "C", "D" 중 하나'),
     (ch06.check_freeze_choice, 3, "문자열"),
 ])
 def test_checks_reject_wrong_answers_with_a_hint(check, answer, fragment):
@@ -210,5 +217,5 @@ def test_checks_reject_wrong_answers_with_a_hint(check, answer, fragment):
 
 @pytest.mark.parametrize("check", [c for c, _ in RIGHT])
 def test_checks_say_when_there_is_no_answer(check):
-    with pytest.raises(ExerciseCheckError, match="아직 답이 없습니다"):
+    with pytest.raises(ExerciseCheckError, match="아직 답을 넣지 않았습니다"):
         check(None)

@@ -81,7 +81,8 @@ def test_exercises_follow_the_pattern(path):
             assert not meta.get("grade"), "answer cells are autograded through their test cell"
         if meta.get("grade"):
             assert meta.get("locked") and meta.get("points", 0) > 0, meta["grade_id"]
-            assert f"course_utils.exercises import {module}" in cell.source, meta["grade_id"]
+            assert "from course_utils.exercises import check, exact" in cell.source, meta["grade_id"]
+            assert re.search(rf'check\("{int(module[2:])}-\d+"\)', cell.source), meta["grade_id"]
             assert "### BEGIN HIDDEN TESTS" in cell.source, meta["grade_id"]
 
 

@@ -24,15 +24,16 @@ def _hidden_block(source: str) -> str:
 
 
 def hidden_answers(source_nb) -> dict[str, set[str]]:
-    """{grade id: numbers} that hidden tests compare an answer with (``== 101_200``, ``== (162000, 1)``),
+    """{grade id: numbers} that hidden tests compare an answer with (``== 101_200``, ``exact(x, (162000, 1))``),
     of three or more digits and not stated in the exercise's own question."""
     answers, question = {}, ""
     literal = re.compile(r"==\s*([\d_.,\s()\-]+?)\s*$")
+    exact_call = re.compile(r"exact\(\w+,\s*([\d_.,\s()\[\]\-]+?)\)\s*$")
     for cell in source_nb.cells:
         if cell.cell_type == "markdown":
             question = cell.source
         for line in _hidden_block(cell.source).splitlines():
-            match = literal.search(line)
+            match = literal.search(line) or exact_call.search(line)
             if not match:
                 continue
             for number in re.findall(r"\d[\d_]{2,}", match.group(1)):

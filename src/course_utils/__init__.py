@@ -9,6 +9,7 @@ Modules (and the chapters that use them):
 - ``course_utils.shapes``: output-size formulas and receptive fields (ch. 3-5)
 - ``course_utils.params``: parameter counts of Dense and Conv2D layers (ch. 2-3)
 - ``course_utils.layers``: numpy reference layers that match Keras (ch. 2-5)
+- ``course_utils.conv_matrix``: a convolution as the matrix C, transposed convolution as Cᵀ (ch. 5)
 - ``course_utils.widgets``: slider explorers for convolution geometry (ch. 3-5)
 - ``course_utils.data``: MNIST with an announced offline fallback (ch. 5-7)
 - ``course_utils.exercises``: the visible exercise checks of every chapter

@@ -1,18 +1,28 @@
-"""Visible exercise checks, one module per chapter (``ch01`` ... ``ch07``).
+"""Exercise checks, declared once per chapter (``ch01`` ... ``ch07``).
 
-A chapter's test cell calls one of these checks, for example
-``ch01.check_film_shape(film_shape)``.  A check prints a short "통과" line when
-the answer is right and raises :class:`ExerciseCheckError` (an ``AssertionError``)
-with a friendly Korean hint when it is not, so the same cell works on Colab,
-in JupyterLab and under nbgrader's autograder.
-
-Answers are never stored in clear text here: value answers are compared through
-a salted SHA-256 digest (see :func:`course_utils.exercises._core.digest`), and
-code answers are compared with the reference implementation in
-:mod:`course_utils.layers` on inputs the learner has not seen.  The instructor's
-hidden tests in each chapter notebook hold the literal answers.
+Every chapter's test cell calls ``check("N-k")``: the declaration of exercise N-k
+(in ``chNN.py``) says which variable holds the answer, how :mod:`course_utils`
+computes the expected answer at check time, which type it must have and which
+hints follow from a wrong answer; :mod:`course_utils.exercises._core` does the
+checking once for all.  A check prints a short "통과" line when the answer is right
+and raises :class:`ExerciseCheckError` (an ``AssertionError``) with a Korean
+message when it is not, so the same cell works on Colab, in JupyterLab and under
+nbgrader.  The instructor's hidden tests compare with :func:`exact` and the literal
+answer.  No answer is stored in this package.
 """
 
-from course_utils.exercises._core import ExerciseCheckError, digest
+from importlib import import_module
 
-__all__ = ["ExerciseCheckError", "digest"]
+from course_utils.exercises._core import REGISTRY, ExerciseCheckError, check, exact, type_problem
+
+CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07")
+
+
+def load_all() -> dict:
+    """Import every chapter's declarations; return the registry {"1-1": Exercise, ...}."""
+    for name in CHAPTERS:
+        import_module(f"course_utils.exercises.{name}")
+    return REGISTRY
+
+
+__all__ = ["ExerciseCheckError", "check", "exact", "type_problem", "load_all", "REGISTRY", "CHAPTERS"]

@@ -1,23 +1,44 @@
-"""The machinery shared by every chapter's exercise checks.
+"""Exercise checks as declarations: the one place where answers are checked.
 
-Chapter modules (``ch01.py`` ...) build their checks from three pieces:
+A chapter module (``ch01.py`` ...) only *declares* its exercises with
+:func:`value_exercise`, :func:`choice_exercise`, :func:`function_exercise` or
+:func:`custom_exercise`.  Each declaration states
 
-- :func:`expect_value`: compare a value answer with a stored digest, trying
-  the chapter's hints first so that a wrong answer gets a useful message;
-- :func:`expect_close`: compare a learner's function with a reference
-  function on fresh random inputs;
-- :func:`passed`: the one-line success message.
+- the answer's **source**: a function that computes the expected answer at
+  check time from the formulas of :mod:`course_utils` (no stored answer, no digest);
+- the **accepted type** (``kind``): :data:`INT` (a Python or numpy integer, never a
+  bool), :data:`REAL`, :data:`SHAPE` (a tuple of ints), :data:`INTS` (a list or
+  tuple of ints), :data:`PAIR` (a tuple of answers), :data:`CHOICE` (``"A"``..``"D"``)
+  or :data:`FUNCTION` (code answers);
+- its **hints**: functions ``hint(value, expected)`` that return a Korean message
+  when the *actual difference* between the answer and the expected value matches a
+  typical mistake, else ``None``.
+
+Everything else lives here once: looking the answer up by its variable name in the
+notebook (so an unanswered exercise gets a Korean message, not a ``NameError``),
+the type rules and their Korean messages, the hints, the success line, running a
+learner's function against a reference, and blocking the library functions a code
+exercise asks the learner to write.
+
+The instructor's hidden tests use :func:`exact` with the literal answer, so the
+visible check and the hidden test apply the same type rules (a test feeds both the
+same table of right, wrong and wrong-typed answers).
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import numbers
-from typing import Any, Callable, Iterable, Optional, Sequence
+import sys
+from dataclasses import dataclass
+from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
-_SALT = "deep-layers-course/v1"
+#: Tolerance of :data:`REAL` answers ("소수 둘째 자리까지").
+REAL_TOLERANCE = 0.01
+
+CHOICES = ("A", "B", "C", "D")
 
 
 class ExerciseCheckError(AssertionError):
@@ -27,51 +48,136 @@ class ExerciseCheckError(AssertionError):
     """
 
 
-def canonical(value: Any) -> str:
-    """Return a canonical text form of an answer, used for digests.
+# --------------------------------------------------------------------------- types
 
-    Integers of any kind (``int``, ``numpy.int64``) look the same, tuples, lists,
-    numpy shapes and ``TensorShape`` objects become ``(a,b,...)``, floats are
-    rounded to 6 significant digits and strings are stripped and upper-cased.
+INT, REAL, SHAPE, INTS, PAIR, CHOICE, FUNCTION, CUSTOM = (
+    "int", "real", "shape", "ints", "pair", "choice", "function", "custom")
 
-    >>> canonical((162000, 1, 1024, 1280))
-    '(162000,1,1024,1280)'
-    >>> canonical([np.int64(2), 3]) == canonical((2, 3))
-    True
-    >>> canonical(" b ")
-    'B'
+_TYPE_NAMES = {
+    bool: "참/거짓(bool)", int: "정수(int)", float: "실수(float)", str: "문자열(str)",
+    tuple: "튜플(tuple)", list: "리스트(list)", dict: "딕셔너리(dict)", type(None): "None",
+    np.ndarray: "numpy 배열(ndarray)",
+}
+
+
+def type_name(value: Any) -> str:
+    """The Korean name of a value's type, for messages.
+
+    >>> type_name(3), type_name(np.int64(3)), type_name(True), type_name("3")
+    ('정수(int)', '정수(int64)', '참/거짓(bool)', '문자열(str)')
     """
-    if isinstance(value, (bool, np.bool_)):
-        return "bool:" + str(bool(value))
+    kind = type(value)
+    if kind in _TYPE_NAMES:
+        return _TYPE_NAMES[kind]
+    if isinstance(value, np.bool_):
+        return f"참/거짓({kind.__name__})"
     if isinstance(value, numbers.Integral):
-        return str(int(value))
+        return f"정수({kind.__name__})"
     if isinstance(value, numbers.Real):
-        number = float(value)
-        if number.is_integer():
-            return str(int(number))
-        return f"{number:.6g}"
-    if isinstance(value, str):
-        return value.strip().upper()
-    if hasattr(value, "as_list"):  # tf.TensorShape
-        value = value.as_list()
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if isinstance(value, (tuple, list)):
-        return "(" + ",".join(canonical(item) for item in value) + ")"
-    raise ExerciseCheckError(
-        f"답의 형식을 알 수 없습니다: {type(value).__name__}. "
-        "정수, 실수, 문자열, 또는 튜플로 답해 주세요."
-    )
+        return f"실수({kind.__name__})"
+    return kind.__name__
 
 
-def digest(exercise_id: str, value: Any) -> str:
-    """Return the salted SHA-256 digest of an answer (first 16 hex digits).
+def is_int(value: Any) -> bool:
+    """True for a Python or numpy integer; False for bools (``True`` is not an answer)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
-    >>> len(digest("ch01.example", (1, 2)))
-    16
+
+def _expected_name(expected: Any) -> str:
+    if isinstance(expected, bool):
+        return "참/거짓(bool)"
+    if is_int(expected):
+        return "정수(int)"
+    if isinstance(expected, float):
+        return "숫자(int 또는 float)"
+    if isinstance(expected, str):
+        return '문자열(str) "A"~"D"'
+    if isinstance(expected, tuple):
+        if all(is_int(v) for v in expected):
+            return f"정수 {len(expected)}개로 된 튜플(tuple)"
+        return f"값 {len(expected)}개로 된 튜플(tuple)"
+    if isinstance(expected, list):
+        return f"정수 {len(expected)}개로 된 리스트(list) 또는 튜플(tuple)"
+    return type(expected).__name__
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def type_problem(value: Any, expected: Any, where: str = "") -> Optional[str]:
+    """A Korean message when ``value`` does not have the type of ``expected``, else None.
+
+    The rules, applied recursively: an int answer must be a Python or numpy integer
+    (not a bool, not a float, not a string); a float answer may be any real number;
+    a string answer must be a string; a tuple answer must be a tuple of the same
+    length; a list answer may be a list or a tuple of the same length.
+
+    >>> type_problem((2, 3, 6), (2, 3, 6)) is None
+    True
+    >>> print(type_problem("(2,3,6)", (1, 1, 1)))
+    필요한 형식은 정수 3개로 된 튜플(tuple)인데, 받은 답은 문자열(str) '(2,3,6)'입니다.
+    >>> print(type_problem((2, 3, 6.0), (1, 1, 1)))
+    3번째 값: 필요한 형식은 정수(int)인데, 받은 답은 실수(float) 6.0입니다.
     """
-    text = f"{_SALT}|{exercise_id}|{canonical(value)}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    prefix = f"{where}: " if where else ""
+    if is_int(expected):
+        ok = is_int(value)
+    elif isinstance(expected, float):
+        ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    elif isinstance(expected, str):
+        ok = isinstance(value, str)
+    elif isinstance(expected, tuple):
+        ok = isinstance(value, tuple) and len(value) == len(expected)
+    elif isinstance(expected, list):
+        ok = isinstance(value, (tuple, list)) and len(value) == len(expected)
+    else:  # pragma: no cover - declarations only use the types above
+        raise TypeError(f"unsupported expected answer type {type(expected).__name__}")
+    if not ok and value is None and is_int(expected):
+        return f"{prefix}None 대신 정해진 값을 정수로 적으세요 (예: 배치 크기)."
+    if not ok:
+        given = type_name(value)
+        if isinstance(value, (tuple, list)) and isinstance(expected, (tuple, list)):
+            given = f"값 {len(value)}개로 된 {given}"
+        hint = ""
+        if isinstance(value, np.ndarray) or hasattr(value, "as_list"):
+            hint = " tuple(...)로 바꾸어 넣으세요."
+        return f"{prefix}필요한 형식은 {_expected_name(expected)}인데, 받은 답은 {given} {_shown(value)}입니다.{hint}"
+    if isinstance(expected, (tuple, list)):
+        for i, (v, e) in enumerate(zip(value, expected)):
+            inner = f"{where + ' ' if where else ''}{i + 1}번째 값"
+            message = type_problem(v, e, inner)
+            if message:
+                return message
+    return None
+
+
+def _equal(value: Any, expected: Any) -> bool:
+    if isinstance(expected, float):
+        return abs(float(value) - expected) < REAL_TOLERANCE
+    if isinstance(expected, str):
+        return value.strip().upper() == expected.strip().upper()
+    if isinstance(expected, (tuple, list)):
+        return all(_equal(v, e) for v, e in zip(value, expected))
+    return int(value) == expected
+
+
+def exact(value: Any, expected: Any) -> bool:
+    """True when ``value`` has the type of ``expected`` (see :func:`type_problem`) and the same value.
+
+    The hidden tests call it with the literal answer; the visible checks call it
+    with the answer computed by :mod:`course_utils`, so both judge alike.
+
+    >>> exact((2, 3, 6), (2, 3, 6)), exact((2.0, 3.0, 6.0), (2, 3, 6)), exact(True, 1)
+    (True, False, False)
+    >>> exact(np.int64(7), 7), exact(7.0, 7), exact(" b", "B")
+    (True, False, True)
+    """
+    return type_problem(value, expected) is None and _equal(value, expected)
+
+
+# --------------------------------------------------------------------------- messages
 
 
 def passed(label: str) -> None:
@@ -79,84 +185,262 @@ def passed(label: str) -> None:
     print(f"✅ {label}: 통과!")
 
 
-def _missing(label: str, value: Any) -> None:
-    if value is None or value is Ellipsis:
-        raise ExerciseCheckError(
-            f"{label}: 아직 답이 없습니다. 위의 답 셀을 완성하고 실행한 뒤 다시 확인하세요."
-        )
+def not_answered(label: str, name: str) -> ExerciseCheckError:
+    return ExerciseCheckError(
+        f"{label}: 아직 답을 넣지 않았습니다 (변수 `{name}`이 정의되지 않았습니다). "
+        "위의 답 셀을 완성하고 실행한 뒤 이 셀을 다시 실행하세요.")
 
 
-Hint = Callable[[Any], Optional[str]]
+def _lookup(name: str, namespace: Optional[dict], depth: int) -> Any:
+    if namespace is None:
+        namespace = sys._getframe(depth + 1).f_globals
+    return namespace.get(name, _MISSING)
 
 
-def expect_value(
-    label: str,
-    exercise_id: str,
-    value: Any,
-    expected_digest: str,
-    hints: Iterable[Hint] = (),
-) -> None:
-    """Check a value answer against its stored digest.
+_MISSING = object()
 
-    Each hint is a function of the answer that returns a Korean message when it
-    recognises a typical mistake, or ``None``.  The first message found is shown.
+Hint = Callable[[Any, Any], Optional[str]]
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise's declaration.  Build it with the ``*_exercise`` functions below."""
+
+    number: str            # "1-1"
+    title: str             # "흑백 영화의 shape"
+    name: str              # the variable (or function) the answer cell defines
+    kind: str              # INT, REAL, SHAPE, INTS, PAIR, CHOICE, FUNCTION or CUSTOM
+    answer: Optional[Callable[[], Any]] = None   # computes the expected answer (value kinds)
+    hints: Sequence[Hint] = ()
+    graded_by_instructor: bool = False           # conceptual multiple choice: see choice_exercise
+    judge: Optional[Callable[[str, Any], None]] = None  # FUNCTION and CUSTOM kinds
+    doc: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"연습 {self.number} ({self.title})"
+
+    def expected(self) -> Any:
+        """The expected answer, computed now from course_utils."""
+        return self.answer()
+
+    def check_value(self, value: Any) -> None:
+        """Check an answer given as a value (raises :class:`ExerciseCheckError` with a Korean message)."""
+        label = self.label
+        if self.judge is not None:
+            if value is None or value is Ellipsis:
+                raise not_answered(label, self.name)
+            self.judge(label, value)
+            return
+        if value is None or value is Ellipsis:
+            raise not_answered(label, self.name)
+        if self.graded_by_instructor:
+            problem = type_problem(value, "A")
+            if problem is None and value.strip().upper() not in CHOICES:
+                problem = f'필요한 답은 "A", "B", "C", "D" 중 하나인데, 받은 답은 {_shown(value)}입니다.'
+            if problem:
+                raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. {problem}")
+            print(f"☑️ {label}: 답의 형식(\"A\"~\"D\" 중 하나)은 맞습니다. 이 문제는 개념을 묻는 객관식이라 "
+                  "여기서는 정답을 알려 주지 않습니다. 정답 여부는 강사의 채점(숨은 테스트)에서 정해집니다.")
+            return
+        expected = self.expected()
+        problem = type_problem(value, expected)
+        if problem and _only_length_differs(value, expected):
+            # e.g. (6, 6) for a 3-axis shape: a hint may know the mistake better than the type rule
+            self._raise_hint(value, expected)
+        if problem:
+            raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. {problem}")
+        if self.kind == CHOICE and value.strip().upper() not in CHOICES:
+            raise ExerciseCheckError(f'{label}: "A", "B", "C", "D" 중 하나로 답하세요 (받은 값: {_shown(value)}).')
+        if _equal(value, expected):
+            passed(label)
+            return
+        self._raise_hint(value, expected)
+        raise ExerciseCheckError(f"{label}: 아직 정답이 아닙니다. 본문의 설명을 다시 읽고 계산을 확인해 보세요.")
+
+    def _raise_hint(self, value: Any, expected: Any) -> None:
+        for hint in self.hints:
+            try:
+                message = hint(value, expected)
+            except (IndexError, TypeError, ValueError):  # a hint for another length of answer
+                message = None
+            if message:
+                raise ExerciseCheckError(f"{self.label}: 아직 정답이 아닙니다. {message}")
+
+    def check(self, namespace: Optional[dict] = None, _depth: int = 1) -> None:
+        """Look the answer up by its name in the notebook's namespace and check it."""
+        value = _lookup(self.name, namespace, _depth)
+        if value is _MISSING:
+            raise not_answered(self.label, self.name)
+        self.check_value(value)
+
+
+def _only_length_differs(value: Any, expected: Any) -> bool:
+    """True when ``value`` has the right types except for the length of some tuple (e.g. (6, 6) for (2, 3, 6))."""
+    def same_kind(v, e):
+        if isinstance(e, (tuple, list)):
+            if not isinstance(v, (tuple, list) if isinstance(e, list) else tuple) or not e:
+                return False
+            return all(same_kind(x, e[min(i, len(e) - 1)]) for i, x in enumerate(v))
+        return type_problem(v, e) is None
+
+    return type_problem(value, expected) is not None and same_kind(value, expected)
+
+
+def differing(value: Sequence, expected: Sequence) -> list[int]:
+    """The positions where two equally long answers differ (hint helper)."""
+    return [i for i, (v, e) in enumerate(zip(value, expected)) if not _equal(v, e)]
+
+
+REGISTRY: dict[str, Exercise] = {}
+
+
+def _register(exercise: Exercise) -> Exercise:
+    REGISTRY[exercise.number] = exercise
+    return exercise
+
+
+def value_exercise(number, title, name, kind, answer, hints=()) -> Exercise:
+    """Declare an exercise whose answer is a value computed by ``answer()``."""
+    return _register(Exercise(number, title, name, kind, answer=answer, hints=tuple(hints)))
+
+
+def choice_exercise(number, title, name, answer=None, hints=()) -> Exercise:
+    """Declare a multiple-choice exercise ("A"..."D").
+
+    With ``answer`` (a function that *computes* which statement is true from
+    course_utils' formulas) the visible check grades it.  Without it the question is
+    conceptual: the only authority is the literal in the instructor's hidden test,
+    and the visible check validates the format and says so, because anything the
+    public package could compute or compare would give the letter away.
     """
-    _missing(label, value)
-    try:
-        answer_digest = digest(exercise_id, value)
-    except ExerciseCheckError as error:
-        answer_digest, format_error = None, error  # a hint may say better what is wrong
-    if answer_digest == expected_digest:
-        passed(label)
-        return
-    for hint in hints:
-        try:
-            message = hint(value)
-        except Exception:  # a hint written for another kind of answer: try the next one
-            message = None
-        if message:
-            raise ExerciseCheckError(f"{label}: 아직 정답이 아닙니다. {message}")
-    if answer_digest is None:
-        raise ExerciseCheckError(f"{label}: {format_error}")
-    raise ExerciseCheckError(f"{label}: 아직 정답이 아닙니다. 본문의 설명을 다시 읽고 계산을 확인해 보세요.")
+    return _register(Exercise(number, title, name, CHOICE, answer=answer, hints=tuple(hints),
+                              graded_by_instructor=answer is None))
 
 
-def as_shape(value: Any) -> Optional[tuple]:
-    """Return ``value`` as a tuple of ints when it looks like a shape, else None."""
-    if hasattr(value, "as_list"):
-        value = value.as_list()
-    if isinstance(value, (tuple, list)) and all(
-        isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value
-    ):
+def function_exercise(number, title, name, judge) -> Exercise:
+    """Declare a code exercise; ``judge(label, function)`` raises with a Korean message or returns."""
+    return _register(Exercise(number, title, name, FUNCTION, judge=judge))
+
+
+def custom_exercise(number, title, name, judge) -> Exercise:
+    """Declare a value exercise with a property check instead of a single answer (e.g. 연습 3-5)."""
+    return _register(Exercise(number, title, name, CUSTOM, judge=judge))
+
+
+def check(number: str, namespace: Optional[dict] = None) -> None:
+    """Check exercise ``number`` (e.g. ``"1-1"``): the call in every chapter's test cell.
+
+    The answer is looked up by name in the calling notebook's namespace, so an answer
+    cell that was not completed gives a Korean message instead of a ``NameError``.
+    """
+    import importlib
+
+    chapter = str(number).split("-")[0]
+    if chapter.isdigit():
+        try:  # the chapter module declares its exercises when imported
+            importlib.import_module(f"course_utils.exercises.ch{int(chapter):02d}")
+        except ModuleNotFoundError:
+            pass
+    if number not in REGISTRY:
+        raise ExerciseCheckError(f"연습 {number}은(는) 없는 연습 번호입니다.")
+    REGISTRY[number].check(namespace, _depth=2)
+
+
+# --------------------------------------------------------------------------- code answers
+
+
+def shape_of(value: Any) -> Optional[tuple]:
+    """``value`` as a tuple of ints when it is a tuple/list of integers, else None (hint helper)."""
+    if isinstance(value, (tuple, list)) and all(is_int(v) for v in value):
         return tuple(int(v) for v in value)
     return None
 
 
-def expect_close(
+@contextlib.contextmanager
+def own_code_only(label: str, blocked: Sequence[tuple[Any, str]], namespaces: Sequence[dict] = (),
+                  closures: Sequence[Any] = ()):
+    """Temporarily replace library functions with ones that raise a Korean message.
+
+    ``blocked`` is a list of ``(owner, attribute)`` pairs (a module or class and the
+    name of the function to block); the same functions imported by name into one of
+    ``namespaces`` (the learner's globals) are blocked too.  Used while a learner's function runs in a code
+    exercise that asks for the learner's own numpy code (연습 3-4).
+    """
+    saved = []
+
+    def refuse(*_args, **_kwargs):
+        raise ExerciseCheckError(
+            f"{label}: 이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils, Keras, TensorFlow의 합성곱 "
+            "함수를 부르지 말고 np.pad와 창(window) 곱으로 직접 계산하세요.")
+
+    originals = set()
+    try:
+        for owner, attribute in blocked:
+            if owner is not None and hasattr(owner, attribute):
+                original = getattr(owner, attribute)
+                originals.add(id(original))
+                saved.append((owner, attribute, original))
+                setattr(owner, attribute, refuse)
+        for namespace in namespaces:  # names the learner imported: `from course_utils.layers import conv2d`
+            for name, value in list(namespace.items()):
+                if id(value) in originals:
+                    saved.append((namespace, name, value))
+                    namespace[name] = refuse
+        for cell in closures:  # ... or captured from an enclosing function
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            if id(value) in originals:
+                saved.append((cell, "cell_contents", value))
+                cell.cell_contents = refuse
+        yield refuse
+    finally:
+        for owner, attribute, original in reversed(saved):
+            if isinstance(owner, dict):
+                owner[attribute] = original
+            else:
+                setattr(owner, attribute, original)
+
+
+def compare_function(
     label: str,
     function: Callable[..., Any],
     reference: Callable[..., Any],
     cases: Sequence[tuple],
     atol: float = 1e-4,
+    blocked: Sequence[tuple[Any, str]] = (),
 ) -> None:
     """Check a learner's function against a reference on several input cases.
 
-    ``cases`` is a list of ``(args, kwargs, description)`` triples.  The check
-    stops at the first case that fails and says which one, with the expected
-    and received shapes, so the learner can reproduce it.
+    ``cases`` is a list of ``(args, kwargs, description)`` triples.  All reference
+    outputs are computed first; the learner's function then runs with the
+    ``blocked`` library functions replaced (see :func:`own_code_only`).  The check
+    stops at the first case that fails and says which one.
     """
     if not callable(function):
-        raise ExerciseCheckError(f"{label}: 함수가 필요합니다 (받은 값: {type(function).__name__}).")
-    for args, kwargs, description in cases:
-        expected = np.asarray(reference(*args, **kwargs))
-        try:
-            received = function(*args, **kwargs)
-        except NotImplementedError:
-            raise ExerciseCheckError(f"{label}: 아직 함수를 완성하지 않았습니다 (NotImplementedError).") from None
-        except Exception as error:  # the learner's code crashed: say where
-            raise ExerciseCheckError(
-                f"{label}: {description}으로 함수를 실행하다 오류가 났습니다: {type(error).__name__}: {error}"
-            ) from None
+        raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. 필요한 형식은 함수인데, "
+                                 f"받은 답은 {type_name(function)} {_shown(function)}입니다.")
+    expected_outputs = [np.asarray(reference(*args, **kwargs)) for args, kwargs, _ in cases]
+    for (args, kwargs, description), expected in zip(cases, expected_outputs):
+        namespaces = [function.__globals__] if hasattr(function, "__globals__") else []
+        closures = getattr(function, "__closure__", None) or ()
+        with own_code_only(label, blocked, namespaces, closures) as refuse:
+            try:
+                received = function(*args, **kwargs)
+            except NotImplementedError:
+                raise ExerciseCheckError(f"{label}: 아직 함수를 완성하지 않았습니다 (NotImplementedError).") from None
+            except ExerciseCheckError:
+                raise
+            except Exception as error:  # the learner's code crashed: say where
+                raise ExerciseCheckError(
+                    f"{label}: {description}으로 함수를 실행하다 오류가 났습니다: {type(error).__name__}: {error}"
+                ) from None
+        del refuse
         if received is None:
             raise ExerciseCheckError(f"{label}: 함수가 아무것도 돌려주지 않습니다. return 문을 확인하세요.")
         received = np.asarray(received)

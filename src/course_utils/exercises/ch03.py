@@ -1,106 +1,115 @@
-"""Visible checks for chapter 3, Convolution 레이어 (book/ch03_convolution).
+"""Exercise declarations of chapter 3, Convolution 레이어 (book/ch03_convolution).
 
->>> import numpy as np
->>> check_edge_kernel(np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]]))
-✅ 연습 3-5 (세로 경계 커널): 통과!
+Answers are computed with :func:`course_utils.shapes.conv_output_length` and
+:func:`course_utils.params.conv2d_params` when the check runs.
 """
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
-from course_utils.exercises._core import ExerciseCheckError, as_shape, expect_close, expect_value, passed
-from course_utils.layers import conv2d
+from course_utils import layers as _layers
+from course_utils.exercises._core import (PAIR, INTS, ExerciseCheckError, compare_function, custom_exercise,
+                                          differing, function_exercise, passed, value_exercise)
+from course_utils.params import conv2d_params
+from course_utils.shapes import conv_output_length
+
+# 연습 3-1: an image of shape (1920, 1080, 3) and Conv2D(32, 5, strides=4), padding "valid".
+BIG_IMAGE, BIG_FILTERS, BIG_KERNEL, BIG_STRIDE = (1920, 1080, 3), 32, 5, 4
+# 연습 3-2/3-3: (filters, kernel, stride, padding) of the three layers on a (28, 28, 1) input.
+STACK_INPUT = (28, 28, 1)
+STACK = [(8, 3, 1, "valid"), (16, 3, 2, "same"), (4, 1, 1, "valid")]
 
 
-def _shape_hint(shape, expected_channels):
-    """Typical mistakes for one conv output shape (H, W, C)."""
-    if shape is None or len(shape) != 3:
-        return "각 shape은 (높이, 너비, 채널) 세 정수의 튜플입니다. 배치 축은 빼고 답하세요."
-    if shape[2] != expected_channels:
+def big_conv() -> tuple:
+    """((H, W, C), parameters) of 연습 3-1."""
+    h, w, c = BIG_IMAGE
+    shape = (conv_output_length(h, BIG_KERNEL, BIG_STRIDE), conv_output_length(w, BIG_KERNEL, BIG_STRIDE), BIG_FILTERS)
+    return (shape, conv2d_params(c, BIG_FILTERS, BIG_KERNEL))
+
+
+def conv_shapes() -> tuple:
+    """The output shapes of the three layers of 연습 3-2."""
+    shapes, (h, w, _c) = [], STACK_INPUT
+    for filters, k, s, padding in STACK:
+        h, w = conv_output_length(h, k, s, padding), conv_output_length(w, k, s, padding)
+        shapes.append((h, w, filters))
+    return tuple(shapes)
+
+
+def conv_params() -> tuple:
+    """The parameter counts of the three layers of 연습 3-3."""
+    channels = [STACK_INPUT[2]] + [filters for filters, *_ in STACK]
+    return tuple(conv2d_params(channels[i], filters, k) for i, (filters, k, _s, _p) in enumerate(STACK))
+
+
+def _big_conv_hint(value, expected):
+    shape, params = value
+    right_shape, right_params = expected
+    if shape[2] != right_shape[2]:
         return "출력 채널 수는 입력 채널 수가 아니라 필터 수(filters)입니다."
+    h, w = shape[:2]
+    if (h, w) != right_shape[:2]:
+        if (h, w) == (right_shape[1], right_shape[0]):
+            return "높이와 너비가 바뀌었습니다. 이 이미지의 shape은 (1920, 1080, 3)이므로 높이 1920, 너비 1080입니다."
+        same = tuple(conv_output_length(n, BIG_KERNEL, BIG_STRIDE, "same") for n in BIG_IMAGE[:2])
+        if (h, w) == same:
+            return "'same' padding의 공식(⌈n/s⌉)을 썼습니다. 기본값은 'valid'입니다: ⌊(n − k)/s⌋ + 1."
+        return "출력 크기는 ⌊(n − k)/s⌋ + 1입니다 (valid). 높이와 너비에 각각 적용하세요."
+    if params == conv2d_params(BIG_IMAGE[2], BIG_FILTERS, BIG_KERNEL, use_bias=False):
+        return "출력 shape은 맞았습니다. 파라미터에서 편향(필터마다 1개)을 빠뜨렸습니다."
+    if params == conv2d_params(1, BIG_FILTERS, BIG_KERNEL):
+        return "출력 shape은 맞았습니다. 커널은 (5, 5, 입력 채널 3, 필터 32)입니다. 입력 채널을 빠뜨렸습니다."
+    return "출력 shape은 맞았습니다. 파라미터 수 = kh × kw × 입력 채널 × 필터 + 필터(편향)입니다."
+
+
+def _conv_shapes_hint(value, expected):
+    """Blame the first layer whose output is wrong, judged from the learner's own previous shape."""
+    previous = STACK_INPUT
+    for i, (shape, right, (filters, k, s, padding)) in enumerate(zip(value, expected, STACK)):
+        layer = f"{i + 1}번째 레이어"
+        if len(shape) != 3:
+            return f"{layer}: 각 shape은 (높이, 너비, 채널) 세 정수의 튜플입니다. 배치 축은 빼고 답하세요."
+        if shape[2] != filters:
+            return f"{layer}: 출력 채널 수는 입력 채널 수가 아니라 필터 수(filters)입니다."
+        from_previous = tuple(conv_output_length(n, k, s, padding) for n in previous[:2])
+        if shape[:2] != from_previous:
+            if k == 1 and s == 1:
+                return f"{layer}: 1x1 합성곱(stride 1)은 높이와 너비를 바꾸지 않습니다. 입력은 앞 레이어의 출력입니다."
+            if padding == "valid" and shape[:2] == previous[:2]:
+                return f"{layer}: padding='valid'(기본값)입니다. {k}x{k} 커널이면 가장자리가 줄어듭니다."
+            if padding == "same" and shape[:2] == tuple(conv_output_length(n, k, s) for n in previous[:2]):
+                return f"{layer}: padding='same'입니다. 'same'의 출력 크기는 ⌈n/s⌉입니다."
+            if s > 1 and shape[:2] == previous[:2]:
+                return f"{layer}: stride가 {s}입니다."
+            return f"{layer}: 출력 크기 공식(valid: ⌊(n − k)/s⌋ + 1, same: ⌈n/s⌉)을 앞 레이어의 출력에 적용하세요."
+        previous = shape
     return None
 
 
-def check_big_conv(big_conv) -> None:
-    """연습 3-1: Conv2D(32, 5, strides=4) with bias on a (1920, 1080, 3) image: (output shape, parameters)."""
-    label = "연습 3-1 (큰 이미지의 합성곱)"
-
-    def hint(value):
-        if not isinstance(value, (tuple, list)) or len(value) != 2:
-            return "(출력 shape, 파라미터 수) 두 값의 튜플로 답하세요. 예: ((H, W, C), 123)."
-        shape, params = as_shape(value[0]), value[1]
-        message = _shape_hint(shape, 32)
-        if message:
-            return message
-        if shape[:2] == (269, 479):
-            return "높이와 너비가 바뀌었습니다. 이 이미지의 shape은 (1920, 1080, 3)이므로 높이 1920, 너비 1080입니다."
-        if shape[:2] == (480, 270):
-            return "'same' padding의 공식(⌈n/s⌉)을 썼습니다. 기본값은 'valid'입니다: ⌊(n − k)/s⌋ + 1."
-        if shape[:2] == (1920 // 4, 1080 // 4) or shape[:2] == (479, 270):
-            return "출력 크기는 ⌊(n − k)/s⌋ + 1입니다. 커널이 이미지 밖으로 나갈 수 없다는 점을 생각하세요."
-        if shape[:2] != (479, 269):
-            return "출력 크기 공식 ⌊(n + 2p − k)/s⌋ + 1을 높이와 너비에 각각 적용하세요 (valid: p = 0)."
-        if params == 5 * 5 * 3 * 32:
-            return "출력 shape은 맞았습니다. 파라미터에서 편향(필터마다 1개)을 빠뜨렸습니다."
-        if params == 5 * 5 * 32 + 32:
-            return "출력 shape은 맞았습니다. 커널은 (5, 5, 입력 채널 3, 필터 32)입니다. 입력 채널을 빠뜨렸습니다."
-        return "출력 shape은 맞았습니다. 파라미터 수 = kh × kw × 입력 채널 × 필터 + 필터(편향)입니다."
-
-    expect_value(label, "ch03.big_conv", big_conv, "ae42766315506ea6", [hint])
+def _conv_params_hint(value, expected):
+    channels = [STACK_INPUT[2]] + [filters for filters, *_ in STACK]
+    for i in differing(value, expected):
+        filters, k = STACK[i][0], STACK[i][1]
+        if value[i] == conv2d_params(channels[i], filters, k, use_bias=False):
+            return f"{i + 1}번째 레이어: 편향(필터마다 1개)을 빠뜨렸습니다."
+        if value[i] == conv2d_params(1, filters, k) and channels[i] != 1:
+            return f"{i + 1}번째 레이어: 커널에는 입력 채널 축도 있습니다 (kh, kw, 입력 채널, 필터)."
+        return (f"{i + 1}번째 레이어: 파라미터 수 = kh × kw × 입력 채널 × 필터 + 필터. "
+                "입력 채널은 앞 레이어의 필터 수입니다. stride와 padding은 파라미터 수와 관계없습니다.")
+    return None
 
 
-_STACK = [((28, 28, 1), 8, 3, 1, "valid"), ((26, 26, 8), 16, 3, 2, "same"), ((13, 13, 16), 4, 1, 1, "valid")]
-
-
-def check_conv_shapes(conv_shapes) -> None:
-    """연습 3-2: the output shapes of the three-layer conv stack on a (28, 28, 1) input."""
-    label = "연습 3-2 (합성곱 스택의 출력 shape)"
-
-    def hint(value):
-        if not isinstance(value, (tuple, list)) or len(value) != 3:
-            return "레이어 세 개의 출력 shape을 차례로 담은 튜플로 답하세요."
-        shapes = [as_shape(v) for v in value]
-        for i, shape in enumerate(shapes):
-            message = _shape_hint(shape, _STACK[i][1])
-            if message:
-                return f"{i + 1}번째 레이어: {message}"
-        if shapes[0][:2] == (28, 28):
-            return "첫 번째 레이어는 padding='valid'(기본값)입니다. 3x3 커널이면 가장자리 한 칸씩 줄어듭니다."
-        if shapes[1][:2] == (12, 12):
-            return "두 번째 레이어는 padding='same'입니다. 'same'의 출력 크기는 ⌈n/s⌉입니다."
-        if shapes[1][:2] == (26, 26):
-            return "두 번째 레이어는 stride가 2입니다."
-        return "1x1 합성곱은 높이와 너비를 바꾸지 않습니다. 각 레이어의 입력은 앞 레이어의 출력입니다."
-
-    expect_value(label, "ch03.conv_shapes", conv_shapes, "9d5f1a8b7f0f30fd", [hint])
-
-
-def check_conv_params(conv_params) -> None:
-    """연습 3-3: the parameter counts of the same three conv layers."""
-    label = "연습 3-3 (합성곱 스택의 파라미터 수)"
-
-    def hint(value):
-        shape = as_shape(value)
-        if shape is None or len(shape) != 3:
-            return "레이어 세 개의 파라미터 수를 정수 세 개짜리 튜플로 답하세요."
-        for i, (count, (in_shape, filters, k, _s, _p)) in enumerate(zip(shape, _STACK)):
-            weights = k * k * in_shape[2] * filters
-            if count == weights:
-                return f"{i + 1}번째 레이어: 편향(필터마다 1개)을 빠뜨렸습니다."
-            if count == k * k * filters + filters and in_shape[2] != 1:
-                return f"{i + 1}번째 레이어: 커널에는 입력 채널 축도 있습니다 (kh, kw, 입력 채널, 필터)."
-            if count != weights + filters:
-                return (f"{i + 1}번째 레이어: 파라미터 수 = kh × kw × 입력 채널 × 필터 + 필터. "
-                        "입력 채널은 앞 레이어의 필터 수입니다. stride와 padding은 파라미터 수와 관계없습니다.")
-        return None
-
-    expect_value(label, "ch03.conv_params", conv_params, "5686336de8b9aab1", [hint])
+BIG_CONV = value_exercise("3-1", "큰 이미지의 합성곱", "big_conv", PAIR, big_conv, [_big_conv_hint])
+CONV_SHAPES = value_exercise("3-2", "합성곱 스택의 출력 shape", "conv_shapes", PAIR, conv_shapes, [_conv_shapes_hint])
+CONV_PARAMS = value_exercise("3-3", "합성곱 스택의 파라미터 수", "conv_params", INTS, conv_params, [_conv_params_hint])
 
 
 def _reference_conv(x, kernel, stride=1, padding="valid"):
-    return conv2d(np.asarray(x, dtype=float)[None], np.asarray(kernel, dtype=float),
-                  stride=stride, padding=padding)[0]
+    return _layers.conv2d(np.asarray(x, dtype=float)[None], np.asarray(kernel, dtype=float),
+                          stride=stride, padding=padding)[0]
 
 
 def conv_cases(seed: int = 31):
@@ -122,10 +131,29 @@ def conv_cases(seed: int = 31):
     return cases
 
 
-def check_my_conv2d(my_conv2d, seed: int = 31) -> None:
-    """연습 3-4: ``my_conv2d(x, kernel, stride, padding)`` on (H, W, C_in) inputs and (kh, kw, C_in, C_out) kernels."""
-    label = "연습 3-4 (numpy로 만든 합성곱)"
-    expect_close(label, my_conv2d, _reference_conv, conv_cases(seed))
+def library_convolutions() -> list:
+    """The library convolutions 연습 3-4 must not call: course_utils', and TensorFlow's and Keras' if imported.
+
+    (Only modules already imported are patched: the check never imports TensorFlow itself.)
+    """
+    blocked = [(_layers, "conv2d"), (_layers, "conv2d_transpose")]
+    tf = sys.modules.get("tensorflow")
+    if tf is not None:
+        blocked += [(tf.nn, "conv2d"), (tf.nn, "convolution"), (getattr(tf, "raw_ops", None), "Conv2D")]
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        blocked += [(keras.ops, "conv"), (keras.ops, "depthwise_conv"), (keras.layers.Conv2D, "call")]
+    scipy_signal = sys.modules.get("scipy.signal")
+    if scipy_signal is not None:
+        blocked += [(scipy_signal, name) for name in ("correlate", "correlate2d", "convolve", "convolve2d", "fftconvolve")]
+    return blocked
+
+
+def _judge_conv2d(label, my_conv2d, seed: int = 31) -> None:
+    compare_function(label, my_conv2d, _reference_conv, conv_cases(seed), blocked=library_convolutions())
+
+
+MY_CONV2D = function_exercise("3-4", "numpy로 만든 합성곱", "my_conv2d", _judge_conv2d)
 
 
 def edge_test_images(size: int = 12, low: float = 0.2, high: float = 0.9):
@@ -138,14 +166,14 @@ def edge_test_images(size: int = 12, low: float = 0.2, high: float = 0.9):
 
 
 def _respond(kernel, image):
-    return conv2d(image[None, :, :, None], kernel.reshape(3, 3, 1, 1))[0, :, :, 0]
+    return _layers.conv2d(image[None, :, :, None], kernel.reshape(3, 3, 1, 1))[0, :, :, 0]
 
 
-def check_edge_kernel(edge_kernel) -> None:
-    """연습 3-5: a 3x3 kernel that finds vertical edges (property check, not a fixed answer)."""
-    label = "연습 3-5 (세로 경계 커널)"
-    if edge_kernel is None or edge_kernel is Ellipsis:
-        raise ExerciseCheckError(f"{label}: 아직 답이 없습니다. 위의 답 셀을 완성하고 실행한 뒤 다시 확인하세요.")
+def _judge_edge_kernel(label, edge_kernel) -> None:
+    """A property check: no single answer (연습 3-5)."""
+    if not isinstance(edge_kernel, (np.ndarray, list, tuple)):
+        raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. 필요한 형식은 3x3 numpy 배열인데, "
+                                 f"받은 답은 {type(edge_kernel).__name__}입니다.")
     try:
         kernel = np.asarray(edge_kernel, dtype=float)
     except (TypeError, ValueError):
@@ -172,3 +200,24 @@ def check_edge_kernel(edge_kernel) -> None:
         raise ExerciseCheckError(
             f"{label}: 가로 경계에도 강하게 반응합니다. 위아래 방향으로는 값이 대칭이 되게(행마다 같은 패턴) 만들어 보세요.")
     passed(label)
+
+
+EDGE_KERNEL = custom_exercise("3-5", "세로 경계 커널", "edge_kernel", _judge_edge_kernel)
+
+check_big_conv = BIG_CONV.check_value
+check_conv_shapes = CONV_SHAPES.check_value
+check_conv_params = CONV_PARAMS.check_value
+check_my_conv2d = MY_CONV2D.check_value
+check_edge_kernel = EDGE_KERNEL.check_value
+
+
+def numpy_only(function):
+    """Context manager of the hidden test of 연습 3-4: library convolutions raise while ``function`` runs.
+
+    The library functions are blocked where they live and where ``function`` finds
+    them (its globals and closure), as in the visible check.
+    """
+    from course_utils.exercises._core import own_code_only
+
+    return own_code_only(MY_CONV2D.label, library_convolutions(), [getattr(function, "__globals__", {})],
+                         getattr(function, "__closure__", None) or ())

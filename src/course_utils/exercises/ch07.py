@@ -1,83 +1,66 @@
-"""Visible checks for chapter 7, Dense 오토인코더와 Conv 오토인코더 (book/ch07_autoencoders).
+"""Exercise declarations of chapter 7, Dense 오토인코더와 Conv 오토인코더 (book/ch07_autoencoders).
 
->>> check_param_count(28 * 28 * 64 + 64 + 64 * 28 * 28 + 28 * 28)
-✅ 연습 7-1 (Dense 오토인코더의 파라미터 수): 통과!
+Value answers are computed with :func:`course_utils.params.dense_params` when the check runs.
 """
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
 
-from course_utils.exercises._core import ExerciseCheckError, as_shape, expect_value, passed
+from course_utils.exercises._core import (INT, REAL, SHAPE, ExerciseCheckError, custom_exercise, passed,
+                                          value_exercise)
+from course_utils.params import dense_params
+
+PIXELS = 28 * 28       # a flattened MNIST image
+CODE = 36              # the chapter's dense autoencoder
+WIDER_CODE = 64        # 연습 7-1
+VAL_IMAGES = 5         # 연습 7-3
 
 
-def check_param_count(param_count) -> None:
-    """연습 7-1: the number of parameters of a dense 784 -> 64 -> 784 autoencoder.
-
-    (The chapter's own 784 -> 36 -> 784 model prints its count in ``summary()``;
-    the exercise asks for the same count with a 64-number code.)
-    """
-    label = "연습 7-1 (Dense 오토인코더의 파라미터 수)"
-    n, k = 28 * 28, 64
-
-    def hint(value):
-        if not isinstance(value, numbers.Integral):
-            return "정수 하나로 답하세요."
-        if value == 2 * n * k:
-            return "가중치만 세었습니다. 두 Dense 레이어의 bias도 더하세요 (bias는 출력 유닛마다 하나)."
-        if value == 2 * n * k + 2 * k or value == 2 * n * k + 2 * n:
-            return "bias의 개수는 레이어마다 그 레이어의 출력 유닛 수입니다. 두 레이어의 출력 수가 다릅니다."
-        if value == n * k + k:
-            return "인코더만 세었습니다. 디코더 Dense 레이어도 더하세요."
-        if value == 2 * n * 36 + 36 + n:
-            return "본문 모델(코드 36)의 파라미터 수입니다. 코드 길이를 64로 바꾸어 다시 세어 보세요."
-        return "Dense 레이어 하나의 파라미터 수는 입력 수 × 출력 수 + 출력 수입니다. 두 레이어를 더하세요."
-
-    expect_value(label, "ch07.param_count", param_count, "f8b6d8efe1613202", [hint])
+def param_count() -> int:
+    """Parameters of the dense PIXELS -> WIDER_CODE -> PIXELS autoencoder (both layers with bias)."""
+    return dense_params(PIXELS, WIDER_CODE) + dense_params(WIDER_CODE, PIXELS)
 
 
-def check_compression_ratio(ratio) -> None:
-    """연습 7-2: the compression ratio of a 784-pixel image squeezed into a 36-number code."""
-    label = "연습 7-2 (압축률)"
-    if ratio is None or ratio is Ellipsis:
-        expect_value(label, "ch07.compression_ratio", ratio, "", [])
-    if isinstance(ratio, bool) or not isinstance(ratio, numbers.Real):
-        raise ExerciseCheckError(f"{label}: 숫자 하나(실수)로 답하세요.")
-    value = float(ratio)
-
-    def hint(_):
-        if abs(value - 28 / 36) < 0.01 or abs(value - 36 / 28) < 0.01:
-            return "이미지의 크기는 28이 아니라 28 × 28 픽셀입니다."
-        if value < 1:
-            return "거꾸로 나누었습니다. 원래 크기가 코드 크기의 몇 배인지를 구하세요."
-        return "원래 데이터의 숫자 개수 ÷ 코드의 숫자 개수입니다."
-
-    # compared to two decimal places: a rounding to one decimal fails, float rounding errors do not
-    expect_value(label, "ch07.compression_ratio", round(value, 2), "34b66081356c5c02", [hint])
+def _param_hint(value, expected):
+    n, k = PIXELS, WIDER_CODE
+    if value == dense_params(n, k, False) + dense_params(k, n, False):
+        return "가중치만 세었습니다. 두 Dense 레이어의 bias도 더하세요 (bias는 출력 유닛마다 하나)."
+    if value in (2 * n * k + 2 * k, 2 * n * k + 2 * n):
+        return "bias의 개수는 레이어마다 그 레이어의 출력 유닛 수입니다. 두 레이어의 출력 수가 다릅니다."
+    if value in (dense_params(n, k), dense_params(k, n)):
+        return "한쪽만 세었습니다. 인코더와 디코더, 두 Dense 레이어를 더하세요."
+    if value == dense_params(n, CODE) + dense_params(CODE, n):
+        return "본문 모델(코드 36)의 파라미터 수입니다. 코드 길이를 64로 바꾸어 다시 세어 보세요."
+    return "Dense 레이어 하나의 파라미터 수는 입력 수 × 출력 수 + 출력 수입니다. 두 레이어를 더하세요."
 
 
-def check_encoder_output_shape(encoder_output_shape) -> None:
-    """연습 7-3: the shape of ``encoder.predict(x)`` for 5 flattened test images."""
-    label = "연습 7-3 (인코더 출력의 shape)"
+def _ratio_hint(value, expected):
+    if abs(value - 28 / CODE) < 0.01 or abs(value - CODE / 28) < 0.01:
+        return "이미지의 크기는 28이 아니라 28 × 28 픽셀입니다."
+    if value < 1:
+        return "거꾸로 나누었습니다. 원래 크기가 코드 크기의 몇 배인지를 구하세요."
+    return "원래 데이터의 숫자 개수 ÷ 코드의 숫자 개수입니다."
 
-    def hint(value):
-        shape = as_shape(value)
-        if shape is None:
-            return "정수로 된 튜플로 답하세요 (None은 쓰지 말고 실제 배치 크기를 넣으세요)."
-        if len(shape) == 1:
-            return "배치 축을 빠뜨렸습니다. 이미지 5장을 한꺼번에 넣었습니다."
-        if len(shape) != 2:
-            return "인코더의 출력은 (배치, 코드 길이) 2차원입니다."
-        if shape[0] != 5:
-            return "첫 축은 넣은 이미지의 수(배치 크기)입니다."
-        if shape[1] == 28 * 28:
-            return "그건 디코더(또는 오토인코더 전체)의 출력 길이입니다. 인코더는 코드를 내놓습니다."
-        return "두 번째 축은 코드(은닉층)의 길이입니다."
 
-    expect_value(label, "ch07.encoder_output_shape", encoder_output_shape, "1116e653d12a5635", [hint])
+def _encoder_shape_hint(value, expected):
+    if len(value) == 1:
+        return "배치 축을 빠뜨렸습니다. 이미지 5장을 한꺼번에 넣었습니다."
+    if len(value) != 2:
+        return "인코더의 출력은 (배치, 코드 길이) 2차원입니다."
+    if value[0] != expected[0]:
+        return "첫 축은 넣은 이미지의 수(배치 크기)입니다."
+    if value[1] == PIXELS:
+        return "그건 디코더(또는 오토인코더 전체)의 출력 길이입니다. 인코더는 코드를 내놓습니다."
+    return "두 번째 축은 코드(은닉층)의 길이입니다."
+
+
+PARAM_COUNT = value_exercise("7-1", "Dense 오토인코더의 파라미터 수", "param_count", INT, param_count, [_param_hint])
+COMPRESSION_RATIO = value_exercise("7-2", "압축률", "compression_ratio", REAL, lambda: PIXELS / CODE, [_ratio_hint])
+ENCODER_OUTPUT_SHAPE = value_exercise("7-3", "인코더 출력의 shape", "encoder_output_shape", SHAPE,
+                                      lambda: (VAL_IMAGES, CODE), [_encoder_shape_hint])
 
 
 def make_dense_autoencoder(input_dim=784, code_dim=36, seed=0):
@@ -94,13 +77,11 @@ def make_dense_autoencoder(input_dim=784, code_dim=36, seed=0):
     return keras.Model(inputs, outputs, name="dense_autoencoder")
 
 
-def check_build_encoder_decoder(build_encoder_decoder, seed: int = 71) -> None:
+def _judge_build(label, build_encoder_decoder, seed: int = 71) -> None:
     """연습 7-4: ``build_encoder_decoder(autoencoder) -> (encoder, decoder)`` as two keras Models."""
-    import keras
-
-    label = "연습 7-4 (인코더와 디코더 모델 만들기)"
     if not callable(build_encoder_decoder):
-        raise ExerciseCheckError(f"{label}: 함수가 필요합니다.")
+        raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. 필요한 형식은 함수인데, "
+                                 f"받은 답은 {type(build_encoder_decoder).__name__}입니다.")
     with warnings.catch_warnings():
         # a model built from ``autoencoder.inputs`` (a list) warns when called on one array
         warnings.filterwarnings("ignore", message="The structure of `inputs`", category=UserWarning)
@@ -160,3 +141,11 @@ def _check_build(label, build_encoder_decoder, seed):
                 f"{label}: decoder(encoder(x))가 autoencoder(x)와 다릅니다. decoder는 학습된 출력 레이어를 "
                 "새 Input에 다시 호출해서 만드세요 (새 레이어를 만들면 가중치가 학습되지 않은 값입니다)."
             )
+
+
+BUILD_ENCODER_DECODER = custom_exercise("7-4", "인코더와 디코더 모델 만들기", "build_encoder_decoder", _judge_build)
+
+check_param_count = PARAM_COUNT.check_value
+check_compression_ratio = COMPRESSION_RATIO.check_value
+check_encoder_output_shape = ENCODER_OUTPUT_SHAPE.check_value
+check_build_encoder_decoder = BUILD_ENCODER_DECODER.check_value

@@ -1,0 +1,60 @@
+"""No exercise answer can be read by a learner: the student notebooks and the installed package.
+
+The answers are built from the source notebooks (see tests/answer_leaks.py for how, and
+for the rule that decides which spellings are searched where); the public HTML is
+searched by tests/test_book.py::test_public_pages_show_no_answer with the same rule.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from answer_leaks import Answer, build_answers, find, notebook_section, package_files
+from notebook_helpers import editions, read
+
+ANSWERS = build_answers()
+IDS = [a.number for a in ANSWERS]
+
+
+def test_every_value_exercise_has_an_answer_to_search():
+    numbers = {a.number for a in ANSWERS}
+    # value and choice exercises; the code exercises and the open 3-5 kernel are checked by their solution lines
+    assert {"1-1", "1-2", "1-3", "1-4", "2-1", "2-2", "2-3", "3-1", "3-2", "3-3", "4-1", "4-2", "4-3", "5-4", "5-5",
+            "6-1", "6-2", "6-3", "6-4", "6-5", "7-1", "7-2", "7-3"} <= numbers
+    assert all(a.forms or a.context for a in ANSWERS)
+
+
+@pytest.mark.parametrize("answer", ANSWERS, ids=IDS)
+def test_student_notebooks_show_no_answer(answer: Answer):
+    path = editions.BOOK / answer.chapter / f"{answer.chapter}.ipynb"
+    student = editions.student_notebook(read(path))
+    text = "\n".join(cell.source for cell in student.cells)
+    found = find(answer, text, notebook_section(student, answer))
+    assert not found, f"{answer} is readable in the student notebook: {found[:3]}"
+
+
+@pytest.mark.parametrize("answer", ANSWERS, ids=IDS)
+def test_installed_package_shows_no_answer(answer: Answer):
+    leaks = []
+    for path in package_files():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for where in find(answer, text):
+            leaks.append(f"{path.name}: {where}")
+    assert not leaks, f"{answer} is readable in the package: {leaks[:3]}"
+
+
+def test_the_rule_finds_planted_leaks():
+    """The search is not blind: answers planted in each spelling are found."""
+    by_number = {a.number: a for a in ANSWERS}
+    big, small, choice = by_number["6-1"], by_number["4-1"], by_number["6-4"]
+    value = big.value
+    for planted in (f"count_params() gives {value}", f"{value:,} parameters", f"total {value:_}"):
+        assert find(big, planted), planted
+    shape = by_number["3-1"]
+    for planted in ("output (479, 269, 32)", "output (479,269,32)", "the shape begins (479, 269"):
+        assert find(shape, planted), planted
+    assert find(small, f"rf_conv_pool = {small.value}")
+    assert find(small, f"ReceptiveField(size={small.value}, jump=4, start=6.0)")
+    assert find(small, "", section=f"풀이: 한 변은 {small.value}칸입니다.")
+    assert not find(small, "a 3x3 kernel on a 28x28 image, 13 is not in answer context here")
+    assert find(choice, f'{choice.name} = "{choice.value}"')
