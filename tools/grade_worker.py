@@ -1,0 +1,178 @@
+"""The part of ``python -m tools.grade`` that runs INSIDE the bubblewrap sandbox.
+
+It is started by the parent (tools/grade.py) as
+
+    bwrap ... python /grader/grade_worker.py /job            (one student)
+
+where ``/job`` is a folder only this process can read (it holds the notebook to
+run, with the canonical and hidden tests) and ``/home/student`` the student's
+writable scratch folder.  It runs the cells one by one in a fresh IPython kernel
+that is itself started through this file in ``--exec-kernel`` mode: that mode
+drops to an unprivileged user id (when the sandbox runs as root), sets the
+process/memory limits and ``exec``s ipykernel, so student code can neither signal
+nor trace this process nor read ``/job``.
+
+A cell that kills the kernel (``os._exit``, SIGKILL) or runs past the cell time
+limit and ignores the interrupt does not lose the notebook: the kernel is
+restarted, every earlier student cell that ran cleanly is replayed (outputs
+kept from the first run), the offending cell is marked and the rest goes on
+(at most ``max_restarts`` times).  Results go to ``/job/out.ipynb``: each cell
+carries ``metadata.course_grader.status`` (ok, timeout, kernel died, not run).
+
+This file needs only the standard library, nbformat and nbclient (it is run by
+path inside the sandbox, where the repository is not visible).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import sys
+import time
+
+
+def exec_kernel(argv: list[str]) -> None:
+    """``--exec-kernel UID NPROC MEM_BYTES -- cmd...``: drop privileges, set limits, exec the kernel."""
+    uid, nproc, mem = (int(v) for v in argv[:3])
+    cmd = argv[argv.index("--") + 1:]
+    # The connection file was written by the (root) worker with mode 0600: hand the kernel its own copy.
+    if "-f" in cmd:
+        index = cmd.index("-f") + 1
+        with open(cmd[index], encoding="utf-8") as handle:
+            connection = handle.read()
+        own = os.path.join(os.environ.get("HOME", "/tmp"), ".kernel-connection.json")
+        if uid >= 0 and os.getuid() == 0:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+        with open(own, "w", encoding="utf-8") as handle:
+            handle.write(connection)
+        cmd[index] = own
+    elif uid >= 0 and os.getuid() == 0:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    if nproc > 0:
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+    if mem > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    os.execv(cmd[0], cmd)
+
+
+def _status(cell, value: str, detail: str = "") -> None:
+    meta = cell.setdefault("metadata", {}).setdefault("course_grader", {})
+    meta["status"] = value
+    if detail:
+        meta["detail"] = detail
+
+
+def run(job_dir: str) -> int:
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    with open(os.path.join(job_dir, "job.json"), encoding="utf-8") as handle:
+        job = json.load(handle)
+    nb = nbformat.reads(json.dumps(job["notebook"]), as_version=4)
+    workdir = job["workdir"]
+    client = NotebookClient(
+        nb, timeout=job["cell_timeout"], kernel_name="course-grader", allow_errors=True,
+        interrupt_on_timeout=False, shutdown_kernel="immediate", startup_timeout=120,
+        resources={"metadata": {"path": workdir}}, record_timing=False,
+    )
+
+    def start():
+        client.create_kernel_manager()
+        log = open(os.path.join(job_dir, "kernel.log"), "ab")
+        client.start_new_kernel(stdout=log, stderr=log)
+        client.start_new_kernel_client()
+
+    def stop():
+        try:
+            client._cleanup_kernel()
+        except Exception:  # noqa: BLE001 - a dead kernel may refuse a clean shutdown
+            pass
+
+    def execute(index: int) -> str:
+        try:
+            client.execute_cell(nb.cells[index], index)
+            return "ok"
+        except CellTimeoutError:
+            return "timeout"
+        except DeadKernelError:
+            return "kernel died"
+
+    def replay(upto: int) -> bool:
+        """Start a new kernel and re-run the cells before ``upto`` that ran cleanly; True on success."""
+        stop()
+        start()
+        for index in range(upto):
+            cell = nb.cells[index]
+            kind = cell.metadata.get("course_grader", {}).get("kind")
+            if cell.cell_type != "code" or kind not in ("setup", "student"):
+                continue
+            if cell.metadata["course_grader"].get("status") != "ok":
+                continue
+            saved = cell.get("outputs", [])
+            result = execute(index)
+            cell.outputs = saved
+            if result != "ok":
+                return False
+        return True
+
+    restarts = 0
+    start()
+    try:
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if restarts > job["max_restarts"]:
+                _status(cell, "not run", "too many kernel restarts")
+                continue
+            result = execute(index)
+            if result == "timeout":
+                # Interrupt first: a cooperative loop stops and the kernel keeps its state.
+                try:
+                    client.km.interrupt_kernel()
+                    client.kc.execute("None", silent=True)
+                    deadline = time.monotonic() + 5
+                    reply = None
+                    while time.monotonic() < deadline and reply is None:
+                        try:
+                            reply = client.kc.get_shell_msg(timeout=1)
+                        except Exception:  # noqa: BLE001 - queue.Empty
+                            reply = None
+                    if reply is not None:
+                        _status(cell, "timeout", "interrupted")
+                        continue
+                except Exception:  # noqa: BLE001
+                    pass
+            if result == "ok":
+                _status(cell, "ok")
+                continue
+            _status(cell, result, "kernel restarted" if result == "kernel died" else "killed after the time limit")
+            restarts += 1
+            while restarts <= job["max_restarts"] and not replay(index):
+                restarts += 1
+    finally:
+        stop()
+    out = os.path.join(job_dir, "out.ipynb")
+    with open(out + ".tmp", "w", encoding="utf-8") as handle:
+        nbformat.write(nb, handle)
+    os.replace(out + ".tmp", out)
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] == "--exec-kernel":
+        exec_kernel(argv[1:])
+        return 1  # not reached
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    return run(argv[0])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
