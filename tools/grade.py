@@ -487,6 +487,14 @@ def _user_tasks(uid: int) -> int:
     return count
 
 
+def _seed_matplotlib_cache(target: Path) -> None:
+    """Copy matplotlib's font list into the sandbox: rebuilding it costs seconds per notebook."""
+    base = Path(os.environ.get("MPLCONFIGDIR") or Path.home() / ".cache" / "matplotlib")
+    target.mkdir(exist_ok=True)
+    for cached in base.glob("fontlist-*.json"):
+        shutil.copy(cached, target / cached.name)
+
+
 @dataclass
 class Options:
     root: Path
@@ -525,6 +533,7 @@ def run_in_sandbox(run_nb, release_dir: Path, student_nb_path: Path, options: Op
             if item.suffix != ".ipynb" and item.is_file():
                 shutil.copy(item, home / item.name)
         shutil.copy(student_nb_path, home / student_nb_path.name)
+        _seed_matplotlib_cache(home / ".matplotlib")
         kernel_dir = share / "kernels" / "course-grader"
         kernel_dir.mkdir(parents=True)
         worker = "/grader/grade_worker.py" if options.sandbox else str(WORKER)
@@ -546,7 +555,10 @@ def run_in_sandbox(run_nb, release_dir: Path, student_nb_path: Path, options: Op
                "JUPYTER_PATH": "/grader/share" if options.sandbox else str(share),
                "JUPYTER_RUNTIME_DIR": "/job/runtime" if options.sandbox else str(job / "runtime"),
                "JUPYTER_CONFIG_DIR": workdir + "/.jupyter", "IPYTHONDIR": workdir + "/.ipython",
-               "MPLCONFIGDIR": "/tmp/matplotlib"}
+               "MPLCONFIGDIR": workdir + "/.matplotlib",
+               # Thread pools sized by the core count would hit the process limit on a big machine.
+               "OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2", "MKL_NUM_THREADS": "2",
+               "TF_NUM_INTEROP_THREADS": "2", "TF_NUM_INTRAOP_THREADS": "2"}
         env.update({k: os.environ[k] for k in PASS_ENV if k in os.environ})
         if options.sandbox:
             cmd = [shutil.which("bwrap"), "--die-with-parent", "--new-session", "--clearenv",
@@ -729,11 +741,14 @@ def main(argv=None) -> int:
     parser.add_argument("--cell-timeout", type=int, default=int(os.environ.get("COURSE_CELL_TIMEOUT", "120")))
     parser.add_argument("--notebook-timeout", type=int, default=900)
     parser.add_argument("--memory-gb", type=float, default=8.0, help="노트북 하나의 가상 메모리 한도 (GiB)")
-    parser.add_argument("--max-procs", type=int, default=48, help="샌드박스 하나의 프로세스·스레드 수 한도")
+    parser.add_argument("--max-procs", type=int, default=64, help="샌드박스 하나의 프로세스·스레드 수 한도")
     parser.add_argument("--regrade", action="store_true", help="이미 채점한 학생도 다시 채점")
     parser.add_argument("--no-feedback", action="store_true", help="피드백 HTML과 성적 내보내기를 건너뜀")
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    import warnings
+    warnings.filterwarnings("ignore", module="nbgrader")
+    warnings.filterwarnings("ignore", message=".*not in session.*")
 
     sandbox = True
     if not bwrap_available():
