@@ -507,6 +507,7 @@ class Options:
 
 
 _slots = threading.local()
+_running: set = set()  # sandboxes now running, killed on Ctrl-C
 _slot_counter = iter(range(10_000))
 _slot_lock = threading.Lock()
 
@@ -594,6 +595,7 @@ def run_in_sandbox(run_nb, release_dir: Path, student_nb_path: Path, options: Op
             run_env = dict(env, PATH=env["PATH"])
         process = subprocess.Popen(cmd, env=run_env, cwd=str(home), stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, start_new_session=True)
+        _running.add(process)
         try:
             log, _ = process.communicate(timeout=options.notebook_timeout)
         except subprocess.TimeoutExpired:
@@ -601,6 +603,7 @@ def run_in_sandbox(run_nb, release_dir: Path, student_nb_path: Path, options: Op
             process.communicate()
             raise RuntimeError(f"노트북 전체 시간 제한({options.notebook_timeout}초)을 넘김")
         finally:
+            _running.discard(process)
             if process.poll() is None:
                 os.killpg(process.pid, 9)
         out = job / "out.ipynb"
@@ -830,6 +833,11 @@ def main(argv=None) -> int:
                     progress.update("flagged" if marked else "graded")
             except KeyboardInterrupt:
                 pool.shutdown(wait=False, cancel_futures=True)
+                for process in list(_running):
+                    try:
+                        os.killpg(process.pid, 9)
+                    except ProcessLookupError:
+                        pass
                 print("\n중단했습니다. 다시 실행하면 채점하지 않은 학생부터 이어서 채점합니다.", file=sys.stderr)
                 book.write_csv()
                 return 130

@@ -123,6 +123,22 @@ def run(job_dir: str) -> int:
                 return False
         return True
 
+    def still_responds(index: int) -> bool:
+        """After a time-out: interrupt the kernel; True if it then runs a trivial cell (state kept)."""
+        from nbclient.util import run_sync
+
+        try:
+            run_sync(client.km.interrupt_kernel)()
+            probe = nbformat.v4.new_code_cell("None")
+            saved_timeout, client.timeout = client.timeout, 10
+            try:
+                client.execute_cell(probe, index)
+            finally:
+                client.timeout = saved_timeout
+            return True
+        except Exception:  # noqa: BLE001 - CellTimeoutError, DeadKernelError: the kernel must go
+            return False
+
     restarts = 0
     start()
     try:
@@ -133,23 +149,9 @@ def run(job_dir: str) -> int:
                 _status(cell, "not run", "too many kernel restarts")
                 continue
             result = execute(index)
-            if result == "timeout":
-                # Interrupt first: a cooperative loop stops and the kernel keeps its state.
-                try:
-                    client.km.interrupt_kernel()
-                    client.kc.execute("None", silent=True)
-                    deadline = time.monotonic() + 5
-                    reply = None
-                    while time.monotonic() < deadline and reply is None:
-                        try:
-                            reply = client.kc.get_shell_msg(timeout=1)
-                        except Exception:  # noqa: BLE001 - queue.Empty
-                            reply = None
-                    if reply is not None:
-                        _status(cell, "timeout", "interrupted")
-                        continue
-                except Exception:  # noqa: BLE001
-                    pass
+            if result == "timeout" and still_responds(index):
+                _status(cell, "timeout", "interrupted")
+                continue
             if result == "ok":
                 _status(cell, "ok")
                 continue
