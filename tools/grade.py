@@ -45,10 +45,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
+sys.modules.setdefault("rfc3987_syntax", None)  # see tools/grade_worker.py: seconds of import, never used
+import nbformat  # noqa: E402
 
-from course_utils.grading import HIDDEN_BEGIN, is_grade_cell, is_solution_cell, strip_hidden_tests
-from tools.collect_submissions import collect
+from course_utils.grading import HIDDEN_BEGIN, is_grade_cell, is_solution_cell  # noqa: E402
+from tools.collect_submissions import collect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKER = Path(__file__).resolve().parent / "grade_worker.py"

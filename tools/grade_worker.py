@@ -32,6 +32,8 @@ import signal
 import sys
 import time
 
+_STARTED = time.monotonic()
+
 
 def exec_kernel(argv: list[str]) -> None:
     """``--exec-kernel UID NPROC MEM_BYTES -- cmd...``: drop privileges, set limits, exec the kernel."""
@@ -70,6 +72,9 @@ def _status(cell, value: str, detail: str = "") -> None:
 
 
 def run(job_dir: str) -> int:
+    # jsonschema (imported by nbformat) loads rfc3987_syntax, which builds a grammar for 1-3 s at import
+    # and is only used for "iri" formats that notebooks never have: skip it (ImportError is expected there).
+    sys.modules.setdefault("rfc3987_syntax", None)
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -78,6 +83,7 @@ def run(job_dir: str) -> int:
         job = json.load(handle)
     nb = nbformat.reads(json.dumps(job["notebook"]), as_version=4)
     workdir = job["workdir"]
+    timings = {"worker_ready_s": round(time.monotonic() - _STARTED, 3)}
     client = NotebookClient(
         nb, timeout=job["cell_timeout"], kernel_name="course-grader", allow_errors=True,
         interrupt_on_timeout=False, shutdown_kernel="immediate", startup_timeout=120,
@@ -85,10 +91,13 @@ def run(job_dir: str) -> int:
     )
 
     def start():
+        began = time.monotonic()
+        timings.setdefault("kernel_start_s", [])
         client.create_kernel_manager()
         log = open(os.path.join(job_dir, "kernel.log"), "ab")
         client.start_new_kernel(stdout=log, stderr=log)
         client.start_new_kernel_client()
+        timings["kernel_start_s"].append(round(time.monotonic() - began, 3))
 
     def stop():
         try:
@@ -97,6 +106,7 @@ def run(job_dir: str) -> int:
             pass
 
     def execute(index: int) -> str:
+        began = time.monotonic()
         try:
             client.execute_cell(nb.cells[index], index)
             return "ok"
@@ -104,6 +114,8 @@ def run(job_dir: str) -> int:
             return "timeout"
         except DeadKernelError:
             return "kernel died"
+        finally:
+            nb.cells[index].metadata.setdefault("course_grader", {})["seconds"] = round(time.monotonic() - began, 3)
 
     def replay(upto: int) -> bool:
         """Start a new kernel and re-run the cells before ``upto`` that ran cleanly; True on success."""
@@ -161,6 +173,7 @@ def run(job_dir: str) -> int:
                 restarts += 1
     finally:
         stop()
+    nb.metadata["course_grader"] = timings
     out = os.path.join(job_dir, "out.ipynb")
     with open(out + ".tmp", "w", encoding="utf-8") as handle:
         nbformat.write(nb, handle)
