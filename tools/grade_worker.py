@@ -157,6 +157,9 @@ def run(job_dir: str) -> int:
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
+            if cell.metadata.get("course_grader", {}).get("skipped"):
+                _status(cell, "not run", "no answer cell")
+                continue
             if restarts > job["max_restarts"]:
                 _status(cell, "not run", "too many kernel restarts")
                 continue
