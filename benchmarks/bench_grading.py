@@ -33,7 +33,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 from notebook_helpers import fill_answers, kernel_environment, solutions_by_id  # noqa: E402
 
 
+LOADS: list[float] = []  # 1-minute load average at the start of each timed run
+
+
 def run(command, cwd, env) -> float:
+    LOADS.append(os.getloadavg()[0])
     start = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
@@ -88,7 +92,8 @@ def main() -> None:
 
     plain = figures["plain nbgrader autograde"]
     print(f"{args.students} honest submissions of {args.chapter} on {cores} cores "
-          f"(load average before: {os.getloadavg()[0]:.1f})")
+          f"(1-min load average at the start of each run: {', '.join(f'{v:.1f}' for v in LOADS[2:])}; "
+          "a busy machine makes every figure larger)")
     for name, seconds in figures.items():
         print(f"  {name:<36} {seconds:7.1f} s  {seconds / args.students:5.2f} s/submission"
               f"  speed-up {plain / seconds:4.2f}x")
