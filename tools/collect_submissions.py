@@ -86,8 +86,13 @@ def released_notebook(assignment: str, root: Path) -> tuple[Path, object]:
     return notebooks[0], nbformat.read(notebooks[0], as_version=4)
 
 
-def collect(assignment: str, folder: Path, mapping: dict[str, str] | None = None, root: Path = ROOT) -> Report:
-    """Collect every notebook under ``folder`` for ``assignment``; return what happened."""
+def collect(assignment: str, folder: Path, mapping: dict[str, str] | None = None, root: Path = ROOT,
+            folder_ids: bool = False) -> Report:
+    """Collect every notebook under ``folder`` for ``assignment``; return what happened.
+
+    With ``folder_ids`` a file whose name carries no student id takes the name of the
+    first-level folder it is in (one folder per student, as many LMS zips have it).
+    """
     release_path, released = released_notebook(assignment, root)
     report = Report()
     chosen: dict[str, tuple[Path, object, str]] = {}
@@ -95,6 +100,10 @@ def collect(assignment: str, folder: Path, mapping: dict[str, str] | None = None
         if ".ipynb_checkpoints" in path.parts:
             continue
         student = (mapping or {}).get(path.name) or student_id_from_name(path)
+        relative = path.relative_to(folder).parts
+        if folder_ids and len(relative) > 1 and _STUDENT_ID.match(relative[0]) and (
+                not student or _CHAPTER_NAME.match(path.stem) or student == path.stem):
+            student = relative[0]
         if not student:
             report.skipped.append((path, "파일 이름에서 학번을 읽을 수 없습니다. 파일 이름을 '학번_….ipynb'로 바꾸거나 --mapping을 쓰세요."))
             continue
