@@ -49,6 +49,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # see tools/grade_worker.py: sec
 import nbformat  # noqa: E402
 
 from course_utils.grading import HIDDEN_BEGIN, is_grade_cell, is_solution_cell  # noqa: E402
+from course_utils.exercises import CHAPTERS as EXERCISE_CHAPTERS  # noqa: E402
 from tools.collect_submissions import collect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -245,9 +246,9 @@ def build_plan(student_nb, source_nb, released_nb) -> Plan:
     released_tests = {_gid(c): _norm(c.source) for c in released_nb.cells if is_grade_cell(c)}
     released_test_sources = {v: k for k, v in released_tests.items()}
     canonical_answers = {q.answer_id for q in questions if q.answer_id}
-    check_modules = sorted(set(re.findall(r"from course_utils\.exercises import (\w+)", "".join(
-        c.source for c in tests.values()))))
-    modules = [f"course_utils.exercises.{m}" for m in check_modules]
+    # The checks the test cells call: the package, its core and every chapter's declarations.
+    modules = ["course_utils.exercises", "course_utils.exercises._core"] + [
+        f"course_utils.exercises.{name}" for name in EXERCISE_CHAPTERS]
     notes = []
 
     # The student's cells: the tests they carry are dropped (the canonical ones run), edits are flagged.
