@@ -161,9 +161,12 @@ class GAN(keras.Model):
     ['d_loss', 'g_loss']
     """
 
-    def __init__(self, generator, discriminator, latent_dim: int = LATENT_DIM, seed: Optional[int] = None, **kwargs):
+    def __init__(self, generator, discriminator, latent_dim: int = LATENT_DIM, seed: Optional[int] = None,
+                 real_label: float = 1.0, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
+        # 1.0 is the plain recipe; 0.9 is one-sided label smoothing (tools/train_models.py, chapter 6.7)
+        self.real_label = float(real_label)
         self.discriminator = discriminator
         self.latent_dim = latent_dim
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -191,14 +194,15 @@ class GAN(keras.Model):
     def discriminator_step(self, real_images, noise=None):
         """One update of the discriminator only; returns its loss.
 
-        Real images get label 1, images generated from ``noise`` get label 0.
+        Real images get label ``real_label`` (1, or 0.9 with one-sided label
+        smoothing), images generated from ``noise`` get label 0.
         """
         batch_size = tf.shape(real_images)[0]
         if noise is None:
             noise = self._noise(batch_size)
         fake_images = self.generator(noise, training=True)
         images = tf.concat([tf.cast(real_images, fake_images.dtype), fake_images], axis=0)
-        labels = tf.concat([tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0)
+        labels = tf.concat([self.real_label * tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0)
         with tf.GradientTape() as tape:
             predictions = self.discriminator(images, training=True)
             d_loss = self.loss_fn(labels, predictions)
@@ -232,14 +236,16 @@ class GAN(keras.Model):
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
 
 
-def make_gan(latent_dim: int = LATENT_DIM, seed: Optional[int] = 0, learning_rate: float = 2e-4) -> GAN:
+def make_gan(latent_dim: int = LATENT_DIM, seed: Optional[int] = 0, learning_rate: float = 2e-4,
+             real_label: float = 1.0) -> GAN:
     """A compiled :class:`GAN` with fresh networks and the DCGAN optimizer settings.
 
     Adam with learning rate 2e-4 and beta_1 = 0.5 for both networks, binary
     cross-entropy as the loss.  Call ``keras.utils.set_random_seed`` first for
     reproducible initial weights.
     """
-    gan = GAN(build_generator(latent_dim), build_discriminator(), latent_dim=latent_dim, seed=seed)
+    gan = GAN(build_generator(latent_dim), build_discriminator(), latent_dim=latent_dim, seed=seed,
+              real_label=real_label)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
