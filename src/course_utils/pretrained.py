@@ -35,6 +35,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import resources
 from pathlib import Path
@@ -46,6 +47,8 @@ __all__ = [
     "info",
     "load",
     "generator_progress",
+    "classify",
+    "read_accuracy",
     "checkpoint_dir",
     "build",
     "build_upsampling_autoencoder",
@@ -263,3 +266,32 @@ def generator_progress() -> dict:
     """
     with np.load(checkpoint_dir() / PROGRESS_FILE) as stored:
         return {key: stored[key] for key in stored.files}
+
+
+@functools.lru_cache(maxsize=1)
+def _classifier():
+    return load("digit_classifier")
+
+
+def classify(images) -> np.ndarray:
+    """Digit probabilities (N, 10) that the pretrained ``digit_classifier`` gives ``images``.
+
+    ``images``: pixels in [0, 1], shaped (N, 784), (N, 28, 28) or (N, 28, 28, 1),
+    e.g. an autoencoder's reconstructions (chapters 5 and 7) or a generator's
+    samples mapped with ``(x + 1) / 2`` (chapter 6).
+    """
+    x = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
+    return np.asarray(_classifier().predict(x, verbose=0, batch_size=250))
+
+
+def read_accuracy(images, labels) -> float:
+    """Share of ``images`` (pixels in [0, 1]) that the classifier reads as their ``labels``.
+
+    Chapters 5 and 7 apply it to reconstructions: a reconstruction that keeps
+    the digit recognisable is read as the original's label.
+    """
+    labels = np.asarray(labels)
+    probabilities = classify(images)
+    if len(probabilities) != len(labels):
+        raise ValueError(f"이미지 {len(probabilities)}장과 레이블 {len(labels)}개의 개수가 같아야 합니다.")
+    return float((probabilities.argmax(axis=1) == labels).mean())
