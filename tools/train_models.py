@@ -80,6 +80,7 @@ def parse_args(argv=None):
     parser.add_argument("--quick", action="store_true", help="a few steps per model (smoke test)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="folder for the checkpoints")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--gan-steps", type=int, default=GAN_SETTINGS["steps"], help="GAN training steps")
     return parser.parse_args(argv)
 
 
@@ -223,14 +224,12 @@ def train_autoencoder(name, args, data, command):
     else:
         # fresh Gaussian noise every epoch (seeded), clean images as targets
         losses = []
-        log = _EpochLog.make(name, 10)
         for epoch in range(epochs):
             noisy = _noisy(train_in, noise, args.seed * 1000 + epoch)
             history = model.fit(noisy, train_target, epochs=1, batch_size=64, shuffle=True, verbose=0)
             losses.append(history.history["loss"][-1])
             if (epoch + 1) % 10 == 0 or epoch == 0 or epoch + 1 == epochs:
                 print(f"  {name} epoch {epoch + 1}/{epochs}: loss {losses[-1]:.4f}", flush=True)
-        del log
     seconds = time.perf_counter() - start
     test_inputs = _noisy(test_in, noise, 10_000 + args.seed) if noise is not None else test_in
     test_loss = float(model.evaluate(test_inputs, test_target, verbose=0))
@@ -273,13 +272,14 @@ def train_generator(args, data, command, classifier=None):
     from course_utils.gan import build_generator, make_gan, sample_noise
 
     x_train, _, _, _, data_info = data
-    settings = dict(GAN_SETTINGS)
+    settings = dict(GAN_SETTINGS, steps=args.gan_steps)
+    settings["progress_steps"] = sorted({s for s in GAN_SETTINGS["progress_steps"] if s < args.gan_steps}
+                                        | {args.gan_steps})
     if args.quick:
         settings.update(steps=QUICK["steps"], progress_steps=QUICK["progress_steps"], eval_samples=50)
     images = x_train * 2.0 - 1.0  # [0, 1] -> [-1, 1], as course_utils.data.to_tanh_range
     keras.utils.set_random_seed(args.seed)
     gan = make_gan(seed=args.seed, learning_rate=settings["learning_rate"], real_label=settings["real_label"])
-    gan.build  # noqa: B018 (the networks are built already)
     ema = build_generator()
     ema.set_weights(gan.generator.get_weights())
     ema_vars = ema.weights
