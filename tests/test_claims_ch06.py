@@ -34,3 +34,10 @@ def test_quality_table_and_progression_come_from_the_record():
         assert set(quality) == {"raw", "ema"}
     assert "1000 samples" in record["quality_note"] and "생성 숫자 1,000장" in _markdown()
     assert "같은 노이즈 8개" in _markdown() and pretrained.generator_progress()["images"].shape[1] >= 8
+
+
+def test_ema_made_little_difference_as_the_prose_says():
+    record = pretrained.info("ch06_generator")
+    final = record["quality_by_step"][str(record["steps"])]
+    assert abs(final["raw"]["confident"] - final["ema"]["confident"]) < 0.05
+    assert "이 학습에서는 차이가\n   크지 않았습니다" in _markdown()

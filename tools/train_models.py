@@ -342,6 +342,20 @@ def train_generator(args, data, command, classifier=None):
     return ema
 
 
+def _command(argv) -> str:
+    """The command line for the record, without absolute paths (an --output folder becomes DIR or a relative path)."""
+    words, after_output = [], False
+    for word in argv:
+        if after_output:
+            path = Path(word).resolve()
+            word = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else "DIR"
+        elif word.startswith("--output="):
+            word = "--output=DIR"
+        after_output = word == "--output"
+        words.append(word)
+    return " ".join(["python -m tools.train_models", *words])
+
+
 def main(argv=None):
     args = parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -349,7 +363,7 @@ def main(argv=None):
     import tensorflow as tf
 
     tf.config.experimental.enable_op_determinism()
-    command = "python -m tools.train_models " + " ".join(sys.argv[1:] if argv is None else argv)
+    command = _command(sys.argv[1:] if argv is None else argv)
     chosen = [name for name in ORDER if not args.only or name in args.only]
     data = _data(args.quick)
     print(f"data: {data[4]['data']}: {data[4]['train_images']} training / {data[4]['test_images']} test images",
