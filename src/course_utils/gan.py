@@ -1,4 +1,4 @@
-"""The DCGAN of chapter 6 (GAN), shared by the chapter, ``tools/train_gan.py`` and the tests.
+"""The DCGAN of chapter 6 (GAN), shared by the chapter, ``tools/train_models.py`` and the tests.
 
 Chapter 6 builds a small DCGAN for 28x28 digits: a *generator* that turns a
 100-dimensional noise vector into an image in [-1, 1], and a *discriminator*
@@ -27,11 +27,8 @@ True
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from importlib import resources
-from pathlib import Path
 from typing import Callable, Optional
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -53,16 +50,10 @@ __all__ = [
     "train",
     "snapshot_weights",
     "weight_change",
-    "generator_checkpoint_path",
-    "checkpoint_info_path",
-    "load_checkpoint_info",
-    "load_pretrained_generator",
 ]
 
 LATENT_DIM = 100
 IMAGE_SHAPE = (28, 28, 1)
-CHECKPOINT_NAME = "gan_generator.weights.h5"
-CHECKPOINT_INFO_NAME = "gan_generator.json"
 
 
 def build_generator(latent_dim: int = LATENT_DIM) -> keras.Sequential:
@@ -162,9 +153,12 @@ class GAN(keras.Model):
     ['d_loss', 'g_loss']
     """
 
-    def __init__(self, generator, discriminator, latent_dim: int = LATENT_DIM, seed: Optional[int] = None, **kwargs):
+    def __init__(self, generator, discriminator, latent_dim: int = LATENT_DIM, seed: Optional[int] = None,
+                 real_label: float = 1.0, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
+        # 1.0 is the plain recipe; 0.9 is one-sided label smoothing (tools/train_models.py, chapter 6.7)
+        self.real_label = float(real_label)
         self.discriminator = discriminator
         self.latent_dim = latent_dim
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -192,14 +186,15 @@ class GAN(keras.Model):
     def discriminator_step(self, real_images, noise=None):
         """One update of the discriminator only; returns its loss.
 
-        Real images get label 1, images generated from ``noise`` get label 0.
+        Real images get label ``real_label`` (1, or 0.9 with one-sided label
+        smoothing), images generated from ``noise`` get label 0.
         """
         batch_size = tf.shape(real_images)[0]
         if noise is None:
             noise = self._noise(batch_size)
         fake_images = self.generator(noise, training=True)
         images = tf.concat([tf.cast(real_images, fake_images.dtype), fake_images], axis=0)
-        labels = tf.concat([tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0)
+        labels = tf.concat([self.real_label * tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0)
         with tf.GradientTape() as tape:
             predictions = self.discriminator(images, training=True)
             d_loss = self.loss_fn(labels, predictions)
@@ -233,14 +228,16 @@ class GAN(keras.Model):
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
 
 
-def make_gan(latent_dim: int = LATENT_DIM, seed: Optional[int] = 0, learning_rate: float = 2e-4) -> GAN:
+def make_gan(latent_dim: int = LATENT_DIM, seed: Optional[int] = 0, learning_rate: float = 2e-4,
+             real_label: float = 1.0) -> GAN:
     """A compiled :class:`GAN` with fresh networks and the DCGAN optimizer settings.
 
     Adam with learning rate 2e-4 and beta_1 = 0.5 for both networks, binary
     cross-entropy as the loss.  Call ``keras.utils.set_random_seed`` first for
     reproducible initial weights.
     """
-    gan = GAN(build_generator(latent_dim), build_discriminator(), latent_dim=latent_dim, seed=seed)
+    gan = GAN(build_generator(latent_dim), build_discriminator(), latent_dim=latent_dim, seed=seed,
+              real_label=real_label)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
@@ -301,38 +298,3 @@ def weight_change(before: list, after: list) -> float:
         raise ValueError(f"before has {len(before)} arrays, after has {len(after)}")
     return float(np.sqrt(sum(np.sum((np.asarray(b, np.float64) - np.asarray(a, np.float64)) ** 2)
                              for a, b in zip(before, after))))
-
-
-def _checkpoint_file(name: str) -> Path:
-    return Path(str(resources.files("course_utils").joinpath("checkpoints", name)))
-
-
-def generator_checkpoint_path() -> Path:
-    """Path of the generator weights committed with the package (``tools/train_gan.py`` writes them).
-
-    >>> generator_checkpoint_path().name
-    'gan_generator.weights.h5'
-    """
-    return _checkpoint_file(CHECKPOINT_NAME)
-
-
-def checkpoint_info_path() -> Path:
-    """Path of the JSON that records how the committed weights were trained."""
-    return _checkpoint_file(CHECKPOINT_INFO_NAME)
-
-
-def load_checkpoint_info() -> dict:
-    """The training record of the committed weights (data, steps, batch size, seed, time, versions)."""
-    return json.loads(checkpoint_info_path().read_text(encoding="utf-8"))
-
-
-def load_pretrained_generator(path: Optional[os.PathLike] = None) -> keras.Sequential:
-    """The chapter 6 generator with the committed (or given) weights; no download needed.
-
-    >>> generator = load_pretrained_generator()
-    >>> np.asarray(generator(sample_noise(3, seed=0), training=False)).shape
-    (3, 28, 28, 1)
-    """
-    generator = build_generator()
-    generator.load_weights(str(path if path is not None else generator_checkpoint_path()))
-    return generator

@@ -1,0 +1,300 @@
+"""Pretrained models of chapters 5-7, shipped inside the package (no download).
+
+Every model here was trained by one seeded script, ``python -m tools.train_models``,
+on the training split of :func:`course_utils.data.load_mnist` (real MNIST; on a
+machine without network the 4,000 offline training images).  Beside each
+weights file ``checkpoints/NAME.weights.npz`` (float16 arrays, to keep the
+package small) lies ``checkpoints/NAME.json``, the record of how it was made:
+architecture, data split, epochs or steps, seed, wall time, final losses and
+library versions.
+
+Public API:
+
+- :func:`names`: the names of the models, e.g. ``"ch07_dense_ae"``;
+- :func:`info`: a dict with ``kind`` (``"autoencoder"``, ``"generator"`` or
+  ``"classifier"``), ``chapter`` (int), ``noise`` (float, for the denoising
+  model), plus the training record;
+- :func:`load`: the Keras model with its weights.
+
+Input and output conventions:
+
+- autoencoders take and return pixels in [0, 1] of shape (N, 28, 28, 1), the
+  dense one (N, 784);
+- the generator maps (N, 100) standard-normal noise to (N, 28, 28, 1) in [-1, 1];
+- the classifier maps (N, 28, 28, 1) pixels in [0, 1] to 10 digit probabilities.
+
+The builders (``build_*``) are the architectures, used by the training script
+and by :func:`load`.  Importing this module does not import Keras; the
+functions do.
+
+>>> "ch06_generator" in names()
+True
+>>> info("ch07_denoising_ae")["kind"], info("ch07_denoising_ae")["chapter"]
+('autoencoder', 7)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "names",
+    "info",
+    "load",
+    "generator_progress",
+    "classify",
+    "read_accuracy",
+    "checkpoint_dir",
+    "build",
+    "build_upsampling_autoencoder",
+    "build_transpose_autoencoder",
+    "build_dense_autoencoder",
+    "build_conv_autoencoder",
+    "build_classifier",
+    "MODELS",
+]
+
+#: name -> (kind, chapter, builder name, builder keyword arguments)
+MODELS = {
+    "ch05_upsampling_ae": ("autoencoder", 5, "build_upsampling_autoencoder", {"filters": (32, 16, 8)}),
+    "ch05_transpose_ae": ("autoencoder", 5, "build_transpose_autoencoder", {"filters": (32, 16, 8)}),
+    "ch06_generator": ("generator", 6, "build_generator", {}),
+    "ch07_dense_ae": ("autoencoder", 7, "build_dense_autoencoder", {"code_dim": 36}),
+    "ch07_conv_ae": ("autoencoder", 7, "build_conv_autoencoder", {"filters": 16, "code_channels": 2}),
+    "ch07_denoising_ae": ("autoencoder", 7, "build_conv_autoencoder", {"filters": 32, "code_channels": 8}),
+    "digit_classifier": ("classifier", 7, "build_classifier", {}),
+}
+
+#: the file of chapter 6's progression grids (same noise, several training steps)
+PROGRESS_FILE = "ch06_generator_progress.npz"
+
+
+def _unknown(name) -> KeyError:
+    return KeyError(f"미리 학습한 모델 {name!r}은 없습니다. 있는 이름: {', '.join(names())}")
+
+
+def checkpoint_dir() -> Path:
+    """The folder of the shipped checkpoints (``course_utils/checkpoints``)."""
+    return Path(str(resources.files("course_utils").joinpath("checkpoints")))
+
+
+def names() -> list:
+    """Names of the pretrained models, in chapter order.
+
+    >>> names()[:2]
+    ['ch05_upsampling_ae', 'ch05_transpose_ae']
+    """
+    return list(MODELS)
+
+
+def info(name: str) -> dict:
+    """``kind``, ``chapter`` (and ``noise`` for the denoising model) plus the training record of ``name``."""
+    if name not in MODELS:
+        raise _unknown(name)
+    kind, chapter, _, _ = MODELS[name]
+    path = checkpoint_dir() / f"{name}.json"
+    record = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    result = dict(record)
+    result.update({"name": name, "kind": kind, "chapter": chapter})
+    if "noise" in record:
+        result["noise"] = float(record["noise"])
+    return result
+
+
+# ---------------------------------------------------------------- architectures
+
+
+def build_upsampling_autoencoder(filters=(16, 8, 4)):
+    """Chapter 5's autoencoder: conv + max pooling down, conv + UpSampling2D up.
+
+    Sizes 28 -> 14 -> 7 -> 4 -> 8 -> 16 -> 14 -> 28 (``dec_conv3`` has no padding).
+    ``filters=(16, 8, 4)`` is the chapter's live model (code 4x4x4 = 64 numbers);
+    the pretrained one uses ``(32, 16, 8)`` (code 4x4x8 = 128 numbers).
+    """
+    import keras
+    from keras import layers
+
+    f1, f2, f3 = filters
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    x = layers.Conv2D(f1, 3, activation="relu", padding="same", name="enc_conv1")(inputs)
+    x = layers.MaxPooling2D(2, padding="same", name="enc_pool1")(x)
+    x = layers.Conv2D(f2, 3, activation="relu", padding="same", name="enc_conv2")(x)
+    x = layers.MaxPooling2D(2, padding="same", name="enc_pool2")(x)
+    x = layers.Conv2D(f3, 3, activation="relu", padding="same", name="enc_conv3")(x)
+    code = layers.MaxPooling2D(2, padding="same", name="enc_pool3")(x)
+    x = layers.Conv2D(f3, 3, activation="relu", padding="same", name="dec_conv1")(code)
+    x = layers.UpSampling2D(2, name="dec_up1")(x)
+    x = layers.Conv2D(f2, 3, activation="relu", padding="same", name="dec_conv2")(x)
+    x = layers.UpSampling2D(2, name="dec_up2")(x)
+    x = layers.Conv2D(f1, 3, activation="relu", name="dec_conv3")(x)  # no padding: 16 -> 14
+    x = layers.UpSampling2D(2, name="dec_up3")(x)
+    outputs = layers.Conv2D(1, 3, activation="sigmoid", padding="same", name="dec_out")(x)
+    return keras.Model(inputs, outputs, name="upsampling_autoencoder")
+
+
+def build_transpose_autoencoder(filters=(16, 8, 4)):
+    """Chapter 5.6's autoencoder: valid conv + pooling down, Conv2DTranspose + UpSampling2D up.
+
+    Sizes 28 -> 26 -> 13 -> 11 -> 5 -> 3 (code) -> 3 -> 6 -> 12 -> 14 -> 28.
+    ``filters=(16, 8, 4)`` is the chapter's live model (code 3x3x4 = 36 numbers);
+    the pretrained one uses ``(32, 16, 8)`` (code 3x3x8 = 72 numbers).
+    """
+    import keras
+    from keras import layers
+
+    f1, f2, f3 = filters
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    x = layers.Conv2D(f1, 3, activation="relu", name="enc_conv1")(inputs)
+    x = layers.MaxPooling2D(2, name="enc_pool1")(x)
+    x = layers.Conv2D(f2, 3, activation="relu", name="enc_conv2")(x)
+    x = layers.MaxPooling2D(2, name="enc_pool2")(x)
+    code = layers.Conv2D(f3, 3, activation="relu", name="enc_conv3")(x)
+    x = layers.Conv2DTranspose(f3, 3, activation="relu", padding="same", name="dec_tconv1")(code)
+    x = layers.UpSampling2D(2, name="dec_up1")(x)
+    x = layers.Conv2DTranspose(f2, 3, activation="relu", padding="same", name="dec_tconv2")(x)
+    x = layers.UpSampling2D(2, name="dec_up2")(x)
+    x = layers.Conv2DTranspose(f1, 3, activation="relu", name="dec_tconv3")(x)  # valid: 12 -> 14
+    x = layers.UpSampling2D(2, name="dec_up3")(x)
+    outputs = layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same", name="dec_out")(x)
+    return keras.Model(inputs, outputs, name="transpose_autoencoder")
+
+
+def build_dense_autoencoder(code_dim=36):
+    """Chapter 7's dense autoencoder 784 -> code_dim (relu) -> 784 (sigmoid), on flat (N, 784) pixels."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(784,), name="image")
+    code = layers.Dense(code_dim, activation="relu", name="code")(inputs)
+    outputs = layers.Dense(784, activation="sigmoid", name="reconstruction")(code)
+    return keras.Model(inputs, outputs, name="dense_autoencoder")
+
+
+def build_conv_autoencoder(filters=16, code_channels=2):
+    """Chapter 7's conv autoencoder: stride-2 Conv2D down, stride-2 Conv2DTranspose up (28-14-7-14-28).
+
+    ``filters=16, code_channels=2`` is the chapter's model (code 7x7x2 = 98
+    numbers); the pretrained denoising model uses ``filters=32, code_channels=8``.
+    """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu", name="enc_conv1")(inputs)
+    x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu", name="enc_conv2")(x)
+    code = layers.Conv2D(code_channels, 3, padding="same", activation="relu", name="code")(x)
+    x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu", name="dec_tconv1")(code)
+    x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu", name="dec_tconv2")(x)
+    outputs = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="reconstruction")(x)
+    return keras.Model(inputs, outputs, name="conv_autoencoder")
+
+
+def build_classifier():
+    """A small CNN that reads digits (for the benchmark and the chapters' checks).
+
+    Input (N, 28, 28, 1) pixels in [0, 1]; output 10 probabilities (softmax).
+    Random shifts of up to 2 pixels are applied in training only.
+    """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    x = layers.RandomTranslation(0.08, 0.08, fill_mode="constant", name="shift")(inputs)
+    x = layers.Conv2D(32, 3, activation="relu", name="conv1")(x)
+    x = layers.MaxPooling2D(2, name="pool1")(x)
+    x = layers.Conv2D(64, 3, activation="relu", name="conv2")(x)
+    x = layers.MaxPooling2D(2, name="pool2")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dropout(0.4, name="dropout")(x)
+    outputs = layers.Dense(10, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="digit_classifier")
+
+
+def build(name: str):
+    """A fresh (untrained) model with the architecture of ``name``."""
+    if name not in MODELS:
+        raise _unknown(name)
+    _, _, builder, kwargs = MODELS[name]
+    if builder == "build_generator":
+        from course_utils.gan import build_generator
+
+        return build_generator(**kwargs)
+    return globals()[builder](**kwargs)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def weights_path(name: str) -> Path:
+    """Path of the weights file of ``name`` (float16 arrays in ``model.get_weights()`` order)."""
+    if name not in MODELS:
+        raise _unknown(name)
+    return checkpoint_dir() / f"{name}.weights.npz"
+
+
+def save_weights(model, path) -> None:
+    """Store ``model.get_weights()`` as float16 arrays (used by ``tools/train_models.py``)."""
+    arrays = {f"w{i:03d}": np.asarray(w).astype(np.float16) for i, w in enumerate(model.get_weights())}
+    np.savez_compressed(path, **arrays)
+
+
+def load(name: str):
+    """The pretrained Keras model ``name`` (weights from the package, nothing downloaded)."""
+    model = build(name)
+    path = weights_path(name)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path}가 없습니다. 저장소 루트에서 python -m tools.train_models --only {name}로 만들 수 있습니다."
+        )
+    with np.load(path) as stored:
+        arrays = [stored[key].astype(np.float32) for key in sorted(stored.files)]
+    model.set_weights(arrays)
+    return model
+
+
+def generator_progress() -> dict:
+    """Chapter 6's progression: ``{"steps": (S,), "images": (S, K, 28, 28) uint8}``.
+
+    The images are what the generator made from the same K noise vectors
+    (``sample_noise(K, seed=record["progress_noise_seed"])``) after each number
+    of training steps, written by ``tools/train_models.py``.
+    """
+    with np.load(checkpoint_dir() / PROGRESS_FILE) as stored:
+        return {key: stored[key] for key in stored.files}
+
+
+@functools.lru_cache(maxsize=1)
+def _classifier():
+    return load("digit_classifier")
+
+
+def classify(images) -> np.ndarray:
+    """Digit probabilities (N, 10) that the pretrained ``digit_classifier`` gives ``images``.
+
+    ``images``: pixels in [0, 1], shaped (N, 784), (N, 28, 28) or (N, 28, 28, 1),
+    e.g. an autoencoder's reconstructions (chapters 5 and 7) or a generator's
+    samples mapped with ``(x + 1) / 2`` (chapter 6).
+    """
+    x = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
+    model = _classifier()
+    # direct calls in batches (no predict loop, so no tf.function retracing warnings in the chapters)
+    return np.concatenate([np.asarray(model(x[i:i + 500], training=False)) for i in range(0, len(x), 500)]
+                          or [np.zeros((0, 10), np.float32)])
+
+
+def read_accuracy(images, labels) -> float:
+    """Share of ``images`` (pixels in [0, 1]) that the classifier reads as their ``labels``.
+
+    Chapters 5 and 7 apply it to reconstructions: a reconstruction that keeps
+    the digit recognisable is read as the original's label.
+    """
+    labels = np.asarray(labels)
+    probabilities = classify(images)
+    if len(probabilities) != len(labels):
+        raise ValueError(f"이미지 {len(probabilities)}장과 레이블 {len(labels)}개의 개수가 같아야 합니다.")
+    return float((probabilities.argmax(axis=1) == labels).mean())

@@ -1,0 +1,134 @@
+"""course_utils.pretrained: every shipped checkpoint loads offline, has its record,
+maps the documented inputs to the documented outputs, and passes a generous quality floor.
+
+The quality targets themselves (>= 90% of reconstructions read right, ...) are
+figures of benchmarks/bench_models.py; the floors here only stop a broken
+checkpoint from landing.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import _keras_helpers  # noqa: F401  (TensorFlow log level)
+import numpy as np
+import pytest
+
+from course_utils import pretrained
+from course_utils.data import load_mnist, to_unit_interval
+
+NAMES = pretrained.names()
+AUTOENCODERS = [n for n in NAMES if pretrained.info(n)["kind"] == "autoencoder"]
+
+
+@pytest.fixture(scope="module")
+def test_digits():
+    _, (x, y) = load_mnist(offline=True, verbose=False)
+    return to_unit_interval(x[:200]), y[:200]
+
+
+@pytest.fixture(scope="module")
+def models():
+    return {}
+
+
+def _model(models, name):
+    if name not in models:
+        models[name] = pretrained.load(name)
+    return models[name]
+
+
+def test_names_and_kinds():
+    assert NAMES == ["ch05_upsampling_ae", "ch05_transpose_ae", "ch06_generator", "ch07_dense_ae",
+                     "ch07_conv_ae", "ch07_denoising_ae", "digit_classifier"]
+    kinds = {n: pretrained.info(n)["kind"] for n in NAMES}
+    assert kinds["ch06_generator"] == "generator" and kinds["digit_classifier"] == "classifier"
+    assert {kinds[n] for n in AUTOENCODERS} == {"autoencoder"} and len(AUTOENCODERS) == 5
+    with pytest.raises(KeyError, match="있는 이름"):
+        pretrained.info("no_such_model")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_record_is_shipped_and_complete(name):
+    meta = pretrained.info(name)
+    assert isinstance(meta["chapter"], int) and meta["chapter"] in (5, 6, 7)
+    for key in ("architecture", "data", "train_images", "test_images", "seed", "wall_seconds", "versions",
+                "command"):
+        assert key in meta, key
+    assert meta["quick"] is False
+    assert ("epochs" in meta) != ("steps" in meta)
+    assert "/tmp" not in str(meta)
+    assert pretrained.weights_path(name).is_file()
+
+
+def test_denoising_model_records_its_noise():
+    assert pretrained.info("ch07_denoising_ae")["noise"] >= 0.5
+    assert "noise" not in pretrained.info("ch07_conv_ae")
+
+
+def test_checkpoints_stay_small():
+    total = sum(p.stat().st_size for p in pretrained.checkpoint_dir().iterdir() if p.is_file())
+    assert total < 5_000_000
+
+
+def test_loading_needs_no_network(monkeypatch, models):
+    def no_network(*args, **kwargs):
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    assert _model(models, "ch07_dense_ae").count_params() == 784 * 36 + 36 + 36 * 784 + 784
+
+
+@pytest.mark.parametrize("name", AUTOENCODERS)
+def test_autoencoder_maps_unit_pixels_to_unit_pixels_and_reconstructs_its_own_input(name, models, test_digits):
+    x, _ = test_digits
+    model = _model(models, name)
+    flat = name == "ch07_dense_ae"
+    inputs = x[:40].reshape(40, -1) if flat else x[:40]
+    out = np.asarray(model.predict(inputs, verbose=0))
+    assert out.shape == inputs.shape
+    assert out.min() >= 0.0 and out.max() <= 1.0
+    # each reconstruction is closer to its own input than to any other of the 40 test digits
+    a, b = out.reshape(40, -1), inputs.reshape(40, -1)
+    distances = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
+    assert (distances.argmin(axis=1) == np.arange(40)).mean() >= 0.95
+
+
+def test_classifier_reads_test_digits(models, test_digits):
+    x, y = test_digits
+    probs = np.asarray(_model(models, "digit_classifier").predict(x, verbose=0))
+    assert probs.shape == (len(x), 10) and np.allclose(probs.sum(axis=1), 1, atol=1e-4)
+    assert (probs.argmax(axis=1) == y).mean() >= 0.95
+
+
+def test_generator_maps_standard_normal_noise_to_tanh_images(models):
+    from course_utils.gan import LATENT_DIM, sample_noise
+
+    generator = _model(models, "ch06_generator")
+    images = np.asarray(generator(sample_noise(64, seed=0), training=False))
+    assert images.shape == (64, 28, 28, 1) and generator.input_shape == (None, LATENT_DIM)
+    assert images.min() >= -1.0 and images.max() <= 1.0
+    # digits: mostly dark background with bright strokes, and different noise gives different images
+    assert (images < -0.9).mean() > 0.5 and (images > 0.5).mean() > 0.05
+    assert np.abs(images[0] - images[1]).mean() > 0.05
+
+
+def test_generated_digits_are_read_by_the_classifier(models):
+    from course_utils.gan import sample_noise
+
+    images = np.asarray(_model(models, "ch06_generator")(sample_noise(200, seed=11), training=False))
+    probs = np.asarray(_model(models, "digit_classifier").predict((images + 1) / 2, verbose=0))
+    assert (probs.max(axis=1) >= 0.9).mean() >= 0.5  # generous floor; the target (80%) is the benchmark's
+    assert len(set(probs.argmax(axis=1).tolist())) >= 8
+
+
+def test_generator_progress_is_the_same_noise_at_increasing_steps():
+    progress = pretrained.generator_progress()
+    steps, images = progress["steps"], progress["images"]
+    assert steps[0] == 0 and np.all(np.diff(steps) > 0)
+    assert steps[-1] == pretrained.info("ch06_generator")["steps"]
+    assert images.dtype == np.uint8 and images.shape == (len(steps), 16, 28, 28)
+    # the first grid (untrained generator) is not yet digit-like; the last one is mostly dark background
+    assert (images[-1] < 25).mean() > 0.5
+    assert not np.array_equal(images[0], images[-1])
