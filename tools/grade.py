@@ -576,7 +576,10 @@ def run_in_sandbox(run_nb, release_dir: Path, student_nb_path: Path, options: Op
                     cmd += ["--symlink", os.readlink(path), str(path)]
                 elif path.exists():
                     cmd += ["--ro-bind", str(path), str(path)]
-            made = {Path("/")}
+            # /tmp first: the course (its venv and src) may itself live under /tmp, and a later
+            # tmpfs would hide it.
+            cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+            made = {Path("/"), Path("/tmp")}
             targets = [*_visible_paths(options.root), Path("/home/student"), Path("/job"), Path("/grader/share")]
             for target in targets:  # bwrap would create missing parents 0700: unreadable for the kernel's user
                 for parent in reversed(target.parents):
@@ -586,8 +589,7 @@ def run_in_sandbox(run_nb, release_dir: Path, student_nb_path: Path, options: Op
                         made.add(parent)
             for path in _visible_paths(options.root):
                 cmd += ["--ro-bind", str(path), str(path)]
-            cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-                    "--bind", str(home), "/home/student", "--bind", str(job), "/job",
+            cmd += ["--bind", str(home), "/home/student", "--bind", str(job), "/job",
                     "--ro-bind", str(WORKER), "/grader/grade_worker.py", "--ro-bind", str(share), "/grader/share",
                     "--chdir", "/home/student"]
             for key, value in env.items():
