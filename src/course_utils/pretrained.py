@@ -14,7 +14,8 @@ Public API:
 - :func:`info`: a dict with ``kind`` (``"autoencoder"``, ``"generator"`` or
   ``"classifier"``), ``chapter`` (int), ``noise`` (float, for the denoising
   model), plus the training record;
-- :func:`load`: the Keras model with its weights.
+- :func:`load`: the Keras model with its weights;
+- :func:`collapse_run`: chapter 6.8's measured mode-collapse run (a record, no weights).
 
 Input and output conventions:
 
