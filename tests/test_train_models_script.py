@@ -58,6 +58,13 @@ def test_quick_run_writes_every_model_loadable_with_its_record(tmp_path):
     progress = np.load(tmp_path / "ch06_generator_progress.npz")
     assert progress["steps"].tolist() == [0, 2, 3] and progress["images"].shape == (3, 16, 28, 28)
     assert progress["images"].dtype == np.uint8
+    # chapter 6.8's mode-collapse run: a record and 16 samples, no weights
+    collapse = json.loads((tmp_path / "ch06_collapse.json").read_text(encoding="utf-8"))
+    assert collapse["quick"] is True and collapse["steps"] == 3 and list(collapse["quality_by_step"]) == ["2", "3"]
+    assert set(collapse["quality_by_step"]["3"]) == {"confident", "digits", "largest_share", "counts"}
+    assert "/tmp" not in json.dumps(collapse) and not (tmp_path / "ch06_collapse.weights.npz").exists()
+    with np.load(tmp_path / "ch06_collapse_samples.npz") as samples:
+        assert samples["images"].shape == (16, 28, 28) and samples["images"].dtype == np.uint8
 
 
 def test_same_command_gives_the_same_weights(tmp_path):

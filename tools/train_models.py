@@ -30,6 +30,13 @@ pictures of chapter 6's progression grid.
 The digit classifier is trained first when it is among the models: the GAN's
 record then reports, at every saved step, the share of 1,000 samples that the
 classifier reads with probability >= 0.9.
+
+``ch06_collapse`` is not a model but chapter 6.8's measured failure: the same
+GAN with unbalanced learning rates (COLLAPSE_SETTINGS), which collapses onto
+few digits.  It writes only ``ch06_collapse.json`` (the classifier's figures at
+its ``quality_steps``) and ``ch06_collapse_samples.npz`` (16 samples, uint8),
+no weights; it needs the digit classifier (trained in the same run or stored
+in ``--output``).
 """
 
 from __future__ import annotations
@@ -69,9 +76,27 @@ GAN_SETTINGS = {
     "eval_noise_seed": 1234,
     "eval_samples": 1000,
 }
+#: Chapter 6's failure case (mode collapse): the chapter's DCGAN with one setting changed on purpose,
+#: the balance of the two learning rates: the generator's 10 times larger and the discriminator's
+#: 100 times smaller than GAN_SETTINGS (no EMA).  Tried on 300 steps (500 samples): generator x10 alone
+#: kept all 10 digits at step 100; x10 / (1/10) collapsed onto one digit at step 100 but spread over
+#: 7 digits again by step 300; x10 / (1/100) stays on one digit (see ch06_collapse.json).
+#: Only its measured record is kept (ch06_collapse.json, ch06_collapse_samples.npz), no weights;
+#: the healthy comparison is ch06_generator's quality_by_step ("raw") at the same steps.
+COLLAPSE_SETTINGS = {
+    "steps": 300,
+    "batch_size": 64,
+    "g_learning_rate": 2e-3,
+    "d_learning_rate": 2e-6,
+    "beta_1": 0.5,
+    "real_label": 0.9,
+    "quality_steps": [100, 300],
+    "sample_noise_seed": 5,  # the noise of ch06_generator's progression grid
+    "samples": 16,
+}
 QUICK = {"epochs": 1, "steps": 3, "train_images": 256, "progress_steps": [0, 2, 3]}
 ORDER = ["digit_classifier", "ch05_upsampling_ae", "ch05_transpose_ae", "ch07_dense_ae",
-         "ch07_conv_ae", "ch07_denoising_ae", "ch06_generator"]
+         "ch07_conv_ae", "ch07_denoising_ae", "ch06_generator", "ch06_collapse"]
 
 
 def parse_args(argv=None):
@@ -248,8 +273,11 @@ def train_autoencoder(name, args, data, command):
     return model
 
 
-def _confident_share(generator, classifier, samples, seed):
-    """Share of generated digits the classifier reads with p >= 0.9, number of digits, largest share."""
+def _confident_share(generator, classifier, samples, seed, counts=False):
+    """Share of generated digits the classifier reads with p >= 0.9, number of digits, largest share.
+
+    With ``counts=True`` also the number of confident samples per digit (chapter 6's collapse table).
+    """
     import numpy as np
 
     from course_utils.gan import sample_noise
@@ -257,12 +285,15 @@ def _confident_share(generator, classifier, samples, seed):
     images = np.asarray(generator(sample_noise(samples, seed=seed), training=False))
     probs = np.asarray(classifier.predict((images + 1.0) / 2.0, verbose=0, batch_size=250))
     confident = probs.max(axis=1) >= 0.9
-    counts = np.bincount(probs.argmax(axis=1)[confident], minlength=10)
-    return {
+    per_digit = np.bincount(probs.argmax(axis=1)[confident], minlength=10)
+    result = {
         "confident": round(float(confident.mean()), 3),
-        "digits": int((counts > 0).sum()),
-        "largest_share": round(float(counts.max() / max(1, counts.sum())), 3),
+        "digits": int((per_digit > 0).sum()),
+        "largest_share": round(float(per_digit.max() / max(1, per_digit.sum())), 3),
     }
+    if counts:
+        result["counts"] = per_digit.tolist()
+    return result
 
 
 def train_generator(args, data, command, classifier=None):
@@ -342,6 +373,86 @@ def train_generator(args, data, command, classifier=None):
     return ema
 
 
+def train_collapse(args, data, command, classifier):
+    """Chapter 6's mode-collapse run: measured record and 16 samples only, no weights.
+
+    The chapter's GAN (same networks, data, batches, seed, label smoothing) with
+    the learning rates of COLLAPSE_SETTINGS; at each of its ``quality_steps``
+    the classifier reads the same 1,000 samples as ch06_generator's record.
+    """
+    import keras
+    import numpy as np
+
+    from course_utils.gan import GAN, build_discriminator, build_generator, sample_noise
+
+    if classifier is None:
+        raise SystemExit("ch06_collapse는 digit_classifier가 필요합니다: --only digit_classifier도 함께 주거나 "
+                         "--output 폴더에 digit_classifier.weights.npz를 두세요.")
+    x_train, _, _, _, data_info = data
+    settings = dict(COLLAPSE_SETTINGS, eval_noise_seed=GAN_SETTINGS["eval_noise_seed"],
+                    eval_samples=GAN_SETTINGS["eval_samples"])
+    if args.quick:
+        settings.update(steps=QUICK["steps"], quality_steps=QUICK["progress_steps"][1:], eval_samples=50)
+    images = x_train * 2.0 - 1.0
+    keras.utils.set_random_seed(args.seed)
+    gan = GAN(build_generator(), build_discriminator(), seed=args.seed, real_label=settings["real_label"])
+    gan.compile(d_optimizer=keras.optimizers.Adam(settings["d_learning_rate"], beta_1=settings["beta_1"]),
+                g_optimizer=keras.optimizers.Adam(settings["g_learning_rate"], beta_1=settings["beta_1"]),
+                loss_fn=keras.losses.BinaryCrossentropy())
+    rng = np.random.default_rng(args.seed)
+    quality = {}
+    start = time.perf_counter()
+    for step in range(1, settings["steps"] + 1):
+        batch = images[rng.integers(0, len(images), size=settings["batch_size"])]
+        gan.reset_metrics()
+        gan.train_on_batch(batch, return_dict=True)
+        if step in settings["quality_steps"]:
+            quality[step] = _confident_share(gan.generator, classifier, settings["eval_samples"],
+                                             settings["eval_noise_seed"], counts=True)
+            print(f"  ch06_collapse step {step}: {quality[step]} ({time.perf_counter() - start:.0f} s)", flush=True)
+    seconds = time.perf_counter() - start
+    samples = np.asarray(gan.generator(sample_noise(settings["samples"], seed=settings["sample_noise_seed"]),
+                                       training=False))
+    record = _base_record("ch06_generator", args, data_info, command)
+    record.update({
+        "name": "ch06_collapse", "kind": "failure case (record only, no weights)",
+        "changed": (f"learning rates: generator {settings['g_learning_rate']} (10x), discriminator "
+                    f"{settings['d_learning_rate']} (1/100x) instead of {GAN_SETTINGS['learning_rate']} for both"),
+        "steps": settings["steps"], "batch_size": settings["batch_size"],
+        "g_optimizer": f"Adam(learning_rate={settings['g_learning_rate']}, beta_1={settings['beta_1']})",
+        "d_optimizer": f"Adam(learning_rate={settings['d_learning_rate']}, beta_1={settings['beta_1']})",
+        "real_label": settings["real_label"], "ema_decay": None,
+        "wall_seconds": round(seconds, 1),
+        "quality_by_step": {str(k): v for k, v in quality.items()},
+        "quality_note": (f"{settings['eval_samples']} samples from sample_noise(seed={settings['eval_noise_seed']}); "
+                         "confident = digit_classifier probability >= 0.9; counts = confident samples per digit; "
+                         "compare with ch06_generator quality_by_step[step]['raw']"),
+        "sample_noise_seed": settings["sample_noise_seed"],
+    })
+    del record["weights_format"]
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "ch06_collapse.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n",
+                                                    encoding="utf-8")
+    grid = np.clip(np.round((samples[..., 0] + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    np.savez_compressed(args.output / "ch06_collapse_samples.npz", step=settings["steps"], images=grid)
+    print(f"wrote ch06_collapse.json and ch06_collapse_samples.npz ({seconds:.0f} s)", flush=True)
+
+
+def _stored_classifier(output: Path):
+    """The digit classifier stored in ``output`` (None when there is none)."""
+    import numpy as np
+
+    from course_utils import pretrained
+
+    path = output / "digit_classifier.weights.npz"
+    if not path.is_file():
+        return None
+    classifier = pretrained.build("digit_classifier")
+    with np.load(path) as stored:
+        classifier.set_weights([stored[k].astype("float32") for k in sorted(stored.files)])
+    return classifier
+
+
 def _command(argv) -> str:
     """The command line for the record, without absolute paths (an --output folder becomes DIR or a relative path)."""
     words, after_output = [], False
@@ -374,16 +485,13 @@ def main(argv=None):
         print(f"== {name}", flush=True)
         if name == "digit_classifier":
             classifier = train_classifier(args, data, command)
-        elif name == "ch06_generator":
+        elif name in ("ch06_generator", "ch06_collapse"):
             if classifier is None:
-                from course_utils import pretrained
-
-                path = args.output / "digit_classifier.weights.npz"
-                if path.is_file():
-                    classifier = pretrained.build("digit_classifier")
-                    with __import__("numpy").load(path) as stored:
-                        classifier.set_weights([stored[k].astype("float32") for k in sorted(stored.files)])
-            train_generator(args, data, command, classifier)
+                classifier = _stored_classifier(args.output)
+            if name == "ch06_generator":
+                train_generator(args, data, command, classifier)
+            else:
+                train_collapse(args, data, command, classifier)
         else:
             train_autoencoder(name, args, data, command)
 

@@ -14,7 +14,8 @@ Public API:
 - :func:`info`: a dict with ``kind`` (``"autoencoder"``, ``"generator"`` or
   ``"classifier"``), ``chapter`` (int), ``noise`` (float, for the denoising
   model), plus the training record;
-- :func:`load`: the Keras model with its weights.
+- :func:`load`: the Keras model with its weights;
+- :func:`collapse_run`: chapter 6.8's measured mode-collapse run (a record, no weights).
 
 Input and output conventions:
 
@@ -47,6 +48,7 @@ __all__ = [
     "info",
     "load",
     "generator_progress",
+    "collapse_run",
     "classify",
     "read_accuracy",
     "checkpoint_dir",
@@ -72,6 +74,8 @@ MODELS = {
 
 #: the file of chapter 6's progression grids (same noise, several training steps)
 PROGRESS_FILE = "ch06_generator_progress.npz"
+#: chapter 6.8's mode-collapse run: its record and its 16 samples (no weights are kept)
+COLLAPSE_FILES = ("ch06_collapse.json", "ch06_collapse_samples.npz")
 
 
 def _unknown(name) -> KeyError:
@@ -266,6 +270,23 @@ def generator_progress() -> dict:
     """
     with np.load(checkpoint_dir() / PROGRESS_FILE) as stored:
         return {key: stored[key] for key in stored.files}
+
+
+def collapse_run() -> dict:
+    """Chapter 6.8's mode-collapse run, written by ``tools/train_models.py --only ch06_collapse``.
+
+    The record (learning rates, steps, seed, ``quality_by_step`` with, per
+    measured step, the classifier's ``confident`` share, ``digits``,
+    ``largest_share`` and ``counts`` per digit) plus ``"images"``: the 16
+    samples (uint8, (16, 28, 28)) of its generator after the last step, from
+    ``sample_noise(16, seed=record["sample_noise_seed"])``.  Only these
+    measurements are shipped, not the collapsed generator's weights.
+    """
+    folder = checkpoint_dir()
+    record = json.loads((folder / COLLAPSE_FILES[0]).read_text(encoding="utf-8"))
+    with np.load(folder / COLLAPSE_FILES[1]) as stored:
+        record["images"] = stored["images"]
+    return record
 
 
 @functools.lru_cache(maxsize=1)
