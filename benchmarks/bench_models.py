@@ -54,20 +54,13 @@ def generator_quality(generator, classifier, samples=GENERATOR_SAMPLES, seed=GEN
     ``psi`` < 1 scales the standard-normal noise (the "truncation trick"); the
     targets are judged on ``psi = 1``, the generator's documented input.
     """
+    from course_utils import pretrained
     from course_utils.gan import sample_noise
 
     noise = sample_noise(samples, seed=seed) * np.float32(psi)
     images = np.asarray(generator.predict(noise, verbose=0, batch_size=250))
     probs = classifier.predict((images + 1.0) / 2.0, verbose=0, batch_size=250)
-    confident = probs.max(axis=1) >= 0.9
-    counts = np.bincount(probs.argmax(axis=1)[confident], minlength=10)
-    return {"confident": float(confident.mean()), "digits": int((counts > 0).sum()),
-            "largest_share": float(counts.max() / max(1, counts.sum())), "counts": counts.tolist()}
-
-
-def noisy(x, factor, seed=NOISE_SEED):
-    rng = np.random.default_rng(seed)
-    return np.clip(x + factor * rng.standard_normal(x.shape), 0.0, 1.0).astype("float32")
+    return pretrained.digit_census(probs)
 
 
 def bench_models() -> list:
@@ -98,7 +91,7 @@ def bench_models() -> list:
         inputs = x_test.reshape(len(x_test), -1) if flat else x_test
         target = 0.85 if "noise" in meta else 0.90
         if "noise" in meta:
-            noisy_inputs = noisy(inputs, meta["noise"])
+            noisy_inputs = pretrained.add_noise(inputs, meta["noise"], seed=NOISE_SEED)
             out = model.predict(noisy_inputs, verbose=0, batch_size=250)
             acc, loss = read_acc(out), bce(inputs, out)
             print(f"{name:20s} {acc:10.1%} {loss:7.4f}  noise {meta['noise']}: classifier on the noisy inputs "

@@ -216,18 +216,11 @@ def train_classifier(args, data, command):
     return model
 
 
-def _noisy(x, factor, seed):
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    return np.clip(x + factor * rng.standard_normal(x.shape), 0.0, 1.0).astype("float32")
-
-
 def train_autoencoder(name, args, data, command):
     import keras
     import numpy as np
 
-    from course_utils.pretrained import build
+    from course_utils.pretrained import add_noise, build
 
     x_train, _, x_test, _, data_info = data
     settings = dict(AE_SETTINGS[name])
@@ -250,13 +243,13 @@ def train_autoencoder(name, args, data, command):
         # fresh Gaussian noise every epoch (seeded), clean images as targets
         losses = []
         for epoch in range(epochs):
-            noisy = _noisy(train_in, noise, args.seed * 1000 + epoch)
+            noisy = add_noise(train_in, noise, args.seed * 1000 + epoch)
             history = model.fit(noisy, train_target, epochs=1, batch_size=64, shuffle=True, verbose=0)
             losses.append(history.history["loss"][-1])
             if (epoch + 1) % 10 == 0 or epoch == 0 or epoch + 1 == epochs:
                 print(f"  {name} epoch {epoch + 1}/{epochs}: loss {losses[-1]:.4f}", flush=True)
     seconds = time.perf_counter() - start
-    test_inputs = _noisy(test_in, noise, 10_000 + args.seed) if noise is not None else test_in
+    test_inputs = add_noise(test_in, noise, 10_000 + args.seed) if noise is not None else test_in
     test_loss = float(model.evaluate(test_inputs, test_target, verbose=0))
     record = _base_record(name, args, data_info, command)
     record.update({
@@ -280,19 +273,16 @@ def _confident_share(generator, classifier, samples, seed, counts=False):
     """
     import numpy as np
 
+    from course_utils import pretrained
     from course_utils.gan import sample_noise
 
     images = np.asarray(generator(sample_noise(samples, seed=seed), training=False))
     probs = np.asarray(classifier.predict((images + 1.0) / 2.0, verbose=0, batch_size=250))
-    confident = probs.max(axis=1) >= 0.9
-    per_digit = np.bincount(probs.argmax(axis=1)[confident], minlength=10)
-    result = {
-        "confident": round(float(confident.mean()), 3),
-        "digits": int((per_digit > 0).sum()),
-        "largest_share": round(float(per_digit.max() / max(1, per_digit.sum())), 3),
-    }
+    census = pretrained.digit_census(probs)
+    result = {"confident": round(census["confident"], 3), "digits": census["digits"],
+              "largest_share": round(census["largest_share"], 3)}
     if counts:
-        result["counts"] = per_digit.tolist()
+        result["counts"] = census["counts"]
     return result
 
 

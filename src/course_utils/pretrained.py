@@ -51,6 +51,8 @@ __all__ = [
     "collapse_run",
     "classify",
     "read_accuracy",
+    "digit_census",
+    "add_noise",
     "checkpoint_dir",
     "build",
     "build_upsampling_autoencoder",
@@ -319,3 +321,34 @@ def read_accuracy(images, labels) -> float:
     if len(probabilities) != len(labels):
         raise ValueError(f"이미지 {len(probabilities)}장과 레이블 {len(labels)}개의 개수가 같아야 합니다.")
     return float((probabilities.argmax(axis=1) == labels).mean())
+
+
+def digit_census(probabilities, threshold: float = 0.9) -> dict:
+    """How a generator's samples read to the classifier (chapter 6, 6.7 and 6.8).
+
+    ``probabilities``: (N, 10) from :func:`classify`. Returns the share read with
+    probability >= ``threshold`` (``confident``), the number of distinct digits among
+    those (``digits``), the largest digit's share of them (``largest_share``) and the
+    confident samples per digit (``counts``).
+
+    >>> digit_census(np.eye(10)[[3, 3, 5, 1]] * 0.95)
+    {'confident': 1.0, 'digits': 3, 'largest_share': 0.5, 'counts': [0, 1, 0, 2, 0, 1, 0, 0, 0, 0]}
+    """
+    probabilities = np.asarray(probabilities)
+    confident = probabilities.max(axis=1) >= threshold
+    counts = np.bincount(probabilities.argmax(axis=1)[confident], minlength=10)
+    return {"confident": float(confident.mean()), "digits": int((counts > 0).sum()),
+            "largest_share": float(counts.max() / max(1, counts.sum())), "counts": counts.tolist()}
+
+
+def add_noise(images, factor: float, seed: int) -> np.ndarray:
+    """``images`` (pixels in [0, 1]) plus Gaussian noise of strength ``factor``, clipped to [0, 1].
+
+    The denoising autoencoder's inputs (chapter 7): its training in
+    ``tools/train_models.py`` and its measurement in ``benchmarks/bench_models.py``.
+
+    >>> add_noise(np.zeros((2, 3)), 0.5, seed=0).shape
+    (2, 3)
+    """
+    rng = np.random.default_rng(seed)
+    return np.clip(images + factor * rng.standard_normal(np.shape(images)), 0.0, 1.0).astype("float32")
