@@ -190,12 +190,6 @@ def layer_sizes(input_size, layers):
     return _shapes.layer_output_lengths(int(input_size), layers)
 
 
-def _back_1d(positions, layers):
-    """Indices per level, input first: :func:`course_utils.shapes.receptive_field_indices`."""
-    (position,) = positions
-    return _shapes.receptive_field_indices(layers, int(position))
-
-
 def receptive_field_pixels(layers, row, col):
     """The exact set of input pixels ``[r, c]`` that output ``(row, col)`` depends on.
 
@@ -206,8 +200,8 @@ def receptive_field_pixels(layers, row, col):
     >>> receptive_field_pixels([(3, 1, 2)], 0, 0)
     [[0, 0], [0, 2], [0, 4], [2, 0], [2, 2], [2, 4], [4, 0], [4, 2], [4, 4]]
     """
-    rows = _back_1d([row], layers)[0]
-    cols = _back_1d([col], layers)[0]
+    rows = _shapes.receptive_field_indices(layers, int(row))[0]
+    cols = _shapes.receptive_field_indices(layers, int(col))[0]
     return [[r, c] for r in rows for c in cols]
 
 
@@ -243,8 +237,8 @@ def receptive_field_geometry(input_size=16, layers=(("conv", 3, 2, 1), ("pool", 
     col = min(max(int(col), 0), out - 1)
     rf = _shapes.receptive_field([(k, s, d) for _, k, s, d in specs])
     size, jump, start = int(rf.size), int(rf.jump), float(rf.start)
-    row_levels = _back_1d([row], specs)
-    col_levels = _back_1d([col], specs)
+    row_levels = _shapes.receptive_field_indices(specs, int(row))
+    col_levels = _shapes.receptive_field_indices(specs, int(col))
     pixels = [[r, c] for r in row_levels[0] for c in col_levels[0]]
     span = [[row_levels[0][0], row_levels[0][-1]], [col_levels[0][0], col_levels[0][-1]]]
     geo = dict(base, error=None, sizes=sizes, row=row, col=col, pixels=pixels,
