@@ -1,49 +1,114 @@
-"""Claims of chapter 1 (데이터의 형태) checked against numpy and Keras, and its exercise checks."""
+"""Claims of chapter 1 (데이터의 형태) checked against numpy and Keras, and its exercise checks.
+
+Each claim test reads the numbers from the chapter's prose (markdown cells) and checks them
+against arrays built here, independently of the notebook's code.
+"""
 
 from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from course_utils.exercises import ExerciseCheckError, ch01
 
+ROOT = next(p for p in Path(__file__).resolve().parents if (p / "_toc.yml").is_file())  # the repository
+NOTEBOOK = ROOT / "book/ch01_data_shapes/ch01_data_shapes.ipynb"
 
-def test_a_table_of_three_people_is_a_3_by_6_matrix_and_two_stack_to_3d():
-    table = np.empty((3, 6), dtype=object)
-    assert table.shape == (3, 6) and table.ndim == 2
-    stacked = np.stack([table, table])
-    assert stacked.ndim == 3 and stacked.shape[1:] == (3, 6)
-    assert np.concatenate([table, table], axis=0).shape == (6, 6)
+
+def _prose() -> str:
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def _search(pattern: str) -> tuple:
+    match = re.search(pattern, _prose())
+    assert match, f"the chapter no longer says {pattern!r}"
+    return match.groups()
+
+
+def _film():
+    """연습 1-1's film, read from the prose: (frames, height, width) of a grey film."""
+    width, height, fps, minutes = (int(v) for v in _search(r"해상도가 (\d+)x(\d+)이고 (\d+) fps로 찍은 (\d+)분짜리 흑백"))
+    return minutes * 60 * fps, height, width
+
+
+def test_the_table_of_people_has_the_shape_the_prose_gives():
+    items = _search(r"사람마다 (.+?)의\s+여섯 항목")[0].split(", ")
+    claimed = tuple(int(v) for v in _search(r"\*\*\((\d+), (\d+)\)\*\* 행렬"))
+    assert "세 사람" in _prose() and len(items) == 6, items
+    table = np.array([[f"{person}: {item}" for item in items] for person in range(3)], dtype=object)
+    assert table.shape == claimed and table.ndim == 2
+
+
+def test_stack_adds_an_outer_axis_and_concatenate_keeps_the_axes():
+    """1.1: "새 축은 ... 가장 바깥에 놓입니다"; "이어 붙이면 축의 수는 그대로이고 한 축의 길이만 늘어납니다"."""
+    rng = np.random.default_rng(1)
+    a, b = rng.random((3, 6)), rng.random((3, 6))
+    stacked = np.stack([a, b])
+    assert stacked.shape == (2, 3, 6) and np.array_equal(stacked[1], b)  # the new axis is the outer one
+    joined = np.concatenate([a, b], axis=0)
+    assert joined.ndim == a.ndim and joined.shape == (6, 6)
+    ch01.check_stacked_shape(stacked.shape)
 
 
 def test_keras_is_channels_last_and_shows_the_batch_as_none():
     import keras
 
     assert keras.config.image_data_format() == "channels_last"
-    assert tuple(keras.Input(shape=(28, 28, 1)).shape) == (None, 28, 28, 1)
+    batch, height, width, channels = (int(v) for v in _search(r"28x28 흑백 이미지 64장을 한 배치로 묶으면 `\((\d+), (\d+), (\d+), (\d+)\)`"))
+    images = [np.zeros((28, 28, 1), np.float32) for _ in range(64)]
+    assert np.stack(images).shape == (batch, height, width, channels)
+    inputs = keras.Input(shape=(height, width, channels))
+    assert tuple(inputs.shape) == (None, height, width, channels)
+    # None: the same model takes any batch size
+    model = keras.Sequential([inputs, keras.layers.Flatten()])
+    for n in (1, 3, batch):
+        assert tuple(model(np.zeros((n, height, width, channels), np.float32)).shape) == (n, height * width * channels)
 
 
-def test_transpose_reorders_axes_without_copying():
-    chw = np.zeros((3, 4, 6))
-    hwc = np.transpose(chw, (1, 2, 0))
-    assert hwc.shape == (4, 6, 3) and np.shares_memory(chw, hwc)
+def test_transpose_and_moveaxis_reorder_axes_without_copying():
+    """1.2: np.transpose (or np.moveaxis) returns a view with the axes reordered."""
+    assert "`np.transpose`(또는 `np.moveaxis`)는 원소를\n복사하지 않고" in _prose()
+    chw = np.arange(3 * 4 * 6, dtype=np.float64).reshape(3, 4, 6)
+    for hwc in (np.transpose(chw, (1, 2, 0)), np.moveaxis(chw, 0, -1)):
+        assert hwc.shape == (4, 6, 3) and np.shares_memory(chw, hwc)
+        assert hwc[2, 5, 1] == chw[1, 2, 5]
 
 
-def test_float32_takes_four_times_the_bytes_of_uint8():
-    shape = (10 * 24, 480, 640, 3)
-    assert shape[0] == 240
-    assert np.zeros(shape, np.float32).nbytes == 4 * np.zeros(shape, np.uint8).nbytes == 884_736_000
+def test_the_dtype_table_and_the_fourfold_memory():
+    for name, size in re.findall(r"\| `(\w+)` \| (\d+)바이트 \|", _prose()):
+        assert np.dtype(name).itemsize == int(size), name
+    factor = int(_search(r"메모리에 올리는 순간 용량이 (\d+)배")[0])
+    image = np.zeros((480, 640, 3), np.uint8)
+    assert (image.astype(np.float32) / 255).nbytes == factor * image.nbytes
 
 
-def test_the_film_is_too_large_for_16_gb_of_memory():
-    frames = 90 * 60 * 30
-    assert frames * 1024 * 1280 > 16 * 10**9
+def test_ten_seconds_of_video_in_float32_is_hundreds_of_mib():
+    width, height, seconds, fps = (int(v) for v in _search(r"(\d+)x(\d+) 해상도의 컬러 영상 (\d+)초를 (\d+) fps로"))
+    assert "10초짜리 작은 영상도 float32로 바꾸면 수백 MiB" in _prose()
+    clip = np.zeros((seconds * fps, height, width, 3), np.float32)  # lazily allocated zeros
+    assert 100 <= clip.nbytes / 2**20 < 1000
+
+
+def test_the_film_of_exercise_1_3_leaves_only_choice_c():
+    frames, height, width = _film()
+    elements = frames * 1 * height * width
+    memory = int(_search(r"메모리가 (\d+) GB")[0]) * 10**9
+    uint8_bytes, float32_bytes = elements * np.dtype(np.uint8).itemsize, elements * np.dtype(np.float32).itemsize
+    assert float32_bytes > memory and uint8_bytes > memory                    # A is wrong: it does not fit at all
+    assert uint8_bytes * 4 == float32_bytes                                    # B is wrong: uint8 is the smaller
+    assert np.prod((frames, height, width)) == np.prod((frames, 1, height, width))  # D is wrong: C=1 costs nothing
+    ch01.check_loading_choice("C")
 
 
 def test_right_answers_pass(capsys):
-    frames = 90 * 60 * 30
-    ch01.check_film_shape((frames, 1, 1024, 1280))
-    elements = frames * 1024 * 1280
+    frames, height, width = _film()
+    ch01.check_film_shape((frames, 1, height, width))
+    elements = frames * height * width
     ch01.check_film_bytes((elements, 4 * elements))
     ch01.check_loading_choice(" c ")
     ch01.check_stacked_shape(np.stack([np.empty((3, 6))] * 2).shape)

@@ -27,7 +27,17 @@ def test_big_conv_then_dense():
     head = keras.layers.Dense(1, use_bias=False)
     head.build((None, 384 * 216 * 16))
     assert head.count_params() == 1_327_104
-    assert round(64 * 1920 * 1080 * 3 * 4 / 1e9, 2) == 1.59
+    # the prose: a float32 batch of 64 such images is "약 1.6 GB"
+    import json
+    import re
+    from pathlib import Path
+
+    root = next(p for p in Path(__file__).resolve().parents if (p / "_toc.yml").is_file())
+    nb = json.loads((root / "book/ch03_convolution/ch03_convolution.ipynb").read_text("utf-8"))
+    prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    claimed = float(re.search(r"이미지 64장의 배치로.+?약 ([\d.]+) GB", prose, re.S).group(1))
+    batch = np.empty((64, 1920, 1080, 3), np.float32)  # never written, so never really allocated
+    assert round(batch.nbytes / 1e9, 1) == claimed
 
 
 @pytest.mark.parametrize("n,k,s,p", [(5, 3, 1, "valid"), (5, 3, 2, "valid"), (7, 3, 2, "same"), (6, 3, 2, "same"),

@@ -1,14 +1,14 @@
 """Every number chapter 5 states, checked against Keras and course_utils, and the chapter's checks.
 
-The models are built from the chapter notebook's own code cells, so the test follows the notebook.
+The models are the builders of course_utils.pretrained that the chapter shows (show_source) and calls.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 
@@ -21,25 +21,36 @@ L = keras.layers
 NOTEBOOK = Path(__file__).resolve().parents[1] / "book/ch05_transposed_conv_autoencoder/ch05_transposed_conv_autoencoder.ipynb"
 
 
-def _cell_defining(name):
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and f"def {name}(" in cell.source:
-            source = cell.source.split("\n\n\n")[0]  # the function definition only
-            namespace = {"keras": keras, "layers": L}
-            exec(source, namespace)
-            return namespace[name]
-    raise AssertionError(f"{name} not found in the notebook")
-
-
 @pytest.fixture(scope="module")
 def upsampling_ae():
-    return _cell_defining("build_upsampling_autoencoder")()
+    """5.2's model, as the chapter builds it."""
+    from course_utils import pretrained
+
+    return pretrained.build_upsampling_autoencoder()
 
 
 @pytest.fixture(scope="module")
 def transpose_ae():
-    return _cell_defining("build_transpose_autoencoder")()
+    """5.6's model, as the chapter builds it."""
+    from course_utils import pretrained
+
+    return pretrained.build_transpose_autoencoder()
+
+
+def _code_cells():
+    """The chapter's code cells outside the exercises, as text (read, never executed)."""
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"]
+            if c["cell_type"] == "code" and "nbgrader" not in c.get("metadata", {})]
+
+
+def test_the_chapter_builds_its_models_with_the_package_builders():
+    """The claims below are checked on the package builders; the chapter must show and call those."""
+    code = "\n".join(_code_cells())
+    for name in ("build_upsampling_autoencoder", "build_transpose_autoencoder"):
+        assert f"show_source(pretrained.{name})" in code, name
+        assert f"pretrained.{name}()" in code, name
+    assert "def build_" not in code and "keras.Model(" not in code, "an architecture written in the notebook again"
 
 
 def _sizes(model):
@@ -89,7 +100,11 @@ def test_upsampling_ae_params_code_and_the_valid_conv(upsampling_ae):
             and isinstance(layer, L.Conv2D)] == ["dec_conv3"]
     # 7 / 2 rounds up with "same" pooling; without the valid conv the decoder would reach 32
     assert pool_output_length(7, 2, padding="same") == 4
-    assert 4 * 2 * 2 * 2 == 32
+    config = upsampling_ae.get_config()
+    for layer in config["layers"]:
+        if layer["config"]["name"] == "dec_conv3":
+            layer["config"]["padding"] = "same"
+    assert keras.Model.from_config(config).output_shape == (None, 32, 32, 1)
     # the notes' summary claims: first Conv2D has 16 channels (not 6) and 160 params
     assert upsampling_ae.get_layer("enc_conv1").output.shape[-1] == 16
     assert upsampling_ae.get_layer("enc_conv1").count_params() == 160
@@ -316,6 +331,16 @@ def test_no_literal_answers_in_checks():
 # --- the pretrained checkpoints of 5.3 and 5.6 (course_utils.pretrained) -----------------
 
 
+def _config_without_filters(model):
+    """Each layer's class and config with ``filters`` left out (names, kernels, strides, padding, activations)."""
+    out = []
+    for layer in model.layers:
+        config = dict(layer.get_config())
+        config.pop("filters", None)
+        out.append((type(layer).__name__, json.dumps(config, sort_keys=True, default=str)))
+    return out
+
+
 def test_pretrained_upsampling_ae_keeps_the_trace_with_doubled_filters(upsampling_ae):
     from course_utils import pretrained
 
@@ -325,6 +350,8 @@ def test_pretrained_upsampling_ae_keeps_the_trace_with_doubled_filters(upsamplin
     assert [model.get_layer(n).filters for n in ("enc_conv1", "enc_conv2", "enc_conv3")] == [32, 16, 8]
     assert [upsampling_ae.get_layer(n).filters for n in ("enc_conv1", "enc_conv2", "enc_conv3")] == [16, 8, 4]
     assert tuple(model.get_layer("enc_pool3").output.shape[1:]) == (4, 4, 8) and 4 * 4 * 8 == 128
+    # "같은 구조에서 필터 수만 두 배로": every other setting of every layer is the chapter's
+    assert _config_without_filters(model) == _config_without_filters(upsampling_ae)
 
 
 def test_pretrained_transpose_ae_keeps_the_trace_with_doubled_filters(transpose_ae):
@@ -335,6 +362,25 @@ def test_pretrained_transpose_ae_keeps_the_trace_with_doubled_filters(transpose_
     assert _distinct([28] + _sizes(model)) == [28, 26, 13, 11, 5, 3, 6, 12, 14, 28]
     assert [model.get_layer(n).filters for n in ("enc_conv1", "enc_conv2", "enc_conv3")] == [32, 16, 8]
     assert tuple(model.get_layer("enc_conv3").output.shape[1:]) == (3, 3, 8) and 3 * 3 * 8 == 72
-    # the chapter's live models are the pretrained builders with the chapter's filters
-    assert pretrained.build_transpose_autoencoder().count_params() == transpose_ae.count_params()
-    assert pretrained.build_upsampling_autoencoder().count_params() == 3369
+    assert _config_without_filters(model) == _config_without_filters(transpose_ae)
+    # the shipped weights fit the architecture the chapter describes
+    loaded = pretrained.load("ch05_transpose_ae")
+    assert [w.shape for w in loaded.get_weights()] == [w.shape for w in model.get_weights()]
+
+
+def test_the_5_6_table_describes_the_built_model(transpose_ae):
+    """5.6's table (layer, filters, activation, padding) against the model the chapter builds."""
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
+    assert len(rows) == 12 == len(transpose_ae.layers) - 1
+    for row, layer in zip(rows, transpose_ae.layers[1:]):
+        _, number, spec, settings, _ = (cell.strip() for cell in row.split("|"))
+        kind = spec.strip("`").split("(")[0]
+        assert kind == type(layer).__name__, (number, spec, layer.name)
+        if kind in ("Conv2D", "Conv2DTranspose"):
+            filters, kernel = (int(v) for v in spec.strip("`").split("(")[1].rstrip(")").split(","))
+            assert (filters, kernel) == (layer.filters, layer.kernel_size[0]), (number, layer.name)
+            assert layer.activation.__name__ in settings, (number, layer.name)
+        if kind != "UpSampling2D":
+            assert ('"same"' in settings) == (layer.padding == "same"), (number, layer.name, settings)

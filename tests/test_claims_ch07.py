@@ -1,11 +1,12 @@
 """Every number chapter 7 states, checked against Keras and course_utils, and the chapter's checks.
 
-The conv autoencoder is built from the chapter notebook's own code cell.
+The models are the builders of course_utils.pretrained that the chapter shows (show_source) and calls.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import nbformat
@@ -21,28 +22,35 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "book/ch07_autoencoders/ch07_au
 
 
 def _notebook_cells():
+    """The chapter's code cells as text (read, never executed)."""
     return [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
 
 
 @pytest.fixture(scope="module")
 def conv_ae():
-    for source in _notebook_cells():
-        if "def build_conv_autoencoder(" in source:
-            namespace = {"keras": keras, "layers": L}
-            exec(source.split("\n\n\n")[0], namespace)
-            return namespace["build_conv_autoencoder"]()
-    raise AssertionError("build_conv_autoencoder not found")
+    """7.6's model, as the chapter builds it."""
+    from course_utils import pretrained
+
+    return pretrained.build_conv_autoencoder()
 
 
 @pytest.fixture(scope="module")
 def dense_parts():
-    """encoder, decoder and autoencoder exactly as the notebook's 7.2 cell builds them."""
-    for source in _notebook_cells():
-        if "dense_autoencoder = keras.Model(" in source:
-            namespace = {"keras": keras, "layers": L}
-            exec(source.replace("dense_autoencoder.summary()", ""), namespace)
-            return namespace["encoder"], namespace["decoder"], namespace["dense_autoencoder"]
-    raise AssertionError("the dense autoencoder cell was not found")
+    """encoder, decoder and autoencoder as 7.2 builds them."""
+    from course_utils import pretrained
+
+    return pretrained.build_dense_encoder_decoder(36)
+
+
+def test_the_chapter_builds_its_models_with_the_package_builders():
+    """The claims below are checked on the package builders; the chapter must show and call those."""
+    cells = [c for c in nbformat.read(NOTEBOOK, as_version=4).cells
+             if c.cell_type == "code" and "nbgrader" not in c.metadata]
+    code = "\n".join(c.source for c in cells)
+    for call in ("build_dense_encoder_decoder(CODE_DIM)", "build_dense_autoencoder(CODE_DIM)", "build_conv_autoencoder()"):
+        name = call.split("(")[0]
+        assert f"show_source(pretrained.{name})" in code and f"pretrained.{call}" in code, call
+    assert "def build_" not in code and "keras.Model(" not in code, "an architecture written in the notebook again"
 
 
 def _reference_build(autoencoder):
@@ -55,9 +63,15 @@ def _reference_build(autoencoder):
 # --- numbers in the prose -------------------------------------------------------------
 
 
+def _prose():
+    return "\n".join(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "markdown")
+
+
 def test_dense_autoencoder_parameter_count(dense_parts):
     encoder, decoder, autoencoder = dense_parts
-    assert 784 * 36 + 36 + 36 * 784 + 784 == 57_268
+    # the summary's formula "784·36 + 36 + 36·784 + 784", evaluated, is Keras's count
+    formula = re.search(r"`(784·36 \+ 36 \+ 36·784 \+ 784)`개의 파라미터", _prose()).group(1)
+    assert eval(formula.replace("·", "*"), {}) == autoencoder.count_params()
     assert dense_params(784, 36) + dense_params(36, 784) == autoencoder.count_params() == 57_268
     assert encoder.output_shape == (None, 36) and decoder.output_shape == (None, 784)
 
@@ -69,8 +83,10 @@ def test_shared_weights_make_encoder_decoder_equal_the_autoencoder(dense_parts):
     assert encoder.predict(x[:5], verbose=0).shape == (4, 36)
 
 
-def test_compression_ratio():
-    assert 784 / 36 == pytest.approx(21.78, abs=0.005)
+def test_compression_ratio_is_the_models_input_over_its_code(dense_parts):
+    """7.4: 압축률 = 입력 이미지의 숫자 개수 ÷ 코드의 숫자 개수, from the built model; 연습 7-2 accepts it."""
+    encoder, _, autoencoder = dense_parts
+    ch07.check_compression_ratio(autoencoder.input_shape[-1] / encoder.output_shape[-1])
 
 
 def test_layers_index_differs_between_functional_and_sequential():
@@ -188,14 +204,19 @@ def test_no_literal_answers_in_checks():
 # --- 7.8: the pretrained checkpoints ----------------------------------------------------
 
 
-def test_pretrained_dense_and_conv_have_the_chapters_architecture(dense_parts, conv_ae):
+def test_pretrained_dense_and_conv_have_the_chapters_architecture(conv_ae):
+    """7.8: the conv checkpoint is 7.6's model; the dense one is 7.5's one-piece model, whose layers and
+    parameters are 7.2's (its weights loaded into 7.2's encoder/decoder give the same reconstructions)."""
     from course_utils import pretrained
 
-    _, _, dense = dense_parts
-    assert pretrained.build("ch07_dense_ae").count_params() == dense.count_params()
-    conv = pretrained.build("ch07_conv_ae")
-    assert conv.count_params() == conv_ae.count_params()
-    assert [tuple(l.output.shape[1:]) for l in conv.layers] == [tuple(l.output.shape[1:]) for l in conv_ae.layers]
+    flat = pretrained.load("ch07_dense_ae")
+    assert [layer.name for layer in flat.layers] == ["image", "code", "reconstruction"]
+    encoder, decoder, dense = pretrained.build_dense_encoder_decoder(36)
+    assert flat.count_params() == dense.count_params() == 57_268
+    dense.set_weights(flat.get_weights())
+    x = np.random.default_rng(3).random((4, 784)).astype("float32")
+    assert np.allclose(np.asarray(decoder(encoder(x))), np.asarray(flat(x)), atol=1e-6)
+    assert pretrained.build("ch07_conv_ae").get_config() == conv_ae.get_config()
 
 
 def test_pretrained_denoiser_has_more_filters_and_the_demo_uses_its_noise():
@@ -206,3 +227,6 @@ def test_pretrained_denoiser_has_more_filters_and_the_demo_uses_its_noise():
     assert tuple(denoiser.get_layer("code").output.shape[1:]) == (7, 7, 8)
     sources = "\n".join(_notebook_cells())
     assert 'NOISE = pretrained.info("ch07_denoising_ae")["noise"]' in sources
+    # one definition of the noise: the demo's inputs come from the function the checkpoint was trained with
+    assert "pretrained.add_noise(x_train_img, NOISE" in sources and "pretrained.add_noise(x_val_img, NOISE" in sources
+    assert "rng.normal(" not in sources

@@ -37,7 +37,18 @@ def test_every_visible_check_passes_on_the_solutions(executed):
 
 
 def test_chapters_are_the_assignments():
-    chapters = {p.parent.name for p in editions.chapter_notebooks()}
-    assert len(chapters) >= 1
-    for name in chapters:
-        assert (ROOT / "book" / name / f"{name}.ipynb").exists()
+    """The chapters the tools use (editions.chapter_notebooks) are exactly the assignments nbgrader finds.
+
+    nbgrader's own discovery (what ``nbgrader generate_assignment`` would release), with the
+    settings of nbgrader_config.py: every assignment folder under book/ and its notebooks.
+    """
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.coursedir import CourseDirectory
+
+    config = editions._nbgrader_config()
+    converter = GenerateAssignment(coursedir=CourseDirectory(config=config, assignment_id="*"), config=config)
+    converter.init_notebooks()
+    found = {Path(folder).name: sorted(Path(nb) for nb in notebooks) for folder, notebooks in converter.assignments.items()}
+    chapters = editions.chapter_notebooks()
+    assert chapters, "no chapter notebook found under book/"
+    assert found == {path.parent.name: [path] for path in chapters}

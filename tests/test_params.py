@@ -31,12 +31,6 @@ def test_conv2d_params_matches_keras(in_channels, filters, kernel_size, use_bias
     assert conv2d_params(in_channels, filters, kernel_size, use_bias=use_bias) == layer.count_params()
 
 
-def test_examples():
-    assert conv2d_params(3, 16, 5, use_bias=False) == 1200
-    assert conv2d_params(1, 4, (3, 3)) == 40
-    assert dense_params(784, 10) == 7850
-
-
 @pytest.mark.parametrize(
     "call, argname",
     [

@@ -38,12 +38,22 @@ def _model(models, name):
     return models[name]
 
 
-def test_names_and_kinds():
-    assert NAMES == ["ch05_upsampling_ae", "ch05_transpose_ae", "ch06_generator", "ch07_dense_ae",
-                     "ch07_conv_ae", "ch07_denoising_ae", "digit_classifier"]
-    kinds = {n: pretrained.info(n)["kind"] for n in NAMES}
-    assert kinds["ch06_generator"] == "generator" and kinds["digit_classifier"] == "classifier"
-    assert {kinds[n] for n in AUTOENCODERS} == {"autoencoder"} and len(AUTOENCODERS) == 5
+def test_names_are_the_shipped_checkpoints_and_kinds_match_the_architectures():
+    """names() lists exactly the shipped weights, in chapter order; each kind is what its model does."""
+    shipped = sorted(p.name[: -len(".weights.npz")] for p in pretrained.checkpoint_dir().glob("*.weights.npz"))
+    assert sorted(NAMES) == shipped and len(set(NAMES)) == len(NAMES)
+    chapters = [pretrained.info(n)["chapter"] for n in NAMES]
+    assert chapters == sorted(chapters)
+    for name in NAMES:
+        model, meta = pretrained.build(name), pretrained.info(name)
+        if name.startswith("ch"):
+            assert meta["chapter"] == int(name[2:4]), name
+        if meta["kind"] == "autoencoder":
+            assert model.output_shape == model.input_shape and model.input_shape[1:] in ((784,), (28, 28, 1)), name
+        elif meta["kind"] == "generator":
+            assert model.input_shape == (None, 100) and model.output_shape == (None, 28, 28, 1), name
+        else:
+            assert meta["kind"] == "classifier" and model.output_shape == (None, 10), name
     with pytest.raises(KeyError, match="있는 이름"):
         pretrained.info("no_such_model")
 

@@ -115,11 +115,6 @@ def test_conv_formula_text(n, k, s, p, d):
     assert text in " ".join(geo["scene"]["lines"])
 
 
-def test_conv_formula_example_from_the_brief_shape():
-    assert G.conv_formula(7, 3, 1, 1, 2) == "⌊(7 + 2·1 − 2·(3 − 1) − 1) / 1⌋ + 1 = 5"
-    assert G.conv_formula(7, 3, 2, 1, 1) == "⌊(7 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 4"
-
-
 def test_conv_errors_are_korean_messages_from_course_utils():
     geo = G.conv_geometry(3, 5, 1, "valid")
     assert geo["error"] == _shapes_error(shapes.conv_output_length, 3, 5, 1, "valid", 1)

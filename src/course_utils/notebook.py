@@ -101,3 +101,64 @@ def quick_mode() -> bool:
     False
     """
     return os.environ.get("COURSE_QUICK", "").strip() not in ("", "0", "false", "False")
+
+
+class SourceCode:
+    """The source of package functions, shown as a highlighted code block (see :func:`show_source`).
+
+    Rich output: ``text/html`` (Pygments with inline colours, so it looks the same in
+    the static book, Jupyter and Colab, where no stylesheet is loaded) and ``text/plain``
+    (the source itself).
+    """
+
+    def __init__(self, *functions):
+        import inspect
+
+        if not functions:
+            raise TypeError("show_source에 보여 줄 함수를 하나 이상 넘기세요. 예: show_source(pretrained.build_conv_autoencoder)")
+        for function in functions:
+            if not callable(function):
+                raise TypeError(f"show_source는 함수를 받습니다. 받은 값: {function!r} ({type(function).__name__})")
+        self.functions = functions
+        self.origins = [f"{inspect.getmodule(f).__name__}.{f.__qualname__}" for f in functions]
+        self.source = "\n\n".join(inspect.getsource(f).rstrip() for f in functions) + "\n"
+
+    def __repr__(self) -> str:
+        return self.source
+
+    def _repr_html_(self) -> str:
+        import html
+
+        from pygments import highlight
+        from pygments.formatters import HtmlFormatter
+        from pygments.lexers import PythonLexer
+
+        code = highlight(self.source, PythonLexer(), HtmlFormatter(noclasses=True, nowrap=True, style="default"))
+        caption = ", ".join(f"<code>{html.escape(origin)}</code>" for origin in self.origins)
+        return (
+            '<div class="course-source" style="margin:0.3em 0">'
+            f'<div style="font-size:0.85em;color:#555">{caption}</div>'
+            '<pre style="background:#f8f8f8;color:#000;padding:0.6em;border:1px solid #ddd;'
+            f'overflow-x:auto;line-height:1.35">{code}</pre></div>'
+        )
+
+
+def show_source(*functions) -> None:
+    """Show the source of ``functions`` as a highlighted code block in the cell's output.
+
+    Chapters 5 and 7 keep their model architectures in :mod:`course_utils.pretrained`
+    (one definition for the chapter, the checkpoints and the tests) and show the reader
+    the code with ``show_source(pretrained.build_...)`` before calling it.  Outside
+    IPython the source is printed.
+
+    >>> show_source(quick_mode)  # doctest: +ELLIPSIS
+    def quick_mode() -> bool:
+    ...
+    """
+    source = SourceCode(*functions)
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        print(source.source, end="")
+        return
+    display(source)

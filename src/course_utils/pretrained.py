@@ -24,8 +24,10 @@ Input and output conventions:
 - the generator maps (N, 100) standard-normal noise to (N, 28, 28, 1) in [-1, 1];
 - the classifier maps (N, 28, 28, 1) pixels in [0, 1] to 10 digit probabilities.
 
-The builders (``build_*``) are the architectures, used by the training script
-and by :func:`load`.  Importing this module does not import Keras; the
+The builders (``build_*``) are the architectures, used by the training script,
+by :func:`load`, by the chapters (which show their source with
+:func:`course_utils.notebook.show_source` and call them) and by the tests: each
+architecture is written once, here.  Importing this module does not import Keras; the
 functions do.
 
 >>> "ch06_generator" in names()
@@ -58,6 +60,7 @@ __all__ = [
     "build_upsampling_autoencoder",
     "build_transpose_autoencoder",
     "build_dense_autoencoder",
+    "build_dense_encoder_decoder",
     "build_conv_autoencoder",
     "build_classifier",
     "MODELS",
@@ -116,10 +119,10 @@ def info(name: str) -> dict:
 
 
 def build_upsampling_autoencoder(filters=(16, 8, 4)):
-    """Chapter 5's autoencoder: conv + max pooling down, conv + UpSampling2D up.
+    """5장의 오토인코더: conv + max pooling으로 줄이고, conv + UpSampling2D로 키웁니다.
 
     Sizes 28 -> 14 -> 7 -> 4 -> 8 -> 16 -> 14 -> 28 (``dec_conv3`` has no padding).
-    ``filters=(16, 8, 4)`` is the chapter's live model (code 4x4x4 = 64 numbers);
+    ``filters=(16, 8, 4)`` is the chapter's live model (5.2, code 4x4x4 = 64 numbers);
     the pretrained one uses ``(32, 16, 8)`` (code 4x4x8 = 128 numbers).
     """
     import keras
@@ -127,24 +130,26 @@ def build_upsampling_autoencoder(filters=(16, 8, 4)):
 
     f1, f2, f3 = filters
     inputs = keras.Input(shape=(28, 28, 1), name="image")
+    # 인코더: 28 → 14 → 7 → 4
     x = layers.Conv2D(f1, 3, activation="relu", padding="same", name="enc_conv1")(inputs)
     x = layers.MaxPooling2D(2, padding="same", name="enc_pool1")(x)
     x = layers.Conv2D(f2, 3, activation="relu", padding="same", name="enc_conv2")(x)
     x = layers.MaxPooling2D(2, padding="same", name="enc_pool2")(x)
     x = layers.Conv2D(f3, 3, activation="relu", padding="same", name="enc_conv3")(x)
     code = layers.MaxPooling2D(2, padding="same", name="enc_pool3")(x)
+    # 디코더: 4 → 8 → 16 → 14 → 28
     x = layers.Conv2D(f3, 3, activation="relu", padding="same", name="dec_conv1")(code)
     x = layers.UpSampling2D(2, name="dec_up1")(x)
     x = layers.Conv2D(f2, 3, activation="relu", padding="same", name="dec_conv2")(x)
     x = layers.UpSampling2D(2, name="dec_up2")(x)
-    x = layers.Conv2D(f1, 3, activation="relu", name="dec_conv3")(x)  # no padding: 16 -> 14
+    x = layers.Conv2D(f1, 3, activation="relu", name="dec_conv3")(x)  # padding 없음: 16 → 14
     x = layers.UpSampling2D(2, name="dec_up3")(x)
     outputs = layers.Conv2D(1, 3, activation="sigmoid", padding="same", name="dec_out")(x)
     return keras.Model(inputs, outputs, name="upsampling_autoencoder")
 
 
 def build_transpose_autoencoder(filters=(16, 8, 4)):
-    """Chapter 5.6's autoencoder: valid conv + pooling down, Conv2DTranspose + UpSampling2D up.
+    """5.6절의 오토인코더: valid conv + pooling으로 줄이고, Conv2DTranspose + UpSampling2D로 키웁니다.
 
     Sizes 28 -> 26 -> 13 -> 11 -> 5 -> 3 (code) -> 3 -> 6 -> 12 -> 14 -> 28.
     ``filters=(16, 8, 4)`` is the chapter's live model (code 3x3x4 = 36 numbers);
@@ -164,38 +169,68 @@ def build_transpose_autoencoder(filters=(16, 8, 4)):
     x = layers.UpSampling2D(2, name="dec_up1")(x)
     x = layers.Conv2DTranspose(f2, 3, activation="relu", padding="same", name="dec_tconv2")(x)
     x = layers.UpSampling2D(2, name="dec_up2")(x)
-    x = layers.Conv2DTranspose(f1, 3, activation="relu", name="dec_tconv3")(x)  # valid: 12 -> 14
+    x = layers.Conv2DTranspose(f1, 3, activation="relu", name="dec_tconv3")(x)  # valid: 12 → 14
     x = layers.UpSampling2D(2, name="dec_up3")(x)
     outputs = layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same", name="dec_out")(x)
     return keras.Model(inputs, outputs, name="transpose_autoencoder")
 
 
-def build_dense_autoencoder(code_dim=36):
-    """Chapter 7's dense autoencoder 784 -> code_dim (relu) -> 784 (sigmoid), on flat (N, 784) pixels."""
+def build_dense_autoencoder(code_dim=36, input_dim=784):
+    """7장의 Dense 오토인코더를 한 덩어리 모델로: 784 → code_dim (relu) → 784 (sigmoid).
+
+    Layers ``"code"`` and ``"reconstruction"`` on flat (N, ``input_dim``) pixels:
+    the structure of the ``ch07_dense_ae`` checkpoint (7.5, 7.8) and of the
+    autoencoders that the check of 연습 7-4 builds.  7.2's encoder/decoder pair
+    is :func:`build_dense_encoder_decoder` (the same layers and parameters).
+    """
     import keras
     from keras import layers
 
-    inputs = keras.Input(shape=(784,), name="image")
+    inputs = keras.Input(shape=(input_dim,), name="image")
     code = layers.Dense(code_dim, activation="relu", name="code")(inputs)
-    outputs = layers.Dense(784, activation="sigmoid", name="reconstruction")(code)
+    outputs = layers.Dense(input_dim, activation="sigmoid", name="reconstruction")(code)
     return keras.Model(inputs, outputs, name="dense_autoencoder")
 
 
-def build_conv_autoencoder(filters=16, code_channels=2):
-    """Chapter 7's conv autoencoder: stride-2 Conv2D down, stride-2 Conv2DTranspose up (28-14-7-14-28).
+def build_dense_encoder_decoder(code_dim=36, input_dim=784):
+    """7.2절의 Dense 오토인코더: 인코더와 디코더를 따로 만들고 이어 붙입니다.
 
-    ``filters=16, code_channels=2`` is the chapter's model (code 7x7x2 = 98
+    Returns ``(encoder, decoder, autoencoder)``; the autoencoder calls the two
+    models, so training it trains them (their weights are shared, not copied).
+    Same layers, names and parameter count as :func:`build_dense_autoencoder`.
+    """
+    import keras
+    from keras import layers
+
+    encoder_input = keras.Input(shape=(input_dim,), name="image")
+    code = layers.Dense(code_dim, activation="relu", name="code")(encoder_input)
+    encoder = keras.Model(encoder_input, code, name="encoder")
+
+    decoder_input = keras.Input(shape=(code_dim,), name="code_input")
+    reconstruction = layers.Dense(input_dim, activation="sigmoid", name="reconstruction")(decoder_input)
+    decoder = keras.Model(decoder_input, reconstruction, name="decoder")
+
+    autoencoder_input = keras.Input(shape=(input_dim,), name="image")
+    autoencoder = keras.Model(autoencoder_input, decoder(encoder(autoencoder_input)), name="dense_autoencoder")
+    return encoder, decoder, autoencoder
+
+
+def build_conv_autoencoder(filters=16, code_channels=2):
+    """7장의 convolution 오토인코더: stride 2 Conv2D로 줄이고 stride 2 Conv2DTranspose로 키웁니다.
+
+    Sizes 28 -> 14 -> 7 -> 14 -> 28.
+    ``filters=16, code_channels=2`` is the chapter's model (7.6, code 7x7x2 = 98
     numbers); the pretrained denoising model uses ``filters=32, code_channels=8``.
     """
     import keras
     from keras import layers
 
     inputs = keras.Input(shape=(28, 28, 1), name="image")
-    x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu", name="enc_conv1")(inputs)
-    x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu", name="enc_conv2")(x)
-    code = layers.Conv2D(code_channels, 3, padding="same", activation="relu", name="code")(x)
-    x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu", name="dec_tconv1")(code)
-    x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu", name="dec_tconv2")(x)
+    x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu", name="enc_conv1")(inputs)  # 14
+    x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu", name="enc_conv2")(x)  # 7
+    code = layers.Conv2D(code_channels, 3, padding="same", activation="relu", name="code")(x)  # 코드: 7x7
+    x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu", name="dec_tconv1")(code)  # 14
+    x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu", name="dec_tconv2")(x)  # 28
     outputs = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="reconstruction")(x)
     return keras.Model(inputs, outputs, name="conv_autoencoder")
 

@@ -64,17 +64,16 @@ ENCODER_OUTPUT_SHAPE = value_exercise("7-3", "인코더 출력의 shape", "encod
 
 
 def make_dense_autoencoder(input_dim=784, code_dim=36, seed=0):
-    """A dense autoencoder built like the chapter's: Input -> Dense 'code' (relu) -> Dense 'reconstruction' (sigmoid).
+    """The chapter's dense autoencoder (:func:`course_utils.pretrained.build_dense_autoencoder`), seeded.
 
     Used by the check of 연습 7-4 with sizes and weights the learner has not seen.
     """
     import keras
 
+    from course_utils.pretrained import build_dense_autoencoder
+
     keras.utils.set_random_seed(seed)
-    inputs = keras.Input(shape=(input_dim,), name="image")
-    code = keras.layers.Dense(code_dim, activation="relu", name="code")(inputs)
-    outputs = keras.layers.Dense(input_dim, activation="sigmoid", name="reconstruction")(code)
-    return keras.Model(inputs, outputs, name="dense_autoencoder")
+    return build_dense_autoencoder(code_dim, input_dim)
 
 
 def _judge_build(label, build_encoder_decoder, seed: int = 71) -> None:
