@@ -70,8 +70,9 @@ def _prose():
 def test_dense_autoencoder_parameter_count(dense_parts):
     encoder, decoder, autoencoder = dense_parts
     # the summary's formula "784·36 + 36 + 36·784 + 784", evaluated, is Keras's count
-    formula = re.search(r"`(784·36 \+ 36 \+ 36·784 \+ 784)`개의 파라미터", _prose()).group(1)
-    assert eval(formula.replace("·", "*"), {}) == autoencoder.count_params()
+    match = re.search(r"784 → 36 → 784는 `([\d·+ ]+)`개의 파라미터", _prose())
+    assert match, "the summary no longer gives the parameter formula of 784 → 36 → 784"
+    assert eval(match.group(1).replace("·", "*"), {}) == autoencoder.count_params()
     assert dense_params(784, 36) + dense_params(36, 784) == autoencoder.count_params() == 57_268
     assert encoder.output_shape == (None, 36) and decoder.output_shape == (None, 784)
 

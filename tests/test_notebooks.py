@@ -46,7 +46,7 @@ def test_chapters_are_the_assignments():
     from nbgrader.coursedir import CourseDirectory
 
     config = editions._nbgrader_config()
-    converter = GenerateAssignment(coursedir=CourseDirectory(config=config, assignment_id="*"), config=config)
+    converter = GenerateAssignment(coursedir=CourseDirectory(config=config, student_id=".", assignment_id="*"), config=config)
     converter.init_notebooks()
     found = {Path(folder).name: sorted(Path(nb) for nb in notebooks) for folder, notebooks in converter.assignments.items()}
     chapters = editions.chapter_notebooks()
