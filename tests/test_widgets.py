@@ -41,10 +41,14 @@ def _time_update(explorer, control, values, repeats=15):
 
 
 def test_public_names_and_versions():
+    """Every name in ``__all__`` exists, and each explorer of the chapters draws with its defaults."""
     import course_utils.widgets as w
 
+    for name in w.__all__:
+        assert getattr(w, name, None) is not None, f"__all__ names {name}, which the package does not define"
     for name in ("ConvExplorer", "ReceptiveFieldExplorer", "TransposedConvExplorer"):
-        assert name in w.__all__
+        explorer = getattr(w, name)()
+        assert not explorer.geometry.get("error"), (name, explorer.geometry.get("error"))
     print("ipywidgets", ipywidgets.__version__)
 
 
