@@ -139,7 +139,7 @@ class SourceCode:
             '<div class="course-source" style="margin:0.3em 0">'
             f'<div style="font-size:0.85em;color:#555">{caption}</div>'
             # pre-wrap: a long line wraps inside the page's width instead of being cut off
-            '<pre style="background:#f8f8f8;color:#000;padding:0.6em;border:1px solid #ddd;font-size:0.85em;'
+            '<pre style="background:#f8f8f8;color:#000;padding:0.6em;border:1px solid #ddd;font-size:0.75em;'
             f'white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.35">{code}</pre></div>'
         )
 

@@ -142,14 +142,15 @@ def build_upsampling_autoencoder(filters=(16, 8, 4)):
     x = layers.UpSampling2D(2, name="dec_up1")(x)
     x = layers.Conv2D(f2, 3, activation="relu", padding="same", name="dec_conv2")(x)
     x = layers.UpSampling2D(2, name="dec_up2")(x)
-    x = layers.Conv2D(f1, 3, activation="relu", name="dec_conv3")(x)  # padding 없음: 16 → 14
+    # padding 없음 (valid): 16 → 14
+    x = layers.Conv2D(f1, 3, activation="relu", name="dec_conv3")(x)
     x = layers.UpSampling2D(2, name="dec_up3")(x)
     outputs = layers.Conv2D(1, 3, activation="sigmoid", padding="same", name="dec_out")(x)
     return keras.Model(inputs, outputs, name="upsampling_autoencoder")
 
 
 def build_transpose_autoencoder(filters=(16, 8, 4)):
-    """5.6절의 오토인코더: valid conv + pooling으로 줄이고, Conv2DTranspose + UpSampling2D로 키웁니다.
+    """5.6절의 오토인코더: valid conv + pooling으로 줄이고, Conv2DTranspose로 키웁니다.
 
     Sizes 28 -> 26 -> 13 -> 11 -> 5 -> 3 (code) -> 3 -> 6 -> 12 -> 14 -> 28.
     ``filters=(16, 8, 4)`` is the chapter's live model (code 3x3x4 = 36 numbers);
@@ -165,13 +166,17 @@ def build_transpose_autoencoder(filters=(16, 8, 4)):
     x = layers.Conv2D(f2, 3, activation="relu", name="enc_conv2")(x)
     x = layers.MaxPooling2D(2, name="enc_pool2")(x)
     code = layers.Conv2D(f3, 3, activation="relu", name="enc_conv3")(x)
-    x = layers.Conv2DTranspose(f3, 3, activation="relu", padding="same", name="dec_tconv1")(code)
+    x = layers.Conv2DTranspose(f3, 3, activation="relu", padding="same",
+                               name="dec_tconv1")(code)
     x = layers.UpSampling2D(2, name="dec_up1")(x)
-    x = layers.Conv2DTranspose(f2, 3, activation="relu", padding="same", name="dec_tconv2")(x)
+    x = layers.Conv2DTranspose(f2, 3, activation="relu", padding="same",
+                               name="dec_tconv2")(x)
     x = layers.UpSampling2D(2, name="dec_up2")(x)
-    x = layers.Conv2DTranspose(f1, 3, activation="relu", name="dec_tconv3")(x)  # valid: 12 → 14
+    # valid: 12 → 14
+    x = layers.Conv2DTranspose(f1, 3, activation="relu", name="dec_tconv3")(x)
     x = layers.UpSampling2D(2, name="dec_up3")(x)
-    outputs = layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same", name="dec_out")(x)
+    outputs = layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same",
+                                     name="dec_out")(x)
     return keras.Model(inputs, outputs, name="transpose_autoencoder")
 
 
@@ -207,16 +212,18 @@ def build_dense_encoder_decoder(code_dim=36, input_dim=784):
     encoder = keras.Model(encoder_input, code, name="encoder")
 
     decoder_input = keras.Input(shape=(code_dim,), name="code_input")
-    reconstruction = layers.Dense(input_dim, activation="sigmoid", name="reconstruction")(decoder_input)
+    reconstruction = layers.Dense(input_dim, activation="sigmoid",
+                                  name="reconstruction")(decoder_input)
     decoder = keras.Model(decoder_input, reconstruction, name="decoder")
 
     autoencoder_input = keras.Input(shape=(input_dim,), name="image")
-    autoencoder = keras.Model(autoencoder_input, decoder(encoder(autoencoder_input)), name="dense_autoencoder")
+    autoencoder = keras.Model(autoencoder_input, decoder(encoder(autoencoder_input)),
+                              name="dense_autoencoder")
     return encoder, decoder, autoencoder
 
 
 def build_conv_autoencoder(filters=16, code_channels=2):
-    """7장의 convolution 오토인코더: stride 2 Conv2D로 줄이고 stride 2 Conv2DTranspose로 키웁니다.
+    """7.6절의 오토인코더: stride 2 Conv2D로 줄이고 stride 2 Conv2DTranspose로 키웁니다.
 
     Sizes 28 -> 14 -> 7 -> 14 -> 28.
     ``filters=16, code_channels=2`` is the chapter's model (7.6, code 7x7x2 = 98
@@ -226,12 +233,20 @@ def build_conv_autoencoder(filters=16, code_channels=2):
     from keras import layers
 
     inputs = keras.Input(shape=(28, 28, 1), name="image")
-    x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu", name="enc_conv1")(inputs)  # 14
-    x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu", name="enc_conv2")(x)  # 7
-    code = layers.Conv2D(code_channels, 3, padding="same", activation="relu", name="code")(x)  # 코드: 7x7
-    x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu", name="dec_tconv1")(code)  # 14
-    x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu", name="dec_tconv2")(x)  # 28
-    outputs = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="reconstruction")(x)
+    # 인코더: stride 2로 28 → 14 → 7, 코드는 7x7 지도 code_channels장
+    x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu",
+                      name="enc_conv1")(inputs)
+    x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu",
+                      name="enc_conv2")(x)
+    code = layers.Conv2D(code_channels, 3, padding="same", activation="relu",
+                         name="code")(x)
+    # 디코더: stride 2인 Conv2DTranspose로 7 → 14 → 28
+    x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu",
+                               name="dec_tconv1")(code)
+    x = layers.Conv2DTranspose(filters, 3, strides=2, padding="same", activation="relu",
+                               name="dec_tconv2")(x)
+    outputs = layers.Conv2D(1, 3, padding="same", activation="sigmoid",
+                            name="reconstruction")(x)
     return keras.Model(inputs, outputs, name="conv_autoencoder")
 
 
@@ -377,13 +392,15 @@ def digit_census(probabilities, threshold: float = 0.9) -> dict:
 
 
 def add_noise(images, factor: float, seed: int) -> np.ndarray:
-    """``images`` (pixels in [0, 1]) plus Gaussian noise of strength ``factor``, clipped to [0, 1].
+    """잡음 섞기: ``images`` + ``factor`` × Gaussian noise, clipped to [0, 1].
 
-    The denoising autoencoder's inputs (chapter 7): its training in
-    ``tools/train_models.py`` and its measurement in ``benchmarks/bench_models.py``.
+    ``images`` are pixels in [0, 1].  The denoising autoencoder's inputs (chapter 7):
+    its training in ``tools/train_models.py``, its measurement in
+    ``benchmarks/bench_models.py`` and the chapter's demo (7.7).
 
     >>> add_noise(np.zeros((2, 3)), 0.5, seed=0).shape
     (2, 3)
     """
     rng = np.random.default_rng(seed)
-    return np.clip(images + factor * rng.standard_normal(np.shape(images)), 0.0, 1.0).astype("float32")
+    noisy = images + factor * rng.standard_normal(np.shape(images))
+    return np.clip(noisy, 0.0, 1.0).astype("float32")
