@@ -195,28 +195,32 @@ class GAN(keras.Model):
         fake_images = self.generator(noise, training=True)
         images = tf.concat([tf.cast(real_images, fake_images.dtype), fake_images], axis=0)
         labels = tf.concat([self.real_label * tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0)
-        with tf.GradientTape() as tape:
-            predictions = self.discriminator(images, training=True)
-            d_loss = self.loss_fn(labels, predictions)
-        weights = self.discriminator.trainable_variables
-        grads = tape.gradient(d_loss, weights)
-        self.d_optimizer.apply_gradients(zip(grads, weights))
-        return d_loss
+        return self.update(self.discriminator, self.d_optimizer,
+                           lambda: self.loss_fn(labels, self.discriminator(images, training=True)))
 
     def generator_step(self, noise):
         """One update of the generator only; returns its loss.
 
         Generated images get label 1; the discriminator is used but not updated.
         """
-        batch_size = tf.shape(noise)[0]
-        labels = tf.ones((batch_size, 1))
+        labels = tf.ones((tf.shape(noise)[0], 1))
+        return self.update(self.generator, self.g_optimizer,
+                           lambda: self.loss_fn(labels, self.discriminator(self.generator(noise, training=True),
+                                                                           training=True)))
+
+    @staticmethod
+    def update(network, optimizer, compute_loss):
+        """One gradient step of ``network`` only: ``optimizer`` changes ``network.trainable_variables``.
+
+        ``compute_loss()`` runs under a ``tf.GradientTape``; the loss may use other networks
+        (the generator's loss goes through the discriminator), but only ``network``'s
+        weights receive the gradients.  Returns the loss.
+        """
         with tf.GradientTape() as tape:
-            predictions = self.discriminator(self.generator(noise, training=True), training=True)
-            g_loss = self.loss_fn(labels, predictions)
-        weights = self.generator.trainable_variables
-        grads = tape.gradient(g_loss, weights)
-        self.g_optimizer.apply_gradients(zip(grads, weights))
-        return g_loss
+            loss = compute_loss()
+        weights = network.trainable_variables
+        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+        return loss
 
     def train_step(self, data):
         real_images = data[0] if isinstance(data, (tuple, list)) else data
