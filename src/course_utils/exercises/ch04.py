@@ -97,8 +97,3 @@ def _judge_max_pool(label, my_max_pool2d, seed: int = 41) -> None:
 
 
 MY_MAX_POOL2D = function_exercise("4-4", "numpy로 만든 max pooling", "my_max_pool2d", _judge_max_pool)
-
-check_rf_conv_pool = RF_CONV_POOL.check_value
-check_rf_stacks = RF_STACKS.check_value
-check_pool_shapes = POOL_SHAPES.check_value
-check_my_max_pool2d = MY_MAX_POOL2D.check_value
