@@ -47,7 +47,7 @@ def _conv_args(input_length, kernel_size, stride, padding, dilation):
 
 
 def same_padding(input_length: int, window: int, stride: int) -> tuple[int, int]:
-    """TensorFlow 'same' padding의 (앞, 뒤) 0의 개수.
+    """TensorFlow 'same' padding의 (앞, 뒤) 0의 개수. 3장, 4장 (layers와 explorer가 씁니다).
 
     전체 padding이 홀수이면 남는 한 칸은 뒤(오른쪽/아래)에 붙습니다.
     ``window``는 dilation을 적용한 유효 커널 크기입니다.
@@ -245,7 +245,7 @@ def _nice(x):
 
 @dataclass(frozen=True)
 class ReceptiveField:
-    """Receptive field 계산 결과 (한 축).
+    """Receptive field 계산 결과 (한 축). 4장 Pooling과 Receptive Field.
 
     Attributes:
         size: 출력 한 칸이 보는 입력 구간의 길이 (픽셀 수, 양 끝 포함).

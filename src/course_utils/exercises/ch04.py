@@ -19,14 +19,17 @@ POOLS = [((7, 7, 3), 2, None, "valid"), ((8, 8, 1), 3, 2, "valid"), ((7, 7, 3), 
 
 
 def rf_conv_pool() -> int:
+    """The receptive field of :data:`CONV_POOL` (연습 4-1)."""
     return receptive_field(CONV_POOL).size
 
 
 def rf_stacks() -> tuple:
+    """The receptive fields of :data:`STACK_A` and :data:`STACK_B` (연습 4-2)."""
     return (receptive_field(STACK_A).size, receptive_field(STACK_B).size)
 
 
 def pool_shapes() -> tuple:
+    """The pooled shapes of :data:`POOLS` (연습 4-3)."""
     return tuple((pool_output_length(h, k, s, p), pool_output_length(w, k, s, p), c) for (h, w, c), k, s, p in POOLS)
 
 

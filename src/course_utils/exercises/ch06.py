@@ -42,6 +42,7 @@ def generator_layer_params() -> list:
 
 
 def generator_params() -> int:
+    """The generator's parameter count, the sum of :func:`generator_layer_params` (연습 6-1)."""
     return sum(count for _name, count in generator_layer_params())
 
 
