@@ -128,7 +128,7 @@ class Crafted(ReleasedCourse):
             "s06_builtins.ipynb": self.nb(prefix={0: (
                 "import importlib\n_b = importlib.import_module('bui' + 'ltins')\n_b.abs = lambda x: 0")}),
             "s07_checks.ipynb": self.nb(wrong={0}, prefix={0: (
-                "import course_utils.exercises.ch01 as _m\n_m.FILM_SHAPE.check_value = lambda value: print('통과!')\n"
+                "import course_utils.exercises as _m\n_m.check = lambda number, namespace=None: print('통과!')\n"
                 "film_shape = (1, 2, 3, 4)")}),
             "s08_gradebook.ipynb": self.nb(prefix={0: probe(
                 "DB-WRITE", f"import sqlite3; con = sqlite3.connect('file:{self.db}?mode=rw', uri=True); "
@@ -234,7 +234,7 @@ def test_tampering_is_flagged_on_every_later_question(crafted, student):
 def test_patched_check_function_is_flagged(crafted):
     row = crafted.rows["s07"][crafted.tests[0]]
     assert row["status"] == "flagged" and float(row["score"]) == 0.0
-    assert "FILM_SHAPE.check_value" in row["reason"]
+    assert "course_utils.exercises.check" in row["reason"]
 
 
 def test_edited_test_cell_is_restored_and_flagged(crafted):
