@@ -3,15 +3,20 @@
 Every public figure function is found by introspection and called on small inputs under
 the Agg backend: data positional and options keyword-only, one ``figsize`` keyword,
 ``ax=`` for single-Axes figures, a returned Figure, no ``plt.show()``, no figure left open
-in pyplot (so Jupyter shows it once), English or numeric labels only.
+in pyplot (so Jupyter shows it once), English or numeric labels only.  The chapters display every
+figure they draw (checked on their source), and a real kernel with Jupyter's inline backend shows each
+figure exactly once (slow: starts a kernel).
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
+import json
 import pkgutil
 import re
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -118,3 +123,54 @@ def test_bad_input_gets_a_korean_error(pyplot_state):
         FUNCTIONS["draw_pooling"](np.eye(2), kind="median")
     with pytest.raises(ValueError, match="row_titles는"):
         FUNCTIONS["show_image_rows"]([np.zeros((1, 4, 4))], ["a", "b"])
+
+
+# --- in the chapters ---------------------------------------------------------------------
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def chapter_notebooks():
+    return sorted(ROOT.glob("book/ch*/ch*.ipynb"))
+
+
+@pytest.mark.parametrize("path", chapter_notebooks(), ids=lambda p: p.stem)
+def test_chapters_display_every_figure_they_draw(path):
+    """A figure call is the value of its cell (its last line) or sits inside display(...).
+
+    Anywhere else the returned Figure is dropped: closed in pyplot, it would never be shown.
+    """
+    dropped = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "\n".join(line[: len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!"))
+                           else line for line in "".join(cell["source"]).splitlines())
+        body = ast.parse(source).body
+        for statement in body[:-1]:
+            value = getattr(statement, "value", None)
+            if isinstance(value, ast.Call) and getattr(value.func, "id", None) in FUNCTIONS:
+                dropped.append(ast.unparse(statement)[:60])
+    assert not dropped, f"{path.name}: wrap these in display(...) or end the cell with them: {dropped}"
+
+
+@pytest.mark.slow
+def test_a_real_kernel_shows_each_figure_once(monkeypatch, tmp_path):
+    """Jupyter's inline backend (as in the book build and on Colab): one image per figure, none lost."""
+    import nbformat
+    import notebook_helpers
+
+    monkeypatch.delitem(notebook_helpers.TEST_ENV, "MPLBACKEND")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in (
+        "import numpy as np\nfrom course_utils.figures.grids import draw_pooling\n"
+        "from course_utils.figures.images import plot_history, show_image_rows",
+        "show_image_rows([np.zeros((2, 4, 4))], ['a'])",                           # the cell's value
+        "display(draw_pooling(np.eye(4)))\ndisplay(draw_pooling(np.eye(4), kind='avg'))\nprint('after')",
+        "fig = draw_pooling(np.eye(4))",                                            # kept, not shown
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nplot_history({'loss': [1, 2]}, ax=ax);",
+    )]
+    executed = notebook_helpers.execute(nb, cwd=tmp_path)
+    images = [sum("image/png" in output.get("data", {}) for output in cell.outputs) for cell in executed.cells]
+    assert images == [0, 1, 2, 0, 1]
