@@ -52,7 +52,7 @@ def test_stack_adds_an_outer_axis_and_concatenate_keeps_the_axes():
     assert stacked.shape == (2, 3, 6) and np.array_equal(stacked[1], b)  # the new axis is the outer one
     joined = np.concatenate([a, b], axis=0)
     assert joined.ndim == a.ndim and joined.shape == (6, 6)
-    ch01.check_stacked_shape(stacked.shape)
+    ch01.STACKED_SHAPE.check_value(stacked.shape)
 
 
 def test_keras_is_channels_last_and_shows_the_batch_as_none():
@@ -102,17 +102,17 @@ def test_the_film_of_exercise_1_3_leaves_only_choice_c():
     assert float32_bytes > memory and uint8_bytes > memory                    # A is wrong: it does not fit at all
     assert uint8_bytes * 4 == float32_bytes                                    # B is wrong: uint8 is the smaller
     assert np.prod((frames, height, width)) == np.prod((frames, 1, height, width))  # D is wrong: C=1 costs nothing
-    ch01.check_loading_choice("C")
+    ch01.LOADING_CHOICE.check_value("C")
 
 
 def test_right_answers_pass(capsys):
     frames, height, width = _film()
-    ch01.check_film_shape((frames, 1, height, width))
+    ch01.FILM_SHAPE.check_value((frames, 1, height, width))
     elements = frames * height * width
-    ch01.check_film_bytes((elements, 4 * elements))
-    ch01.check_loading_choice(" c ")
-    ch01.check_stacked_shape(np.stack([np.empty((3, 6))] * 2).shape)
-    ch01.check_to_channels_last(lambda video: np.moveaxis(video, 1, -1))
+    ch01.FILM_BYTES.check_value((elements, 4 * elements))
+    ch01.LOADING_CHOICE.check_value(" c ")
+    ch01.STACKED_SHAPE.check_value(np.stack([np.empty((3, 6))] * 2).shape)
+    ch01.TO_CHANNELS_LAST.check_value(lambda video: np.moveaxis(video, 1, -1))
     assert capsys.readouterr().out.count("통과") == 5
 
 
@@ -125,22 +125,22 @@ def test_right_answers_pass(capsys):
 ])
 def test_wrong_film_shapes_get_a_hint(answer, hint):
     with pytest.raises(ExerciseCheckError, match=hint):
-        ch01.check_film_shape(answer)
+        ch01.FILM_SHAPE.check_value(answer)
 
 
 def test_wrong_bytes_and_choices_get_a_hint():
     with pytest.raises(ExerciseCheckError, match="4바이트"):
-        ch01.check_film_bytes((10, 20))
+        ch01.FILM_BYTES.check_value((10, 20))
     with pytest.raises(ExerciseCheckError, match="문자열"):
-        ch01.check_loading_choice(3)
+        ch01.LOADING_CHOICE.check_value(3)
     with pytest.raises(ExerciseCheckError, match="새 축"):
-        ch01.check_stacked_shape((6, 6))
+        ch01.STACKED_SHAPE.check_value((6, 6))
 
 
 def test_a_wrong_axis_order_is_rejected():
     with pytest.raises(ExerciseCheckError, match="shape"):
-        ch01.check_to_channels_last(lambda video: np.transpose(video, (0, 3, 2, 1)))
+        ch01.TO_CHANNELS_LAST.check_value(lambda video: np.transpose(video, (0, 3, 2, 1)))
     with pytest.raises(ExerciseCheckError, match="값이 다릅니다"):
-        ch01.check_to_channels_last(lambda video: np.transpose(video, (0, 3, 2, 1)).swapaxes(1, 2)[:, ::-1])
+        ch01.TO_CHANNELS_LAST.check_value(lambda video: np.transpose(video, (0, 3, 2, 1)).swapaxes(1, 2)[:, ::-1])
     with pytest.raises(ExerciseCheckError, match="오류"):
-        ch01.check_to_channels_last(lambda video: video.nonexistent)
+        ch01.TO_CHANNELS_LAST.check_value(lambda video: video.nonexistent)

@@ -74,20 +74,20 @@ def test_dense_params_table(in_dim, units, bias):
 def test_stack_exercise_answers_match_keras():
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(128),
                               keras.layers.Dense(64, use_bias=False), keras.layers.Dense(10)])
-    ch02.check_stack_params(tuple(l.count_params() for l in model.layers))
+    ch02.STACK_PARAMS.check_value(tuple(l.count_params() for l in model.layers))
     h1 = keras.layers.Dense(16)(np.zeros((32, 5, 7), "float32"))
     h2 = keras.layers.Dense(4)(h1)
-    ch02.check_stack_shapes((tuple(h1.shape), tuple(h2.shape)))
-    ch02.check_box_params((_two_step(True).count_params(), _three_step(True).count_params()))
+    ch02.STACK_SHAPES.check_value((tuple(h1.shape), tuple(h2.shape)))
+    ch02.BOX_PARAMS.check_value((_two_step(True).count_params(), _three_step(True).count_params()))
 
 
 @pytest.mark.parametrize("check,wrong,fragment", [
-    (ch02.check_box_params, (6, 13), "편향"),
-    (ch02.check_box_params, (8, 16), "units"),
-    (ch02.check_stack_params, (100352, 8192, 650), "편향(128개)"),
-    (ch02.check_stack_params, (100480, 8256, 650), "use_bias=False"),
-    (ch02.check_stack_shapes, ((32, 16), (32, 4)), "펼치지"),
-    (ch02.check_box_params, None, "아직 답을 넣지 않았습니다"),
+    (ch02.BOX_PARAMS.check_value, (6, 13), "편향"),
+    (ch02.BOX_PARAMS.check_value, (8, 16), "units"),
+    (ch02.STACK_PARAMS.check_value, (100352, 8192, 650), "편향(128개)"),
+    (ch02.STACK_PARAMS.check_value, (100480, 8256, 650), "use_bias=False"),
+    (ch02.STACK_SHAPES.check_value, ((32, 16), (32, 4)), "펼치지"),
+    (ch02.BOX_PARAMS.check_value, None, "아직 답을 넣지 않았습니다"),
 ])
 def test_wrong_answers_get_hints(check, wrong, fragment):
     with pytest.raises(ExerciseCheckError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
@@ -95,13 +95,13 @@ def test_wrong_answers_get_hints(check, wrong, fragment):
 
 
 def test_my_dense_check():
-    ch02.check_my_dense(lambda x, k, b: np.asarray(x) @ k + b)
-    ch02.check_my_dense(dense)
+    ch02.MY_DENSE.check_value(lambda x, k, b: np.asarray(x) @ k + b)
+    ch02.MY_DENSE.check_value(dense)
     with pytest.raises(ExerciseCheckError, match="값이 다릅니다"):
-        ch02.check_my_dense(lambda x, k, b: np.asarray(x) @ k)          # forgot the bias
+        ch02.MY_DENSE.check_value(lambda x, k, b: np.asarray(x) @ k)          # forgot the bias
     with pytest.raises(ExerciseCheckError, match="shape"):
-        ch02.check_my_dense(lambda x, k, b: (np.asarray(x) @ k + b).reshape(-1))
+        ch02.MY_DENSE.check_value(lambda x, k, b: (np.asarray(x) @ k + b).reshape(-1))
     with pytest.raises(ExerciseCheckError, match="NotImplementedError"):
         def stub(x, k, b):
             raise NotImplementedError
-        ch02.check_my_dense(stub)
+        ch02.MY_DENSE.check_value(stub)

@@ -66,23 +66,23 @@ def test_kernel_equal_to_stride_splits_object():
 def test_exercise_answers_match_keras():
     layer = keras.layers.Conv2D(32, 5, strides=4)
     layer.build((None, 1920, 1080, 3))
-    ch03.check_big_conv((tuple(layer.compute_output_shape((1, 1920, 1080, 3))[1:]), layer.count_params()))
+    ch03.BIG_CONV.check_value((tuple(layer.compute_output_shape((1, 1920, 1080, 3))[1:]), layer.count_params()))
     model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3),
                               keras.layers.Conv2D(16, 3, strides=2, padding="same"), keras.layers.Conv2D(4, 1)])
-    ch03.check_conv_shapes(tuple(tuple(l.output.shape[1:]) for l in model.layers))
-    ch03.check_conv_params(tuple(l.count_params() for l in model.layers))
+    ch03.CONV_SHAPES.check_value(tuple(tuple(l.output.shape[1:]) for l in model.layers))
+    ch03.CONV_PARAMS.check_value(tuple(l.count_params() for l in model.layers))
 
 
 @pytest.mark.parametrize("check,wrong,fragment", [
-    (ch03.check_big_conv, ((269, 479, 32), 2432), "높이와 너비가 바뀌었습니다"),
-    (ch03.check_big_conv, ((480, 270, 32), 2432), "'same'"),
-    (ch03.check_big_conv, ((479, 269, 32), 2400), "편향"),
-    (ch03.check_big_conv, ((479, 269, 32), 832), "입력 채널"),
-    (ch03.check_big_conv, ((479, 269, 3), 2432), "필터 수"),
-    (ch03.check_conv_shapes, ((26, 26, 8), (12, 12, 16), (12, 12, 4)), "'same'"),
-    (ch03.check_conv_shapes, ((28, 28, 8), (14, 14, 16), (14, 14, 4)), "valid"),
-    (ch03.check_conv_params, (72, 1152, 64), "편향"),
-    (ch03.check_conv_params, (80, 160, 68), "입력 채널"),
+    (ch03.BIG_CONV.check_value, ((269, 479, 32), 2432), "높이와 너비가 바뀌었습니다"),
+    (ch03.BIG_CONV.check_value, ((480, 270, 32), 2432), "'same'"),
+    (ch03.BIG_CONV.check_value, ((479, 269, 32), 2400), "편향"),
+    (ch03.BIG_CONV.check_value, ((479, 269, 32), 832), "입력 채널"),
+    (ch03.BIG_CONV.check_value, ((479, 269, 3), 2432), "필터 수"),
+    (ch03.CONV_SHAPES.check_value, ((26, 26, 8), (12, 12, 16), (12, 12, 4)), "'same'"),
+    (ch03.CONV_SHAPES.check_value, ((28, 28, 8), (14, 14, 16), (14, 14, 4)), "valid"),
+    (ch03.CONV_PARAMS.check_value, (72, 1152, 64), "편향"),
+    (ch03.CONV_PARAMS.check_value, (80, 160, 68), "입력 채널"),
 ])
 def test_wrong_answers_get_hints(check, wrong, fragment):
     with pytest.raises(ExerciseCheckError, match=fragment):
@@ -102,7 +102,7 @@ def _loop_conv(x, kernel, stride=1, padding="valid"):
 
 
 def test_my_conv2d_check_accepts_correct_and_matches_tf():
-    ch03.check_my_conv2d(_loop_conv)
+    ch03.MY_CONV2D.check_value(_loop_conv)
     for (x, kernel), kw, _ in ch03.conv_cases():
         p = 0 if kw["padding"] == "valid" else kw["padding"]
         xp = np.pad(x, ((p, p), (p, p), (0, 0)))[None].astype("float32")
@@ -118,12 +118,12 @@ def test_my_conv2d_check_accepts_correct_and_matches_tf():
 ])
 def test_my_conv2d_check_rejects_bugs(buggy, fragment):
     with pytest.raises(ExerciseCheckError, match=fragment):
-        ch03.check_my_conv2d(buggy)
+        ch03.MY_CONV2D.check_value(buggy)
 
 
 @pytest.mark.parametrize("kernel", [[[1, 0, -1]] * 3, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], [[0, 0, 0], [-1, 0, 1], [0, 0, 0]]])
 def test_edge_kernel_accepts_vertical_detectors(kernel):
-    ch03.check_edge_kernel(np.array(kernel, float))
+    ch03.EDGE_KERNEL.check_value(np.array(kernel, float))
 
 
 @pytest.mark.parametrize("kernel,fragment", [
@@ -135,4 +135,4 @@ def test_edge_kernel_accepts_vertical_detectors(kernel):
 ])
 def test_edge_kernel_rejects(kernel, fragment):
     with pytest.raises(ExerciseCheckError, match=fragment):
-        ch03.check_edge_kernel(np.array(kernel, float))
+        ch03.EDGE_KERNEL.check_value(np.array(kernel, float))

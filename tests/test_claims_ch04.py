@@ -68,25 +68,25 @@ def test_keras_models_agree():
 
 
 def test_exercise_answers():
-    ch04.check_rf_conv_pool(receptive_field([(3, 2), (2, 2), (3, 1)]).size)
-    ch04.check_rf_stacks((receptive_field([(3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (2, 2)]).size,
+    ch04.RF_CONV_POOL.check_value(receptive_field([(3, 2), (2, 2), (3, 1)]).size)
+    ch04.RF_STACKS.check_value((receptive_field([(3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (2, 2)]).size,
                           receptive_field([(3, 1, 1), (3, 1, 3), (3, 1, 5)]).size))
-    ch04.check_pool_shapes(tuple(tuple(layer.compute_output_shape(shape)[1:]) for layer, shape in [
+    ch04.POOL_SHAPES.check_value(tuple(tuple(layer.compute_output_shape(shape)[1:]) for layer, shape in [
         (keras.layers.MaxPooling2D(2), (1, 7, 7, 3)),
         (keras.layers.MaxPooling2D(3, strides=2), (1, 8, 8, 1)),
         (keras.layers.MaxPooling2D(2, padding="same"), (1, 7, 7, 3))]))
 
 
 @pytest.mark.parametrize("check,wrong,fragment", [
-    (ch04.check_rf_conv_pool, 169, "한 변의 길이"),
-    (ch04.check_rf_conv_pool, 5, "마지막 3x3 합성곱"),
-    (ch04.check_rf_conv_pool, 6, "stride 곱"),
-    (ch04.check_rf_conv_pool, "5x5", r"정수\(int\)"),
-    (ch04.check_rf_stacks, (16, 7), "dilation"),
-    (ch04.check_rf_stacks, (11, 19), "stride"),
-    (ch04.check_pool_shapes, ((4, 4, 3), (3, 3, 1), (4, 4, 3)), "버립니다"),
-    (ch04.check_pool_shapes, ((3, 3, 3), (3, 3, 1), (3, 3, 3)), "'same'"),
-    (ch04.check_pool_shapes, ((3, 3, 1), (3, 3, 1), (4, 4, 1)), "채널"),
+    (ch04.RF_CONV_POOL.check_value, 169, "한 변의 길이"),
+    (ch04.RF_CONV_POOL.check_value, 5, "마지막 3x3 합성곱"),
+    (ch04.RF_CONV_POOL.check_value, 6, "stride 곱"),
+    (ch04.RF_CONV_POOL.check_value, "5x5", r"정수\(int\)"),
+    (ch04.RF_STACKS.check_value, (16, 7), "dilation"),
+    (ch04.RF_STACKS.check_value, (11, 19), "stride"),
+    (ch04.POOL_SHAPES.check_value, ((4, 4, 3), (3, 3, 1), (4, 4, 3)), "버립니다"),
+    (ch04.POOL_SHAPES.check_value, ((3, 3, 3), (3, 3, 1), (3, 3, 3)), "'same'"),
+    (ch04.POOL_SHAPES.check_value, ((3, 3, 1), (3, 3, 1), (4, 4, 1)), "채널"),
 ])
 def test_wrong_answers_get_hints(check, wrong, fragment):
     with pytest.raises(ExerciseCheckError, match=fragment):
@@ -106,7 +106,7 @@ def _loop_pool(x, pool_size=2, stride=None, init=None):
 
 
 def test_my_max_pool2d_check():
-    ch04.check_my_max_pool2d(_loop_pool)
+    ch04.MY_MAX_POOL2D.check_value(_loop_pool)
     for (x,), kw, _ in ch04.pool_cases():
         ref = keras.ops.convert_to_numpy(keras.layers.MaxPooling2D(kw["pool_size"], strides=kw["stride"])(
             x[None].astype("float32")))[0]
@@ -120,4 +120,4 @@ def test_my_max_pool2d_check():
 ])
 def test_my_max_pool2d_rejects_bugs(buggy, fragment):
     with pytest.raises(ExerciseCheckError, match=fragment):
-        ch04.check_my_max_pool2d(buggy)
+        ch04.MY_MAX_POOL2D.check_value(buggy)

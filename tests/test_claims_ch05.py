@@ -206,10 +206,10 @@ def test_checks_accept_the_computed_answers(transpose_ae):
         conv_transpose_output_length(5, 4, 3, "valid"),
         conv_transpose_output_length(7, 5, 2, "valid", output_padding=1),
     )
-    ch05.check_transpose_sizes(sizes)
-    ch05.check_transpose_sizes(tuple(np.array(sizes)))
-    ch05.check_transpose_trace(_formula_sizes(transpose_ae, start=32))
-    ch05.check_transpose_trace(tuple(_sizes(_rebuilt_for(transpose_ae, 32))))
+    ch05.TRANSPOSE_SIZES.check_value(sizes)
+    ch05.TRANSPOSE_SIZES.check_value(tuple(np.array(sizes)))
+    ch05.TRANSPOSE_TRACE.check_value(_formula_sizes(transpose_ae, start=32))
+    ch05.TRANSPOSE_TRACE.check_value(tuple(_sizes(_rebuilt_for(transpose_ae, 32))))
     assert _formula_sizes(transpose_ae, start=32)[-1] != 32  # the balance only holds for 28
 
 
@@ -222,7 +222,7 @@ def test_checks_accept_the_computed_answers(transpose_ae):
 ])
 def test_transpose_sizes_wrong_answers(wrong, hint):
     with pytest.raises(ExerciseCheckError, match="아직 정답이 아닙니다|답의 형식이 다릅니다") as info:
-        ch05.check_transpose_sizes(wrong)
+        ch05.TRANSPOSE_SIZES.check_value(wrong)
     assert hint in str(info.value)
 
 
@@ -245,7 +245,7 @@ def _rebuilt_for(model, size):
 ])
 def test_transpose_trace_wrong_answers(wrong, hint):
     with pytest.raises(ExerciseCheckError) as info:
-        ch05.check_transpose_trace(wrong)
+        ch05.TRANSPOSE_TRACE.check_value(wrong)
     assert hint in str(info.value)
 
 
@@ -272,37 +272,37 @@ def _stub(*args, **kwargs):
 
 
 def test_code_checks_accept_right_functions():
-    ch05.check_upsample_nearest(_nearest)
-    ch05.check_bed_of_nails(_nails)
-    ch05.check_max_unpool(_unpool)
+    ch05.UPSAMPLE_NEAREST.check_value(_nearest)
+    ch05.BED_OF_NAILS.check_value(_nails)
+    ch05.MAX_UNPOOL.check_value(_unpool)
 
 
 def test_code_checks_reject_buggy_functions():
     with pytest.raises(ExerciseCheckError, match="NotImplementedError"):
-        ch05.check_upsample_nearest(_stub)
+        ch05.UPSAMPLE_NEAREST.check_value(_stub)
     with pytest.raises(ExerciseCheckError, match="shape"):  # only the height is repeated
-        ch05.check_upsample_nearest(lambda x, size=2: np.repeat(x, size, axis=1))
+        ch05.UPSAMPLE_NEAREST.check_value(lambda x, size=2: np.repeat(x, size, axis=1))
     with pytest.raises(ExerciseCheckError, match="값이 다릅니다"):  # tiles instead of repeating
-        ch05.check_upsample_nearest(lambda x, size=2: np.tile(x, (1, size, size, 1)))
+        ch05.UPSAMPLE_NEAREST.check_value(lambda x, size=2: np.tile(x, (1, size, size, 1)))
     with pytest.raises(ExerciseCheckError, match="nearest neighbor"):
-        ch05.check_bed_of_nails(_nearest)
+        ch05.BED_OF_NAILS.check_value(_nearest)
     with pytest.raises(ExerciseCheckError, match="오른쪽 아래"):
         def bottom_right(x, size=2):
             out = np.zeros((x.shape[0], x.shape[1] * size, x.shape[2] * size, x.shape[3]))
             out[:, size - 1::size, size - 1::size] = x
             return out
-        ch05.check_bed_of_nails(bottom_right)
+        ch05.BED_OF_NAILS.check_value(bottom_right)
     with pytest.raises(ExerciseCheckError, match="NotImplementedError"):
-        ch05.check_max_unpool(_stub)
+        ch05.MAX_UNPOOL.check_value(_stub)
     with pytest.raises(ExerciseCheckError, match="0이 아닌 값이 너무 많습니다"):
-        ch05.check_max_unpool(lambda p, i, s: ref.upsample_nearest(p, 2))
+        ch05.MAX_UNPOOL.check_value(lambda p, i, s: ref.upsample_nearest(p, 2))
     with pytest.raises(ExerciseCheckError, match="자리가 다릅니다"):
         def batch_zero_only(pooled, indices, output_shape):  # uses sample 0's indices for every sample
             flat = np.zeros((output_shape[0], int(np.prod(output_shape[1:]))))
             for n in range(output_shape[0]):
                 flat[n, np.asarray(indices)[0].ravel()] = np.asarray(pooled)[n].ravel()
             return flat.reshape(output_shape)
-        ch05.check_max_unpool(batch_zero_only)
+        ch05.MAX_UNPOOL.check_value(batch_zero_only)
 
 
 def test_hidden_test_references_agree_with_course_utils():

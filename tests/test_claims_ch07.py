@@ -87,7 +87,7 @@ def test_shared_weights_make_encoder_decoder_equal_the_autoencoder(dense_parts):
 def test_compression_ratio_is_the_models_input_over_its_code(dense_parts):
     """7.4: 압축률 = 입력 이미지의 숫자 개수 ÷ 코드의 숫자 개수, from the built model; 연습 7-2 accepts it."""
     encoder, _, autoencoder = dense_parts
-    ch07.check_compression_ratio(autoencoder.input_shape[-1] / encoder.output_shape[-1])
+    ch07.COMPRESSION_RATIO.check_value(autoencoder.input_shape[-1] / encoder.output_shape[-1])
 
 
 def test_layers_index_differs_between_functional_and_sequential():
@@ -124,38 +124,38 @@ def test_metrics_are_not_recorded_without_asking():
 def test_param_count_check():
     inputs = keras.Input(shape=(784,))
     variant = keras.Model(inputs, L.Dense(784)(L.Dense(64)(inputs)))
-    ch07.check_param_count(variant.count_params())
-    ch07.check_param_count(np.int64(dense_params(784, 64) + dense_params(64, 784)))
+    ch07.PARAM_COUNT.check_value(variant.count_params())
+    ch07.PARAM_COUNT.check_value(np.int64(dense_params(784, 64) + dense_params(64, 784)))
     for wrong, hint in [(2 * 784 * 64, "bias"), (784 * 64 + 64, "한쪽만"),
                         (57_268, "코드 길이를 64"), (2 * 784 * 64 + 128, "출력 유닛 수"), ("many", "정수")]:
         with pytest.raises(ExerciseCheckError) as info:
-            ch07.check_param_count(wrong)
+            ch07.PARAM_COUNT.check_value(wrong)
         assert hint in str(info.value)
 
 
 def test_compression_ratio_check():
-    ch07.check_compression_ratio(784 / 36)
-    ch07.check_compression_ratio(np.float32(784) / np.float32(36))
-    ch07.check_compression_ratio(21.78)
+    ch07.COMPRESSION_RATIO.check_value(784 / 36)
+    ch07.COMPRESSION_RATIO.check_value(np.float32(784) / np.float32(36))
+    ch07.COMPRESSION_RATIO.check_value(21.78)
     for wrong, hint in [(36 / 784, "거꾸로"), (28 / 36, "28 × 28"), (21.8, "÷"), ("21.78", "숫자")]:
         with pytest.raises(ExerciseCheckError) as info:
-            ch07.check_compression_ratio(wrong)
+            ch07.COMPRESSION_RATIO.check_value(wrong)
         assert hint in str(info.value)
     with pytest.raises(ExerciseCheckError, match="아직 답을 넣지 않았습니다"):
-        ch07.check_compression_ratio(None)
+        ch07.COMPRESSION_RATIO.check_value(None)
 
 
 def test_encoder_output_shape_check(dense_parts):
     encoder = dense_parts[0]
-    ch07.check_encoder_output_shape(encoder.predict(np.zeros((5, 784), "float32"), verbose=0).shape)
+    ch07.ENCODER_OUTPUT_SHAPE.check_value(encoder.predict(np.zeros((5, 784), "float32"), verbose=0).shape)
     for wrong, hint in [((36,), "배치 축"), ((5, 784), "디코더"), ((None, 36), "None"), ((1, 36), "첫 축")]:
         with pytest.raises(ExerciseCheckError) as info:
-            ch07.check_encoder_output_shape(wrong)
+            ch07.ENCODER_OUTPUT_SHAPE.check_value(wrong)
         assert hint in str(info.value)
 
 
 def test_build_encoder_decoder_check_accepts_the_reference():
-    ch07.check_build_encoder_decoder(_reference_build)
+    ch07.BUILD_ENCODER_DECODER.check_value(_reference_build)
 
 
 def test_build_encoder_decoder_check_accepts_index_based_and_inputs_list_answers():
@@ -164,7 +164,7 @@ def test_build_encoder_decoder_check_accepts_index_based_and_inputs_list_answers
         code_input = keras.Input(shape=(autoencoder.layers[1].units,))
         return encoder, keras.Model(code_input, autoencoder.layers[-1](code_input))
 
-    ch07.check_build_encoder_decoder(by_index)
+    ch07.BUILD_ENCODER_DECODER.check_value(by_index)
 
 
 def test_build_encoder_decoder_check_rejects_wrong_answers():
@@ -193,7 +193,7 @@ def test_build_encoder_decoder_check_rejects_wrong_answers():
                            (hard_coded, "오류가 났습니다"), (encoder_only, "튜플"),
                            (whole_model_as_encoder, "encoder 출력 shape")]:
         with pytest.raises(ExerciseCheckError) as info:
-            ch07.check_build_encoder_decoder(function)
+            ch07.BUILD_ENCODER_DECODER.check_value(function)
         assert hint in str(info.value), (function.__name__, str(info.value))
 
 

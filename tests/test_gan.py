@@ -128,11 +128,11 @@ def test_classic_keras2_recipe_leaves_the_discriminator_untrained(real_batch):
 # --- the exercise checks ----------------------------------------------------------------
 
 RIGHT = [
-    (ch06.check_generator_params, 865_281),
-    (ch06.check_d_output_shape, (32, 1)),
-    (ch06.check_noise_shape, (32, 100)),
-    (ch06.check_tanh_choice, "b"),
-    (ch06.check_freeze_choice, " C "),
+    (ch06.GENERATOR_PARAMS.check_value, 865_281),
+    (ch06.D_OUTPUT_SHAPE.check_value, (32, 1)),
+    (ch06.NOISE_SHAPE.check_value, (32, 100)),
+    (ch06.TANH_CHOICE.check_value, "b"),
+    (ch06.FREEZE_CHOICE.check_value, " C "),
 ]
 
 
@@ -143,7 +143,7 @@ def test_checks_accept_right_answers(check, answer, capsys):
     assert "통과" in out or "강사의 채점" in out
 
 
-@pytest.mark.parametrize("check", [ch06.check_tanh_choice, ch06.check_freeze_choice])
+@pytest.mark.parametrize("check", [ch06.TANH_CHOICE.check_value, ch06.FREEZE_CHOICE.check_value])
 def test_conceptual_choices_only_check_the_format(check, capsys):
     """No letter of 6-4/6-5 is told apart by the public package: the hidden test grades them."""
     for letter in "ABCD":
@@ -155,25 +155,25 @@ def test_right_answers_match_the_models():
     assert RIGHT[0][1] == G.build_generator().count_params()
     assert RIGHT[1][1] == tuple(G.build_discriminator()(np.zeros((32, 28, 28, 1), "float32")).shape)
     assert RIGHT[2][1] == G.sample_noise(32).shape
-    ch06.check_generator_params(np.int64(865_281))  # numpy integers work too
+    ch06.GENERATOR_PARAMS.check_value(np.int64(865_281))  # numpy integers work too
 
 
 @pytest.mark.parametrize("check, answer, fragment", [
-    (ch06.check_generator_params, 852_609, "이동 평균"),
-    (ch06.check_generator_params, 839_937, "BatchNormalization"),
-    (ch06.check_generator_params, 865_281 - 64 - 1, "편향"),
-    (ch06.check_generator_params, 1000, "Dense"),
-    (ch06.check_generator_params, 865_281.5, "정수"),
-    (ch06.check_d_output_shape, (None, 1), "None 대신"),
-    (ch06.check_noise_shape, [32, None], "정수 2개로 된 튜플"),
-    (ch06.check_d_output_shape, (16, 1), "이어 붙"),
-    (ch06.check_d_output_shape, (32,), "마지막 축"),
-    (ch06.check_d_output_shape, (32, 28, 28, 1), "확률"),
-    (ch06.check_noise_shape, (100, 32), "순서"),
-    (ch06.check_noise_shape, (32,), "노이즈 차원"),
-    (ch06.check_noise_shape, (32, 28, 28, 1), "입력 벡터"),
-    (ch06.check_tanh_choice, "E", '"A", "B", "C", "D" 중 하나'),
-    (ch06.check_freeze_choice, 3, "문자열"),
+    (ch06.GENERATOR_PARAMS.check_value, 852_609, "이동 평균"),
+    (ch06.GENERATOR_PARAMS.check_value, 839_937, "BatchNormalization"),
+    (ch06.GENERATOR_PARAMS.check_value, 865_281 - 64 - 1, "편향"),
+    (ch06.GENERATOR_PARAMS.check_value, 1000, "Dense"),
+    (ch06.GENERATOR_PARAMS.check_value, 865_281.5, "정수"),
+    (ch06.D_OUTPUT_SHAPE.check_value, (None, 1), "None 대신"),
+    (ch06.NOISE_SHAPE.check_value, [32, None], "정수 2개로 된 튜플"),
+    (ch06.D_OUTPUT_SHAPE.check_value, (16, 1), "이어 붙"),
+    (ch06.D_OUTPUT_SHAPE.check_value, (32,), "마지막 축"),
+    (ch06.D_OUTPUT_SHAPE.check_value, (32, 28, 28, 1), "확률"),
+    (ch06.NOISE_SHAPE.check_value, (100, 32), "순서"),
+    (ch06.NOISE_SHAPE.check_value, (32,), "노이즈 차원"),
+    (ch06.NOISE_SHAPE.check_value, (32, 28, 28, 1), "입력 벡터"),
+    (ch06.TANH_CHOICE.check_value, "E", '"A", "B", "C", "D" 중 하나'),
+    (ch06.FREEZE_CHOICE.check_value, 3, "문자열"),
 ])
 def test_checks_reject_wrong_answers_with_a_hint(check, answer, fragment):
     with pytest.raises(ExerciseCheckError) as error:

@@ -26,8 +26,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from notebook_helpers import ROOT, exercise_pairs, fill_answers, grade_id, kernel_environment, read, solutions_by_id
-from test_grading import colab_style, make_course, scores
+from notebook_helpers import ROOT, fill_answers, grade_id, kernel_environment, read
+from test_grading import ReleasedCourse, colab_style, scores
 
 CH01 = ROOT / "book" / "ch01_data_shapes" / "ch01_data_shapes.ipynb"
 CELL_TIMEOUT = 45
@@ -50,17 +50,12 @@ def test_refuses_to_run_without_bubblewrap(tmp_path):
     assert "bubblewrap" in result.stderr and "--unsafe-no-sandbox" in result.stderr
 
 
-class Crafted:
+class Crafted(ReleasedCourse):
     """The chapter-1 course, the crafted submissions and the results of grading them."""
 
     def __init__(self, tmp: Path):
+        super().__init__(tmp, CH01)
         self.tmp = tmp
-        self.source = read(CH01)
-        self.course, self.assignment = make_course(tmp, CH01)
-        self.release_path = self.course / "grading" / "release" / self.assignment / CH01.name
-        self.released = read(self.release_path)
-        self.pairs = exercise_pairs(self.source)
-        self.solutions = solutions_by_id(self.source)
         self.answers = [a for a, _, _ in self.pairs]
         self.tests = [t for _, t, _ in self.pairs]
         self.db = self.course / "grading" / "gradebook.db"
@@ -133,7 +128,7 @@ class Crafted:
             "s06_builtins.ipynb": self.nb(prefix={0: (
                 "import importlib\n_b = importlib.import_module('bui' + 'ltins')\n_b.abs = lambda x: 0")}),
             "s07_checks.ipynb": self.nb(wrong={0}, prefix={0: (
-                "import course_utils.exercises.ch01 as _m\n_m.check_film_shape = lambda value: print('통과!')\n"
+                "import course_utils.exercises as _m\n_m.check = lambda number, namespace=None: print('통과!')\n"
                 "film_shape = (1, 2, 3, 4)")}),
             "s08_gradebook.ipynb": self.nb(prefix={0: probe(
                 "DB-WRITE", f"import sqlite3; con = sqlite3.connect('file:{self.db}?mode=rw', uri=True); "
@@ -239,7 +234,7 @@ def test_tampering_is_flagged_on_every_later_question(crafted, student):
 def test_patched_check_function_is_flagged(crafted):
     row = crafted.rows["s07"][crafted.tests[0]]
     assert row["status"] == "flagged" and float(row["score"]) == 0.0
-    assert "check_film_shape" in row["reason"]
+    assert "course_utils.exercises.check" in row["reason"]
 
 
 def test_edited_test_cell_is_restored_and_flagged(crafted):
@@ -282,11 +277,7 @@ def test_deleted_answer_and_test_pair_loses_only_that_question(crafted):
 
 
 def test_feedback_has_no_hidden_test_and_export_lists_everyone(crafted):
-    hidden = set()
-    for cell in crafted.source.cells:
-        if "### BEGIN HIDDEN TESTS" in cell.source:
-            block = cell.source.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
-            hidden |= {line.strip() for line in block.splitlines() if len(line.strip()) > 8}
+    hidden = crafted.hidden_test_lines()
     for student in ("s01", "s21", "s03", "s14"):
         html = (crafted.course / "grading" / "feedback" / student / crafted.assignment
                 / CH01.with_suffix(".html").name).read_text(encoding="utf-8")

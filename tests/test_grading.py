@@ -75,16 +75,35 @@ def scores(course: Path, assignment: str) -> dict[str, dict]:
     return result
 
 
-class Round:
-    """One grading round of a chapter: its course folder, exercises and scores."""
+class ReleasedCourse:
+    """A chapter's course folder after nbgrader's release: source, released notebook, exercises.
 
-    def __init__(self, tmp: Path, chapter_nb: Path, submissions):
+    Shared by :class:`Round` and ``test_grade_command.Crafted``.
+    """
+
+    def __init__(self, tmp: Path, chapter_nb: Path):
         self.source = read(chapter_nb)
         self.course, self.assignment = make_course(tmp, chapter_nb)
         self.release_path = self.course / "grading" / "release" / self.assignment / chapter_nb.name
         self.released = read(self.release_path)
         self.pairs = exercise_pairs(self.source)
         self.solutions = solutions_by_id(self.source)
+
+    def hidden_test_lines(self) -> set[str]:
+        """The lines (over 8 characters) of the source's hidden tests: none may reach a student's feedback."""
+        lines = set()
+        for cell in self.source.cells:
+            if "### BEGIN HIDDEN TESTS" in cell.source:
+                block = cell.source.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
+                lines |= {line.strip() for line in block.splitlines() if len(line.strip()) > 8}
+        return lines
+
+
+class Round(ReleasedCourse):
+    """One grading round of a chapter: its course folder, exercises and scores."""
+
+    def __init__(self, tmp: Path, chapter_nb: Path, submissions):
+        super().__init__(tmp, chapter_nb)
         self.inbox = tmp / "inbox"
         self.inbox.mkdir()
         self.expected = {}
@@ -220,11 +239,7 @@ def test_colab_notebook_without_nbgrader_metadata_is_graded_in_full(edge_round):
 
 
 def test_feedback_exists_for_everyone_and_shows_no_hidden_test(edge_round):
-    hidden_lines = set()
-    for cell in edge_round.source.cells:
-        if "### BEGIN HIDDEN TESTS" in cell.source:
-            block = cell.source.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
-            hidden_lines |= {line.strip() for line in block.splitlines() if len(line.strip()) > 8}
+    hidden_lines = edge_round.hidden_test_lines()
     assert hidden_lines
     for student in ("s010", "s011", "s012", "s014"):
         html = (edge_round.course / "grading" / "feedback" / student / edge_round.assignment

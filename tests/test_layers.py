@@ -23,6 +23,24 @@ def pair(v):
     return (v, v) if isinstance(v, int) else v
 
 
+def refused_like_the_formula(lengths, function, *args):
+    """True when ``lengths()`` (the shapes formulas) refuses a case; then ``function(*args)`` must refuse it too."""
+    try:
+        lengths()
+    except ValueError:
+        with pytest.raises(ValueError):
+            function(*args)
+        return True
+    return False
+
+
+def random_conv_inputs(seed, x_shape, kernel_shape, bias_size):
+    """Random ``(x, kernel, bias)`` for the conv2d and conv2d_transpose cases; no bias when ``bias_size`` is None."""
+    rng = np.random.default_rng(seed)
+    x, kernel = random_weights(rng, *x_shape), random_weights(rng, *kernel_shape)
+    return x, kernel, (None if bias_size is None else random_weights(rng, bias_size))
+
+
 # --- dense ------------------------------------------------------------------------
 
 
@@ -64,16 +82,10 @@ def test_conv2d_matches_keras(batch, h, w, k, c_in, c_out, stride, padding, dila
         with pytest.raises(ValueError):
             L.Conv2D(c_out, k, strides=stride, dilation_rate=dilation)
         return
-    rng = np.random.default_rng(seed)
-    x = random_weights(rng, batch, h, w, c_in)
-    kernel = random_weights(rng, kh, kw, c_in, c_out)
-    bias = random_weights(rng, c_out) if use_bias else None
-    try:
-        for n, kk, s, d in ((h, kh, pair(stride)[0], pair(dilation)[0]), (w, kw, pair(stride)[1], pair(dilation)[1])):
-            conv_output_length(n, kk, s, padding, d)
-    except ValueError:
-        with pytest.raises(ValueError):
-            cl.conv2d(x, kernel, bias, stride, padding, dilation)
+    x, kernel, bias = random_conv_inputs(seed, (batch, h, w, c_in), (kh, kw, c_in, c_out), c_out if use_bias else None)
+    axes = ((h, kh, pair(stride)[0], pair(dilation)[0]), (w, kw, pair(stride)[1], pair(dilation)[1]))
+    if refused_like_the_formula(lambda: [conv_output_length(n, kk, s, padding, d) for n, kk, s, d in axes],
+                                cl.conv2d, x, kernel, bias, stride, padding, dilation):
         return
     word = "valid" if isinstance(padding, int) else padding
     layer = L.Conv2D(c_out, (kh, kw), strides=stride, padding=word, dilation_rate=dilation, use_bias=use_bias)
@@ -102,20 +114,25 @@ pool_cases = (st.integers(1, 2), sizes, sizes, st.integers(1, 3), pairs(1, 3),
               st.one_of(st.none(), pairs(1, 3)), st.sampled_from(["valid", "same"]), st.integers(0, 2**31 - 1))
 
 
-def pool_refused(h, w, pool, stride, padding):
+def keras_pooling_case(function, layer, batch, h, w, c, pool, stride, padding, seed):
+    """``(x, Keras's output)`` for one pooling case; ``None`` once ``function`` is seen to refuse
+    a window larger than a valid-padded input, as Keras does."""
+    x = random_weights(np.random.default_rng(seed), batch, h, w, c)
     ph, pw = pair(pool)
-    return padding == "valid" and (ph > h or pw > w)
+    if padding == "valid" and (ph > h or pw > w):
+        with pytest.raises(ValueError, match="pool_size"):
+            function(x, pool, stride, padding)
+        return None
+    return x, run_layers([layer(pool, strides=stride, padding=padding)], x)
 
 
 @SETTINGS
 @given(*pool_cases)
 def test_max_pool2d_matches_keras_and_argmax(batch, h, w, c, pool, stride, padding, seed):
-    x = random_weights(np.random.default_rng(seed), batch, h, w, c)
-    if pool_refused(h, w, pool, stride, padding):
-        with pytest.raises(ValueError, match="pool_size"):
-            cl.max_pool2d(x, pool, stride, padding)
+    case = keras_pooling_case(cl.max_pool2d, L.MaxPooling2D, batch, h, w, c, pool, stride, padding, seed)
+    if case is None:
         return
-    expected = run_layers([L.MaxPooling2D(pool, strides=stride, padding=padding)], x)
+    x, expected = case
     y, idx = cl.max_pool2d(x, pool, stride, padding, return_indices=True)
     np.testing.assert_allclose(y, expected, atol=ATOL)
     np.testing.assert_allclose(cl.max_pool2d(x, pool, stride, padding), expected, atol=ATOL)
@@ -143,13 +160,10 @@ def test_max_pool2d_ties_pick_the_first_maximum():
 @SETTINGS
 @given(*pool_cases)
 def test_avg_pool2d_matches_keras(batch, h, w, c, pool, stride, padding, seed):
-    x = random_weights(np.random.default_rng(seed), batch, h, w, c)
-    if pool_refused(h, w, pool, stride, padding):
-        with pytest.raises(ValueError, match="pool_size"):
-            cl.avg_pool2d(x, pool, stride, padding)
-        return
-    expected = run_layers([L.AveragePooling2D(pool, strides=stride, padding=padding)], x)
-    np.testing.assert_allclose(cl.avg_pool2d(x, pool, stride, padding), expected, atol=ATOL)
+    case = keras_pooling_case(cl.avg_pool2d, L.AveragePooling2D, batch, h, w, c, pool, stride, padding, seed)
+    if case is not None:
+        x, expected = case
+        np.testing.assert_allclose(cl.avg_pool2d(x, pool, stride, padding), expected, atol=ATOL)
 
 
 # --- upsampling / unpooling --------------------------------------------------------
@@ -189,16 +203,10 @@ def test_max_unpool2d_example():
 def test_conv2d_transpose_matches_keras(batch, h, w, k, c_in, c_out, stride, padding, op, use_bias, seed):
     kh, kw = pair(k)
     sh, sw = pair(stride)
-    rng = np.random.default_rng(seed)
-    x = random_weights(rng, batch, h, w, c_in)
-    kernel = random_weights(rng, kh, kw, c_out, c_in)
-    bias = random_weights(rng, c_out) if use_bias else None
-    try:
-        conv_transpose_output_length(h, kh, sh, padding, op)
-        conv_transpose_output_length(w, kw, sw, padding, op)
-    except ValueError:
-        with pytest.raises(ValueError):
-            cl.conv2d_transpose(x, kernel, bias, stride, padding, op)
+    x, kernel, bias = random_conv_inputs(seed, (batch, h, w, c_in), (kh, kw, c_out, c_in), c_out if use_bias else None)
+    axes = ((h, kh, sh), (w, kw, sw))
+    if refused_like_the_formula(lambda: [conv_transpose_output_length(n, kk, s, padding, op) for n, kk, s in axes],
+                                cl.conv2d_transpose, x, kernel, bias, stride, padding, op):
         return
     word = "valid" if isinstance(padding, int) else padding
     layer = L.Conv2DTranspose(c_out, (kh, kw), strides=stride, padding=word, output_padding=op, use_bias=use_bias)

@@ -32,6 +32,13 @@ def test_seven_chapters_in_order_and_all_in_the_toc():
         assert (ROOT / f"{doc}.ipynb").exists() or (ROOT / f"{doc}.md").exists(), doc
 
 
+def test_instructor_guide_is_a_part_of_its_own():
+    parts = {part["caption"]: [chapter["file"] for chapter in part["chapters"]] for part in TOC["parts"]}
+    assert parts["강사용"] == ["book/instructor_guide"]
+    assert [caption for caption, files in parts.items() if "book/instructor_guide" in files] == ["강사용"]
+    assert all(files for files in parts.values()), "no empty part"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_is_stored_without_outputs(path):
     for cell in read(path).cells:

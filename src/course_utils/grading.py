@@ -28,7 +28,7 @@ _HIDDEN_REGION = re.compile(
 
 
 def strip_hidden_tests(source: str) -> str:
-    """Remove every hidden-test region from a cell's source.
+    """Remove every hidden-test region from a cell's source (used by :func:`hide_hidden_tests`).
 
     >>> strip_hidden_tests("check(x)\\n### BEGIN HIDDEN TESTS\\nassert x == 3\\n### END HIDDEN TESTS\\n")
     'check(x)\\n'
@@ -37,12 +37,12 @@ def strip_hidden_tests(source: str) -> str:
 
 
 def is_grade_cell(cell) -> bool:
-    """True for an nbgrader test (grade) cell."""
+    """True for an nbgrader test (grade) cell. Used by tools.grade and tools.editions."""
     return bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
 
 
 def is_solution_cell(cell) -> bool:
-    """True for an nbgrader answer (solution) cell."""
+    """True for an nbgrader answer (solution) cell. Used by tools.grade and tools.editions."""
     return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
 
 
@@ -60,6 +60,8 @@ def _public_error(output):
 
 def hide_hidden_tests(nb):
     """Return a copy of an autograded notebook that is safe to give a student.
+
+    Used by :class:`course_utils.nbgrader_plugins.HideHiddenTests` (nbgrader's feedback step).
 
     In every test (grade) cell the hidden-test region is removed from the source
     and error tracebacks are reduced to one line, so that no hidden test's code
@@ -82,6 +84,8 @@ def _nbgrader_meta(cell):
 
 def restore_nbgrader_metadata(submitted, released):
     """Give ``submitted`` the nbgrader metadata of ``released`` where it was lost.
+
+    Used by tools.collect_submissions (notebooks downloaded from Colab or an LMS).
 
     Cells are aligned by their source: unchanged cells match exactly, and an
     answer cell the student rewrote is matched by its position between two

@@ -61,6 +61,30 @@ def _as_image(x):
     return _as_float_array(x, "x", 4, _NHWC)
 
 
+def _upsampling_input(x, size):
+    """The checked ``(x, (sh, sw))`` of :func:`upsample_nearest` and :func:`bed_of_nails` (5장)."""
+    return _as_image(x), _v.check_pair(size, "size")
+
+
+def _conv_inputs(x, kernel, layout, stride, padding):
+    """The checked ``x, kernel, (sh, sw), padding`` of :func:`conv2d` (3장) and :func:`conv2d_transpose` (5장).
+
+    ``layout`` names the kernel's axes as the Keras layer stores them; the axis named
+    ``in`` must match the channels of ``x``.
+    """
+    x = _as_image(x)
+    kernel = _as_float_array(kernel, "kernel", 4, layout)
+    axis = layout.strip("()").split(", ").index("in")
+    if kernel.shape[axis] != x.shape[3]:
+        where, hint = ("입력 채널", "") if axis == 2 else (
+            "마지막 축(입력 채널)", f" Conv2DTranspose의 kernel은 {layout} 순서입니다.")
+        raise ValueError(
+            f"kernel의 {where} {kernel.shape[axis]}이 x의 채널 수 {x.shape[3]}와 같아야 합니다 "
+            f"(받은 shape: x {x.shape}, kernel {kernel.shape}).{hint}"
+        )
+    return x, kernel, _v.check_pair(stride, "stride"), _v.check_padding(padding)
+
+
 def _check_bias(bias, channels, dtype):
     if bias is None:
         return None
@@ -163,17 +187,9 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid", dilation=1):
     array([[10., 18.],
            [42., 50.]])
     """
-    x = _as_image(x)
-    kernel = _as_float_array(kernel, "kernel", 4, "(kh, kw, in, out)")
-    kh, kw, c_in, c_out = kernel.shape
-    if c_in != x.shape[3]:
-        raise ValueError(
-            f"kernel의 입력 채널 {c_in}이 x의 채널 수 {x.shape[3]}와 같아야 합니다 "
-            f"(받은 shape: x {x.shape}, kernel {kernel.shape})."
-        )
-    sh, sw = _v.check_pair(stride, "stride")
+    x, kernel, (sh, sw), padding = _conv_inputs(x, kernel, "(kh, kw, in, out)", stride, padding)
+    kh, kw, _, c_out = kernel.shape
     dh, dw = _v.check_pair(dilation, "dilation")
-    padding = _v.check_padding(padding)
     _v.check_stride_dilation(max(sh, sw), max(dh, dw))
     _, h, w, _ = x.shape
     out_h = conv_output_length(h, kh, sh, padding, dh)
@@ -330,8 +346,7 @@ def upsample_nearest(x, size=2):
     array([[1., 1., 2., 2.],
            [1., 1., 2., 2.]])
     """
-    x = _as_image(x)
-    sh, sw = _v.check_pair(size, "size")
+    x, (sh, sw) = _upsampling_input(x, size)
     return np.repeat(np.repeat(x, sh, axis=1), sw, axis=2)
 
 
@@ -340,15 +355,9 @@ def bed_of_nails(x, size=2):
 
     각 값을 ``size x size`` 블록의 왼쪽 위 칸에 두고 나머지 칸은 0으로 채웁니다.
 
-    Args:
-        x: ``(batch, 높이, 너비, 채널)`` 배열.
-        size: 정수 또는 (sh, sw). 기본값 2.
-
-    Returns:
-        ``(batch, 높이*sh, 너비*sw, 채널)`` 배열.
-
-    Raises:
-        ValueError: x가 4차원이 아니거나 size가 1 이상의 정수가 아닐 때.
+    인자, 반환 모양과 오류는 :func:`upsample_nearest`와 같습니다: ``(batch, 높이, 너비, 채널)``
+    배열 x와 정수 또는 (sh, sw)인 size (기본값 2)를 받아 ``(batch, 높이*sh, 너비*sw, 채널)``
+    배열을 돌려줍니다.
 
     Example:
 
@@ -356,8 +365,7 @@ def bed_of_nails(x, size=2):
     array([[1., 0., 2., 0.],
            [0., 0., 0., 0.]])
     """
-    x = _as_image(x)
-    sh, sw = _v.check_pair(size, "size")
+    x, (sh, sw) = _upsampling_input(x, size)
     b, h, w, c = x.shape
     y = np.zeros((b, h * sh, w * sw, c), dtype=x.dtype)
     y[:, ::sh, ::sw, :] = x
@@ -463,17 +471,8 @@ def conv2d_transpose(x, kernel, bias=None, stride=1, padding="valid", output_pad
     array([[1., 1., 2., 2.],
            [1., 1., 2., 2.]])
     """
-    x = _as_image(x)
-    kernel = _as_float_array(kernel, "kernel", 4, "(kh, kw, out, in)")
-    kh, kw, c_out, c_in = kernel.shape
-    if c_in != x.shape[3]:
-        raise ValueError(
-            f"kernel의 마지막 축(입력 채널) {c_in}이 x의 채널 수 {x.shape[3]}와 같아야 합니다 "
-            f"(받은 shape: x {x.shape}, kernel {kernel.shape}). Conv2DTranspose의 kernel은 "
-            "(kh, kw, out, in) 순서입니다."
-        )
-    sh, sw = _v.check_pair(stride, "stride")
-    padding = _v.check_padding(padding)
+    x, kernel, (sh, sw), padding = _conv_inputs(x, kernel, "(kh, kw, out, in)", stride, padding)
+    kh, kw, c_out, _ = kernel.shape
     if output_padding is None:
         oph = opw = None
     else:

@@ -90,7 +90,7 @@ def setup_notebook(seed: int = 42, import_tensorflow: bool = True) -> None:
 
 
 def quick_mode() -> bool:
-    """True when the environment asks for a quick run on small data.
+    """True when the environment asks for a quick run on small data (chapters 5-7).
 
     The test suite sets ``COURSE_QUICK=1`` so that the training chapters (5-7)
     run in seconds; a learner never needs it.

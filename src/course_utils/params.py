@@ -10,10 +10,14 @@ from course_utils import _validation as _v
 __all__ = ["dense_params", "conv2d_params"]
 
 
-def _check_bool(value, name):
-    if not isinstance(value, bool):
-        raise ValueError(f"{_v.topic(name)} True 또는 False여야 합니다 (받은 값: {value!r}).")
-    return value
+def _with_bias(weights_per_unit, units, use_bias):
+    """``weights_per_unit * units`` weights plus one bias per unit when ``use_bias`` (2장, 3장).
+
+    The one place where :func:`dense_params` and :func:`conv2d_params` add the bias.
+    """
+    if not isinstance(use_bias, bool):
+        raise ValueError(f"{_v.topic('use_bias')} True 또는 False여야 합니다 (받은 값: {use_bias!r}).")
+    return weights_per_unit * units + (units if use_bias else 0)
 
 
 def dense_params(input_dim, units, use_bias=True):
@@ -29,7 +33,7 @@ def dense_params(input_dim, units, use_bias=True):
         use_bias: bias를 쓰는지 여부. 기본값 True.
 
     Returns:
-        파라미터 수 (int).
+        파라미터 수 ``input_dim * units`` (+ ``units``, bias가 있으면), int.
 
     Raises:
         ValueError: 정수가 아니거나 1보다 작을 때, use_bias가 bool이 아닐 때.
@@ -42,9 +46,7 @@ def dense_params(input_dim, units, use_bias=True):
     7840
     """
     n_in = _v.check_int(input_dim, "input_dim")
-    n_out = _v.check_int(units, "units")
-    _check_bool(use_bias, "use_bias")
-    return n_in * n_out + (n_out if use_bias else 0)
+    return _with_bias(n_in, _v.check_int(units, "units"), use_bias)
 
 
 def conv2d_params(in_channels, filters, kernel_size, use_bias=True):
@@ -62,10 +64,11 @@ def conv2d_params(in_channels, filters, kernel_size, use_bias=True):
         use_bias: bias를 쓰는지 여부. 기본값 True.
 
     Returns:
-        파라미터 수 (int).
+        파라미터 수 ``kh * kw * in_channels * filters`` (+ ``filters``, bias가 있으면), int.
 
     Raises:
-        ValueError: 정수가 아니거나 1보다 작을 때, use_bias가 bool이 아닐 때.
+        ValueError: 정수가 아니거나 1보다 작을 때 (kernel_size는 두 값 모두), use_bias가
+            bool이 아닐 때.
 
     Example:
 
@@ -77,5 +80,4 @@ def conv2d_params(in_channels, filters, kernel_size, use_bias=True):
     c_in = _v.check_int(in_channels, "in_channels")
     c_out = _v.check_int(filters, "filters")
     kh, kw = _v.check_pair(kernel_size, "kernel_size")
-    _check_bool(use_bias, "use_bias")
-    return kh * kw * c_in * c_out + (c_out if use_bias else 0)
+    return _with_bias(kh * kw * c_in, c_out, use_bias)

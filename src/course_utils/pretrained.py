@@ -88,12 +88,12 @@ def _unknown(name) -> KeyError:
 
 
 def checkpoint_dir() -> Path:
-    """The folder of the shipped checkpoints (``course_utils/checkpoints``)."""
+    """The folder of the shipped checkpoints (``course_utils/checkpoints``), chapters 5-7."""
     return Path(str(resources.files("course_utils").joinpath("checkpoints")))
 
 
 def names() -> list:
-    """Names of the pretrained models, in chapter order.
+    """Names of the pretrained models, in chapter order (chapters 5-7, tools.train_models).
 
     >>> names()[:2]
     ['ch05_upsampling_ae', 'ch05_transpose_ae']
@@ -102,7 +102,11 @@ def names() -> list:
 
 
 def info(name: str) -> dict:
-    """``kind``, ``chapter`` (and ``noise`` for the denoising model) plus the training record of ``name``."""
+    """``kind``, ``chapter`` (and ``noise`` for the denoising model) plus the training record of ``name``.
+
+    Used by chapters 5-7 to print how each checkpoint was trained.
+
+    """
     if name not in MODELS:
         raise _unknown(name)
     kind, chapter, _, _ = MODELS[name]
@@ -251,7 +255,7 @@ def build_conv_autoencoder(filters=16, code_channels=2):
 
 
 def build_classifier():
-    """A small CNN that reads digits (for the benchmark and the chapters' checks).
+    """A small CNN that reads digits (for the benchmark and the checks of chapters 5-7).
 
     Input (N, 28, 28, 1) pixels in [0, 1]; output 10 probabilities (softmax).
     Random shifts of up to 2 pixels are applied in training only.
@@ -272,7 +276,7 @@ def build_classifier():
 
 
 def build(name: str):
-    """A fresh (untrained) model with the architecture of ``name``."""
+    """A fresh (untrained) model with the architecture of ``name`` (used by :func:`load` and tools.train_models)."""
     if name not in MODELS:
         raise _unknown(name)
     _, _, builder, kwargs = MODELS[name]
@@ -287,7 +291,11 @@ def build(name: str):
 
 
 def weights_path(name: str) -> Path:
-    """Path of the weights file of ``name`` (float16 arrays in ``model.get_weights()`` order)."""
+    """Path of the weights file of ``name`` (float16 arrays in ``model.get_weights()`` order).
+
+    Used by :func:`load` and tools.train_models.
+
+    """
     if name not in MODELS:
         raise _unknown(name)
     return checkpoint_dir() / f"{name}.weights.npz"
@@ -300,7 +308,7 @@ def save_weights(model, path) -> None:
 
 
 def load(name: str):
-    """The pretrained Keras model ``name`` (weights from the package, nothing downloaded)."""
+    """The pretrained Keras model ``name`` (weights from the package, nothing downloaded), chapters 5-7."""
     model = build(name)
     path = weights_path(name)
     if not path.is_file():

@@ -34,8 +34,20 @@ def _effective_kernel(kernel_size: int, dilation: int) -> int:
     return dilation * (kernel_size - 1) + 1
 
 
+def _conv_args(input_length, kernel_size, stride, padding, dilation):
+    """Read the arguments shared by the convolution formulas (3장, 5장): ``(n, k, s, d, padding)``.
+
+    Used by :func:`conv_output_length` and :func:`conv_transpose_output_length`.
+    """
+    n = _v.check_int(input_length, "input_length")
+    k = _v.check_int(kernel_size, "kernel_size")
+    s = _v.check_int(stride, "stride")
+    d = _v.check_int(dilation, "dilation")
+    return n, k, s, d, _v.check_padding(padding)
+
+
 def same_padding(input_length: int, window: int, stride: int) -> tuple[int, int]:
-    """TensorFlow 'same' padding의 (앞, 뒤) 0의 개수.
+    """TensorFlow 'same' padding의 (앞, 뒤) 0의 개수. 3장, 4장 (layers와 explorer가 씁니다).
 
     전체 padding이 홀수이면 남는 한 칸은 뒤(오른쪽/아래)에 붙습니다.
     ``window``는 dilation을 적용한 유효 커널 크기입니다.
@@ -80,11 +92,7 @@ def conv_output_length(input_length, kernel_size, stride=1, padding="valid", dil
     >>> conv_output_length(28, 3, padding=1)
     28
     """
-    n = _v.check_int(input_length, "input_length")
-    k = _v.check_int(kernel_size, "kernel_size")
-    s = _v.check_int(stride, "stride")
-    d = _v.check_int(dilation, "dilation")
-    padding = _v.check_padding(padding)
+    n, k, s, d, padding = _conv_args(input_length, kernel_size, stride, padding, dilation)
     _v.check_stride_dilation(s, d)
     if padding == "same":
         return -(-n // s)
@@ -189,11 +197,7 @@ def conv_transpose_output_length(
     >>> conv_transpose_output_length(7, 2, stride=3)
     21
     """
-    n = _v.check_int(input_length, "input_length")
-    k = _v.check_int(kernel_size, "kernel_size")
-    s = _v.check_int(stride, "stride")
-    d = _v.check_int(dilation, "dilation")
-    padding = _v.check_padding(padding)
+    n, k, s, d, padding = _conv_args(input_length, kernel_size, stride, padding, dilation)
     op = None if output_padding is None else _v.check_int(output_padding, "output_padding", 0)
     if op is not None and op >= s:
         raise ValueError(
@@ -241,7 +245,7 @@ def _nice(x):
 
 @dataclass(frozen=True)
 class ReceptiveField:
-    """Receptive field 계산 결과 (한 축).
+    """Receptive field 계산 결과 (한 축). 4장 Pooling과 Receptive Field.
 
     Attributes:
         size: 출력 한 칸이 보는 입력 구간의 길이 (픽셀 수, 양 끝 포함).

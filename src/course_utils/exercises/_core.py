@@ -186,6 +186,7 @@ def passed(label: str) -> None:
 
 
 def not_answered(label: str, name: str) -> ExerciseCheckError:
+    """The error of an exercise whose answer variable ``name`` does not exist yet (every chapter)."""
     return ExerciseCheckError(
         f"{label}: 아직 답을 넣지 않았습니다 (변수 `{name}`이 정의되지 않았습니다). "
         "위의 답 셀을 완성하고 실행한 뒤 이 셀을 다시 실행하세요.")

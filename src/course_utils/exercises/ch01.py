@@ -104,10 +104,3 @@ def _judge_channels_last(label, to_channels_last, seed: int = 11) -> None:
 
 
 TO_CHANNELS_LAST = function_exercise("1-5", "축 순서 바꾸기", "to_channels_last", _judge_channels_last)
-
-# Direct calls with a value (used by the tests and handy in a REPL).
-check_film_shape = FILM_SHAPE.check_value
-check_film_bytes = FILM_BYTES.check_value
-check_loading_choice = LOADING_CHOICE.check_value
-check_stacked_shape = STACKED_SHAPE.check_value
-check_to_channels_last = TO_CHANNELS_LAST.check_value

@@ -103,8 +103,3 @@ def _judge_dense(label, my_dense, seed: int = 23) -> None:
 
 
 MY_DENSE = function_exercise("2-4", "numpy로 만든 Dense", "my_dense", _judge_dense)
-
-check_box_params = BOX_PARAMS.check_value
-check_stack_params = STACK_PARAMS.check_value
-check_stack_shapes = STACK_SHAPES.check_value
-check_my_dense = MY_DENSE.check_value

@@ -204,12 +204,6 @@ def _judge_edge_kernel(label, edge_kernel) -> None:
 
 EDGE_KERNEL = custom_exercise("3-5", "세로 경계 커널", "edge_kernel", _judge_edge_kernel)
 
-check_big_conv = BIG_CONV.check_value
-check_conv_shapes = CONV_SHAPES.check_value
-check_conv_params = CONV_PARAMS.check_value
-check_my_conv2d = MY_CONV2D.check_value
-check_edge_kernel = EDGE_KERNEL.check_value
-
 
 def numpy_only(function):
     """Context manager of the hidden test of 연습 3-4: library convolutions raise while ``function`` runs.

@@ -93,7 +93,6 @@ def _check_callable(label, function):
         compare_function(label, function, None, [])  # raises the core's type message
 
 
-
 TRANSPOSE_CASES = [(3, 3, 2, "valid", None), (7, 3, 2, "same", None), (5, 4, 3, "valid", None), (7, 5, 2, "valid", 1)]
 
 # 연습 5-5: the 12 layers of the Conv2DTranspose autoencoder (5.6) as (kind, kernel, stride, padding).
@@ -182,9 +181,3 @@ TRANSPOSE_SIZES = value_exercise("5-4", "transposed convolution 출력 크기", 
                                  [_transpose_sizes_hint])
 TRANSPOSE_TRACE = value_exercise("5-5", "Conv2DTranspose 오토인코더의 shape 추적", "spatial_sizes", INTS, trace,
                                  [_trace_hint])
-
-check_upsample_nearest = UPSAMPLE_NEAREST.check_value
-check_bed_of_nails = BED_OF_NAILS.check_value
-check_max_unpool = MAX_UNPOOL.check_value
-check_transpose_sizes = TRANSPOSE_SIZES.check_value
-check_transpose_trace = TRANSPOSE_TRACE.check_value

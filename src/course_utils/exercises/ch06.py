@@ -42,6 +42,7 @@ def generator_layer_params() -> list:
 
 
 def generator_params() -> int:
+    """The generator's parameter count, the sum of :func:`generator_layer_params` (연습 6-1)."""
     return sum(count for _name, count in generator_layer_params())
 
 
@@ -89,9 +90,3 @@ NOISE_SHAPE = value_exercise("6-3", "노이즈 배치의 shape", "noise_shape", 
                              [_noise_hint])
 TANH_CHOICE = choice_exercise("6-4", "tanh와 [-1, 1]", "tanh_choice")
 FREEZE_CHOICE = choice_exercise("6-5", "판별자 얼리기", "freeze_choice")
-
-check_generator_params = GENERATOR_PARAMS.check_value
-check_d_output_shape = D_OUTPUT_SHAPE.check_value
-check_noise_shape = NOISE_SHAPE.check_value
-check_tanh_choice = TANH_CHOICE.check_value
-check_freeze_choice = FREEZE_CHOICE.check_value

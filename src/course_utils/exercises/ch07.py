@@ -143,8 +143,3 @@ def _check_build(label, build_encoder_decoder, seed):
 
 
 BUILD_ENCODER_DECODER = custom_exercise("7-4", "인코더와 디코더 모델 만들기", "build_encoder_decoder", _judge_build)
-
-check_param_count = PARAM_COUNT.check_value
-check_compression_ratio = COMPRESSION_RATIO.check_value
-check_encoder_output_shape = ENCODER_OUTPUT_SHAPE.check_value
-check_build_encoder_decoder = BUILD_ENCODER_DECODER.check_value

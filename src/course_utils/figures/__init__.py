@@ -1,5 +1,22 @@
-"""Figures drawn by the chapters, one module per topic.
+"""Figures drawn by the chapters, one module per topic (chapters 2-7).
 
-Plots use English or numeric labels only (Colab and the build machine have no
-Korean font); the Korean explanation lives in the chapter's markdown.
+- :mod:`course_utils.figures.boxes`: the two-step box model of chapter 2;
+- :mod:`course_utils.figures.grids`: kernels, pooling and receptive fields on grids (chapters 3-4);
+- :mod:`course_utils.figures.images`: image rows, loss curves, codes and small arrays (chapters 5-7).
+
+The contract of every public figure function (checked by ``tests/test_figures.py``):
+
+1. **Data first.** The positional parameters are what the figure shows (and their
+   labels, as in ``show_image_rows(rows, row_titles)``); every option is keyword-only.
+2. **One size keyword.** ``figsize=(width, height)`` in inches; ``None`` (the default)
+   sizes the figure from its content.
+3. **``ax=``** where the figure is a single Axes: given, the function draws into the
+   caller's Axes and leaves the caller's figure as it is; ``None``, it makes its own
+   figure.  Figures with several panels always make their own.
+4. **Returns the** ``matplotlib.figure.Figure`` and never calls ``plt.show()``.  A
+   figure the function made is closed in pyplot before it is returned, so Jupyter
+   shows it exactly once: as the value of the cell's last line, or where the cell
+   calls ``display(fig)`` (``display(show_codes(...))`` when more code follows).
+5. **English or numeric labels** only (Colab and the build machine have no Korean
+   font); the Korean explanation lives in the chapter's markdown.
 """

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils.figures._figure import finish, new_figure
+
+__all__ = ["draw_box_to_number"]
+
 
 def _project(box, w):
     return np.asarray(box, dtype=float) @ np.asarray(w, dtype=float).reshape(2)
 
 
-def draw_box_to_number(boxes, w_point, w_box, labels=None, colors=None):
-    """Draw the two-step box model: points -> one number per point -> one number per box.
+def draw_box_to_number(boxes, w_point, w_box, *, labels=None, colors=None, figsize=None):
+    """Draw the two-step box model of chapter 2: points -> one number per point -> one number per box.
 
     Args:
         boxes: a list of (4, 2) arrays, the corner points (x, y) of each box.
@@ -24,20 +28,19 @@ def draw_box_to_number(boxes, w_point, w_box, labels=None, colors=None):
         w_box: the second step's kernel (4 numbers: one weight per point).
         labels: names of the boxes (English), default "box A", "box B", ...
         colors: matplotlib colours, one per box.
+        figsize: (width, height) in inches; default (11, 3.6).
 
     Returns:
         The matplotlib figure (three panels: the boxes with the projection direction,
         the four numbers of each box after step 1, the final number of each box).
     """
-    import matplotlib.pyplot as plt
-
     boxes = [np.asarray(b, dtype=float).reshape(4, 2) for b in boxes]
     w_point = np.asarray(w_point, dtype=float).reshape(2)
     w_box = np.asarray(w_box, dtype=float).reshape(4)
     labels = labels or [f"box {chr(65 + i)}" for i in range(len(boxes))]
     colors = colors or ["tab:blue", "tab:orange", "tab:green", "tab:red"][: len(boxes)]
 
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), gridspec_kw={"width_ratios": [1.3, 1.2, 0.8]})
+    fig, axes = new_figure(1, 3, figsize=figsize or (11, 3.6), gridspec_kw={"width_ratios": [1.3, 1.2, 0.8]})
     ax = axes[0]
     for box, label, color in zip(boxes, labels, colors):
         closed = np.vstack([box, box[:1]])
@@ -76,5 +79,4 @@ def draw_box_to_number(boxes, w_point, w_box, labels=None, colors=None):
     ax.set_xticks(range(len(boxes)), labels)
     ax.set_title("step 2: (4,) @ (4, 1) -> 1 number")
     ax.axhline(0, color="gray", lw=0.8)
-    fig.tight_layout()
-    return fig
+    return finish(fig)

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils.figures._figure import finish, new_figure, single_axes
 from course_utils.shapes import conv_output_length, layer_output_lengths, layer_spec, receptive_field_indices
+
+__all__ = ["draw_conv_steps", "draw_pooling", "draw_conv_pool_field", "draw_receptive_field_1d"]
 
 _COLORS = ["#e4572e", "#29a329", "#2e86de", "#b0b0b0", "#f4a261", "#8e44ad"]
 
@@ -49,25 +52,24 @@ def _finish(ax, width, height, title):
     ax.set_title(title, fontsize=10)
 
 
-def draw_conv_steps(input_size=5, kernel_size=3, stride=1, padding=0, max_panels=4):
-    """Show a kernel window at its first positions over a square input, and the output grid.
+def draw_conv_steps(input_size, kernel_size, *, stride=1, padding=0, max_panels=4, figsize=None):
+    """Show a kernel window at its first positions over a square input, and the output grid (chapter 3).
 
     Args:
         input_size: the input's height and width (before padding).
         kernel_size: the kernel's height and width.
         stride: how far the window moves per step.
         padding: zeros added on each side (an int).
-        max_panels: how many window positions to draw (row by row).
+        max_panels: how many panels in all: window positions (row by row) and the output grid.
+        figsize: (width, height) in inches; default 3 x 3.2 per panel.
 
     Returns:
         The matplotlib figure: one panel per window position and a last panel with the output grid.
     """
-    import matplotlib.pyplot as plt
-
     n = input_size + 2 * padding
     out = conv_output_length(input_size, kernel_size, stride, padding)
     positions = [(i, j) for i in range(out) for j in range(out)][: max_panels - 1]
-    fig, axes = plt.subplots(1, len(positions) + 1, figsize=(3.0 * (len(positions) + 1), 3.2))
+    fig, axes = new_figure(1, len(positions) + 1, figsize=figsize or (3.0 * (len(positions) + 1), 3.2))
     for k, (ax, (i, j)) in enumerate(zip(axes, positions)):
         _grid(ax, n, n)
         if padding:
@@ -85,30 +87,35 @@ def draw_conv_steps(input_size=5, kernel_size=3, stride=1, padding=0, max_panels
     _finish(ax, max(out, 1), max(out, 1), f"output {out}x{out}")
     fig.suptitle(f"input {input_size}x{input_size}, kernel {kernel_size}, stride {stride}, padding {padding}",
                  fontsize=11)
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
-def draw_pooling(x, pool_size=2, stride=None, kind="max"):
-    """Draw 2-D pooling on a small array: the input with its windows and the pooled output.
+def draw_pooling(x, *, pool_size=2, stride=None, kind="max", figsize=None):
+    """Draw 2-D pooling on a small array: the input with its windows and the pooled output (chapter 4).
 
     Args:
         x: a 2-D array (one channel).
         pool_size: the window's height and width.
         stride: the step (default: ``pool_size``).
         kind: ``"max"`` (the chosen cell of each window is outlined) or ``"avg"``.
+        figsize: (width, height) in inches; default from the array's size.
 
     Returns:
         The matplotlib figure.
-    """
-    import matplotlib.pyplot as plt
 
+    Raises:
+        ValueError: ``x`` is not 2-D or ``kind`` is neither "max" nor "avg".
+    """
     x = np.asarray(x, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"draw_pooling은 2차원 배열(채널 하나)을 그립니다 (받은 shape: {x.shape}).")
+    if kind not in ("max", "avg"):
+        raise ValueError(f'kind는 "max" 또는 "avg"여야 합니다 (받은 값: {kind!r}).')
     stride = pool_size if stride is None else stride
     oh = (x.shape[0] - pool_size) // stride + 1
     ow = (x.shape[1] - pool_size) // stride + 1
     out = np.zeros((oh, ow))
-    fig, axes = plt.subplots(1, 2, figsize=(3 + 0.6 * x.shape[1] + 0.6 * ow, 0.6 * x.shape[0] + 1))
+    fig, axes = new_figure(1, 2, figsize=figsize or (3 + 0.6 * x.shape[1] + 0.6 * ow, 0.6 * x.shape[0] + 1))
     _grid(axes[0], *x.shape, values=x)
     for i in range(oh):
         for j in range(ow):
@@ -127,32 +134,31 @@ def draw_pooling(x, pool_size=2, stride=None, kind="max"):
         for j in range(ow):
             _box(axes[1], i, j, 1, 1, _COLORS[(i * ow + j) % len(_COLORS)], lw=2, fill_alpha=0.3)
     _finish(axes[1], ow, oh, f"{kind} pool {pool_size}x{pool_size}, stride {stride}")
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
-def draw_conv_pool_field(kernel_size=3, stride=2, pool_size=2):
-    """The receptive field of one output of conv(kernel, stride) -> max pool(pool_size).
+def draw_conv_pool_field(*, kernel_size=3, stride=2, pool_size=2, figsize=None):
+    """The receptive field of one output of conv(kernel, stride) -> max pool(pool_size) (chapter 4).
 
     Draws the smallest input that gives one pooled output: the input with the window
     of each conv output in its own colour, the conv output, and the single pooled cell.
+    Every parameter is an option (the figure has no data of its own); ``figsize`` is
+    (width, height) in inches, default (9, 3.4).
 
     Returns:
         The matplotlib figure.
     """
-    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
     n_conv = pool_size
     n_in = (n_conv - 1) * stride + kernel_size
-    fig, axes = plt.subplots(1, 3, figsize=(9, 3.4), gridspec_kw={"width_ratios": [n_in, n_conv + 1, 2]})
+    fig, axes = new_figure(1, 3, figsize=figsize or (9, 3.4), gridspec_kw={"width_ratios": [n_in, n_conv + 1, 2]})
     _grid(axes[0], n_in, n_in)
     _grid(axes[1], n_conv, n_conv)
     for i in range(n_conv):
         for j in range(n_conv):
             color = _COLORS[(i * n_conv + j) % len(_COLORS)]
             offset = 0.08 * (i * n_conv + j)
-            from matplotlib.patches import Rectangle
-
             axes[0].add_patch(Rectangle((j * stride + offset, i * stride + offset), kernel_size - 2 * offset,
                                         kernel_size - 2 * offset, facecolor=color, alpha=0.15,
                                         edgecolor=color, lw=2.5))
@@ -162,31 +168,30 @@ def draw_conv_pool_field(kernel_size=3, stride=2, pool_size=2):
     _grid(axes[2], 1, 1)
     _box(axes[2], 0, 0, 1, 1, "black", fill_alpha=0.2)
     _finish(axes[2], 1, 1, f"max pool {pool_size}x{pool_size}")
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
-def draw_receptive_field_1d(layers, input_size, output_index=0):
-    """One axis of a conv/pool stack: which cells of each layer one output cell depends on.
+def draw_receptive_field_1d(layers, input_size, *, output_index=0, figsize=None, ax=None):
+    """One axis of a conv/pool stack: which cells of each layer one output cell depends on (chapter 4).
 
     Args:
         layers: ``(kernel, stride)`` or ``(kernel, stride, dilation)`` tuples, input side first
             (valid padding; any spec :func:`course_utils.shapes.layer_spec` reads).
         input_size: the input length.
         output_index: which cell of the last layer to trace back.
+        figsize: (width, height) in inches; default from the input size and the depth.
+        ax: a matplotlib Axes to draw into (default: a new figure).
 
     Returns:
         The matplotlib figure (input at the bottom, the last layer at the top).
     """
-    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
 
     # one reading of the layer specs and one tracing, shared with the chapter-4 widget
     specs = [layer_spec(layer, i)[1:] for i, layer in enumerate(layers)]
     sizes = layer_output_lengths(input_size, layers)
     used = [set(level) for level in receptive_field_indices(layers, output_index)]
-    fig, ax = plt.subplots(figsize=(max(6, 0.45 * input_size + 2), 0.9 * len(sizes) + 0.8))
-    from matplotlib.patches import Rectangle
-
+    fig, ax, owned = single_axes(ax, figsize or (max(6, 0.45 * input_size + 2), 0.9 * len(sizes) + 0.8))
     for level, size in enumerate(sizes):
         y = level
         x0 = (input_size - size) / 2
@@ -210,5 +215,4 @@ def draw_receptive_field_1d(layers, input_size, output_index=0):
     ax.set_title(f"receptive field of one output cell: {len(used[0])} input cells"
                  + ("" if len(used[0]) == max(used[0]) - min(used[0]) + 1 else
                     f" (span {max(used[0]) - min(used[0]) + 1})"), fontsize=10)
-    fig.tight_layout()
-    return fig
+    return finish(fig, owned=owned)

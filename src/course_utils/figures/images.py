@@ -8,14 +8,12 @@
 - :func:`show_small_arrays`: small 2-D arrays side by side with every value written in its cell
   (pooling, upsampling and unpooling in chapter 5).
 
-Labels are English or numbers only (no Korean font on Colab or the build machine).
-Each function draws one figure.  With ``show=True`` (the default) it calls
-``plt.show()`` and returns ``None`` (so a notebook does not display the figure
-twice); with ``show=False`` it returns the matplotlib ``Figure``.
+Each function follows the contract of :mod:`course_utils.figures`: it returns the
+matplotlib ``Figure`` (despite the ``show_`` in some names, none calls ``plt.show()``),
+and Jupyter shows it once as the cell's value or through ``display(...)``.
 
 >>> import numpy as np
->>> fig = show_image_rows([np.zeros((3, 28, 28)), np.ones((3, 28, 28, 1))],
-...                       row_titles=["original", "reconstruction"], show=False)
+>>> fig = show_image_rows([np.zeros((3, 28, 28)), np.ones((3, 28, 28, 1))], ["original", "reconstruction"])
 >>> len(fig.axes)
 6
 """
@@ -24,24 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils.figures._figure import finish, new_figure, single_axes
+
 __all__ = ["show_image_rows", "plot_history", "show_codes", "show_small_arrays"]
-
-
-def _plt():
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _finish(fig, show, suptitle=None):
-    """Lay out ``fig``; show it and return None (so a notebook shows it once), or return it."""
-    if suptitle:
-        fig.suptitle(suptitle)
-    fig.tight_layout()
-    if show:
-        _plt().show()
-        return None
-    return fig
 
 
 def _as_images(images) -> np.ndarray:
@@ -71,22 +54,23 @@ def _value_range(images: np.ndarray):
     return 0.0, 1.0
 
 
-def show_image_rows(rows, row_titles=None, n=None, cell_size=1.0, value_range=None, show=True, title=None):
-    """Draw image batches as rows of a grid, one batch per row.
+def show_image_rows(rows, row_titles=None, *, n=None, value_range=None, title=None, figsize=None):
+    """Draw image batches as rows of a grid, one batch per row (chapters 5-7).
 
     Args:
         rows: a list of image batches, each (N, H, W), (N, H, W, 1) or (N, H*W).
             For example ``[originals, reconstructions]``; a single batch is one row.
         row_titles: optional English labels, one per row (shown at the left).
         n: how many images per row (default: the shortest batch, at most 10).
-        cell_size: inches per image.
         value_range: ``(vmin, vmax)`` for every row; by default each row uses
             [0, 1], [0, 255] or [-1, 1] from its values, so brightness is
             comparable between originals and reconstructions.
-        show: call ``plt.show()``.
         title: optional English figure title.
+        figsize: (width, height) in inches; default one inch per image.
+
+    Returns:
+        The matplotlib figure.
     """
-    plt = _plt()
     if isinstance(rows, np.ndarray) or (rows and np.ndim(rows[0]) < 2):
         rows = [rows]
     batches = [_as_images(batch) for batch in rows]
@@ -94,8 +78,7 @@ def show_image_rows(rows, row_titles=None, n=None, cell_size=1.0, value_range=No
         raise ValueError(f"row_titles는 행마다 하나씩 필요합니다 (행 {len(batches)}개, 제목 {len(row_titles)}개).")
     if n is None:
         n = min(10, min(len(batch) for batch in batches))
-    fig, axes = plt.subplots(len(batches), n, figsize=(cell_size * n, cell_size * len(batches) + 0.3),
-                             squeeze=False)
+    fig, axes = new_figure(len(batches), n, figsize=figsize or (n, len(batches) + 0.3), squeeze=False)
     for r, batch in enumerate(batches):
         vmin, vmax = value_range if value_range is not None else _value_range(batch)
         for i in range(n):
@@ -108,20 +91,21 @@ def show_image_rows(rows, row_titles=None, n=None, cell_size=1.0, value_range=No
                 spine.set_visible(False)
         if row_titles is not None:
             axes[r, 0].set_ylabel(str(row_titles[r]), rotation=0, ha="right", va="center", fontsize=9)
-    return _finish(fig, show, suptitle=title)
+    return finish(fig, title=title)
 
 
-def plot_history(history, keys=("loss", "val_loss"), title=None, ylabel="loss", show=True, ax=None):
+def plot_history(history, *, keys=("loss", "val_loss"), title=None, ylabel="loss", figsize=None, ax=None):
     """Plot training curves from a Keras ``History`` (``model.fit``'s return value) or its ``.history`` dict.
 
-    Keys that are missing (e.g. ``val_loss`` without validation data) are skipped.
-    Several histories can be compared by passing a dict ``{label: history}``.
+    Used by chapter 7.  Keys that are missing (e.g. ``val_loss`` without validation
+    data) are skipped.  Several histories can be compared by passing a dict
+    ``{label: history}``.  ``figsize`` is (width, height) in inches, default (5, 3.2);
+    ``ax`` an Axes to draw into (default: a new figure).  Returns the figure.
 
-    >>> fig = plot_history({"loss": [0.5, 0.3], "val_loss": [0.6, 0.4]}, show=False)
+    >>> fig = plot_history({"loss": [0.5, 0.3], "val_loss": [0.6, 0.4]})
     >>> [line.get_label() for line in fig.axes[0].lines]
     ['loss', 'val_loss']
     """
-    plt = _plt()
 
     def curves(h):
         return h.history if hasattr(h, "history") else dict(h)
@@ -136,10 +120,7 @@ def plot_history(history, keys=("loss", "val_loss"), title=None, ylabel="loss", 
         series = [(k, data[k]) for k in keys if k in data]
     if not series:
         raise ValueError(f"그릴 값이 없습니다: history에 {list(keys)} 중 어느 것도 없습니다.")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5, 3.2))
-    else:
-        fig = ax.figure
+    fig, ax, owned = single_axes(ax, figsize or (5, 3.2))
     for label, values in series:
         epochs = np.arange(1, len(values) + 1)
         ax.plot(epochs, values, marker="o", markersize=3, label=label)
@@ -150,11 +131,11 @@ def plot_history(history, keys=("loss", "val_loss"), title=None, ylabel="loss", 
     ax.legend()
     if title:
         ax.set_title(title)
-    return _finish(fig, show)
+    return finish(fig, owned=owned)
 
 
-def show_codes(codes, images, reconstructions, n=None, cell_size=1.2, show=True, title=None):
-    """Three rows: original images, their codes as stem plots, and the reconstructions.
+def show_codes(codes, images, reconstructions, *, n=None, title=None, figsize=None):
+    """Three rows: original images, their codes as stem plots, and the reconstructions (chapter 7).
 
     Args:
         codes: (N, code_dim) array (or anything that flattens to it), e.g. the
@@ -162,14 +143,18 @@ def show_codes(codes, images, reconstructions, n=None, cell_size=1.2, show=True,
         images: the original images, (N, H, W[, 1]) or (N, H*W).
         reconstructions: the decoder's outputs, same forms as ``images``.
         n: how many examples (default: at most 10).
+        title: optional English figure title.
+        figsize: (width, height) in inches; default 1.2 inches per example.
+
+    Returns:
+        The matplotlib figure.
     """
-    plt = _plt()
     codes = np.asarray(codes, dtype=np.float32).reshape(len(codes), -1)
     images = _as_images(images)
     reconstructions = _as_images(reconstructions)
     if n is None:
         n = min(10, len(codes), len(images), len(reconstructions))
-    fig, axes = plt.subplots(3, n, figsize=(cell_size * n, cell_size * 3.2), squeeze=False)
+    fig, axes = new_figure(3, n, figsize=figsize or (1.2 * n, 1.2 * 3.2), squeeze=False)
     top = float(codes[:n].max()) if codes[:n].size else 1.0
     low = min(0.0, float(codes[:n].min()))
     for i in range(n):
@@ -187,23 +172,26 @@ def show_codes(codes, images, reconstructions, n=None, cell_size=1.2, show=True,
     axes[0, 0].set_ylabel("original", fontsize=9)
     axes[1, 0].set_ylabel(f"code ({codes.shape[1]})", fontsize=9)
     axes[2, 0].set_ylabel("decoded", fontsize=9)
-    return _finish(fig, show, suptitle=title)
+    return finish(fig, title=title)
 
 
-def show_small_arrays(arrays, titles=None, cell_size=0.45, fmt="{:g}", show=True):
-    """Draw small 2-D arrays side by side, each value written in its cell.
+def show_small_arrays(arrays, titles=None, *, fmt="{:g}", figsize=None):
+    """Draw small 2-D arrays side by side, each value written in its cell (chapter 5).
 
     Args:
         arrays: a list of 2-D arrays (or (1, H, W, 1) batches, which are squeezed).
         titles: optional English titles, one per array.
         fmt: how each value is written.
+        figsize: (width, height) in inches; default 0.45 inch per cell.
+
+    Returns:
+        The matplotlib figure.
 
     >>> import numpy as np
-    >>> fig = show_small_arrays([np.eye(2), np.ones((4, 4))], titles=["a", "b"], show=False)
+    >>> fig = show_small_arrays([np.eye(2), np.ones((4, 4))], ["a", "b"])
     >>> [ax.get_title() for ax in fig.axes]
     ['a', 'b']
     """
-    plt = _plt()
     grids = []
     for array in arrays:
         array = np.asarray(array, dtype=np.float64)
@@ -217,8 +205,8 @@ def show_small_arrays(arrays, titles=None, cell_size=0.45, fmt="{:g}", show=True
         raise ValueError("titles는 배열마다 하나씩 필요합니다.")
     widths = [g.shape[1] for g in grids]
     height = max(g.shape[0] for g in grids)
-    fig, axes = plt.subplots(1, len(grids), figsize=(cell_size * (sum(widths) + len(grids)), cell_size * height + 0.6),
-                             gridspec_kw={"width_ratios": widths}, squeeze=False)
+    fig, axes = new_figure(1, len(grids), figsize=figsize or (0.45 * (sum(widths) + len(grids)), 0.45 * height + 0.6),
+                           gridspec_kw={"width_ratios": widths}, squeeze=False)
     top = max(float(np.abs(g).max()) for g in grids) or 1.0
     for k, (ax, grid) in enumerate(zip(axes[0], grids)):
         ax.imshow(grid, cmap="Blues", vmin=0, vmax=top * 1.3)
@@ -231,4 +219,4 @@ def show_small_arrays(arrays, titles=None, cell_size=0.45, fmt="{:g}", show=True
         ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
         if titles is not None:
             ax.set_title(str(titles[k]), fontsize=9)
-    return _finish(fig, show)
+    return finish(fig)
