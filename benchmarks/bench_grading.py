@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from notebook_helpers import fill_answers, kernel_environment, solutions_by_id  # noqa: E402
 

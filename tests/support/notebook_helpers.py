@@ -16,12 +16,10 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+from tools import editions
 
-import editions  # noqa: E402  (tools/editions.py)
-
-NETWORK_GUARD = ROOT / "tests" / "network_guard"
+ROOT = Path(__file__).resolve().parents[2]
+NETWORK_GUARD = ROOT / "tests" / "support" / "network_guard"
 
 #: The environment of every kernel the tests start: small data, no network.
 TEST_ENV = {

@@ -22,8 +22,8 @@ import pytest
 from course_utils import shapes
 from course_utils.widgets import _geometry as G
 
-ROOT = Path(__file__).resolve().parents[1]
-NODE_TEST = ROOT / "tests" / "js" / "geometry.test.mjs"
+ROOT = Path(__file__).resolve().parents[2]
+NODE_TEST = ROOT / "tests" / "site" / "js" / "geometry.test.mjs"
 
 
 def _case(fn, name, *args, **kwargs):

@@ -11,12 +11,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from course_utils.grading import HIDDEN_FAILURE, hide_hidden_tests, restore_nbgrader_metadata
 from notebook_helpers import ROOT, editions
-
-sys.path.insert(0, str(ROOT / "tools"))
-
-import collect_submissions  # noqa: E402
-from course_utils.grading import HIDDEN_FAILURE, hide_hidden_tests, restore_nbgrader_metadata  # noqa: E402
+from tools import collect_submissions
 
 
 def _meta(grade_id, solution=False, grade=False, points=0):
