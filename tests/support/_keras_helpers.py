@@ -1,19 +1,16 @@
 """Shared helpers for the course_utils tests that compare against Keras/TensorFlow.
 
-Imported by tests/test_*.py (pytest puts tests/ on sys.path).  Importing this module
-imports TensorFlow and Keras, so the light-import test must not import it.
+Imported by the tests in tests/package/ and tests/chapters/ (tests/support/ is on
+pytest's ``pythonpath``).  Importing this module imports TensorFlow and Keras, so the
+light-import test must not import it.  TensorFlow's environment (log level, oneDNN) is
+set once by tests/conftest.py through course_utils.runtime.configure, as in the book.
 """
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-
-import numpy as np  # noqa: E402
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import numpy as np
+import keras
+import tensorflow as tf
 
 ATOL = 1e-4
 
