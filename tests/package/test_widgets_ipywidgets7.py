@@ -1,4 +1,4 @@
-"""Run tests/test_widgets.py under ipywidgets 7.7.1 (Google Colab's version).
+"""Run tests/package/test_widgets.py under ipywidgets 7.7.1 (Google Colab's version).
 
 A second virtual environment is built once at ``<repo>/.venv-ipyw7`` from the
 pinned ``requirements-ipywidgets7.txt`` (rebuilt when that file changes), with

@@ -156,7 +156,7 @@ def build_book(edition: str, out: Path) -> Path:
     """Build ``edition`` of the book in quick mode under ``out``; return its HTML folder."""
     import subprocess
 
-    command = [sys.executable, str(ROOT / "tools" / "build_book.py"), "--output", str(out), "--quiet"]
+    command = [sys.executable, "-m", "tools.build_book", "--output", str(out), "--quiet"]
     if edition == "instructor":
         command.append("--instructor")
     result = subprocess.run(command, cwd=ROOT, env=kernel_environment(), capture_output=True, text=True, timeout=3600)

@@ -129,7 +129,7 @@ def test_publish_student_branch_holds_no_solution(tmp_path):
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     env = dict(os.environ, GIT_AUTHOR_NAME="test", GIT_AUTHOR_EMAIL="t@example.com",
                GIT_COMMITTER_NAME="test", GIT_COMMITTER_EMAIL="t@example.com")
-    subprocess.run([sys.executable, "tools/publish_student_branch.py"], cwd=clone, check=True, env=env,
+    subprocess.run([sys.executable, "-m", "tools.publish_student_branch"], cwd=clone, check=True, env=env,
                    capture_output=True)
     files = subprocess.run(["git", "ls-tree", "-r", "--name-only", editions.STUDENT_BRANCH], cwd=clone,
                            check=True, capture_output=True, text=True).stdout.split()
