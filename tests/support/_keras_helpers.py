@@ -47,6 +47,21 @@ def run_layers(layers, x):
     return np.asarray(y)
 
 
+def onednn_miscomputes_conv(batch: int, in_channels: int, out_width: int, stride) -> bool:
+    """True for the convolutions that TensorFlow's oneDNN kernel may compute wrong.
+
+    oneDNN is on in the book and in the tests (course_utils.runtime.BOOK_ONEDNN).  For a
+    batch of two or more with one input channel, when the width stride exceeds the height
+    stride and the output is one pixel wide (e.g. a 2x1 input, 2x2 kernel, strides (1, 2),
+    'same'), its Conv2D returns values from uninitialised memory (found in TensorFlow 2.21
+    when the tests were switched to the book's oneDNN setting).
+    tests/package/test_runtime.py::test_onednn_conv_bug shows the bug and checks these
+    cases against TensorFlow with oneDNN off.  (No chapter convolves such shapes.)
+    """
+    sh, sw = (stride, stride) if isinstance(stride, int) else stride
+    return batch > 1 and in_channels == 1 and sw > sh and out_width == 1
+
+
 def random_weights(rng, *shape, positive=False):
     if positive:
         return rng.uniform(0.1, 1.0, size=shape).astype("float32")
