@@ -11,7 +11,7 @@ Who calls it:
 
 - every chapter, through :func:`course_utils.notebook.setup_notebook` (first code cell);
 - the test suite, once, in ``tests/conftest.py``, with the same numerics as the book;
-- ``python -m tools.train_models`` and the scripts in ``benchmarks/``.
+- ``python -m tools.train_models`` and ``python -m benchmarks.bench_models`` (in ``main()``).
 
 >>> import os
 >>> settings = configure(log_level=2, onednn=True)
