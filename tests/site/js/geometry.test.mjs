@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const source = readFileSync(fileURLToPath(new URL("../../src/course_utils/widgets/explorers.js", import.meta.url)), "utf8");
+const source = readFileSync(fileURLToPath(new URL("../../../src/course_utils/widgets/explorers.js", import.meta.url)), "utf8");
 // Loaded as the browser loads it: one ES module, no bundler (node does not need package.json "type").
 const G = await import("data:text/javascript;base64," + Buffer.from(source).toString("base64"));
 
