@@ -1,6 +1,6 @@
 """How fast ``python -m tools.grade`` grades a class, next to plain ``nbgrader autograde``.
 
-    python benchmarks/bench_grading.py [--chapter ch02_linear] [--students 30] [--overhead-students 6]
+    python -m benchmarks.bench_grading [--chapter ch02_linear] [--students 30] [--overhead-students 6]
 
 Builds a throw-away course with one chapter, generates the student version,
 makes ``--students`` honest submissions (the instructor's answers) and times:
@@ -27,10 +27,10 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from tests.support.notebook_helpers import fill_answers, kernel_environment, solutions_by_id
+from tools.notebooks import chapter_notebook
 
-from notebook_helpers import fill_answers, kernel_environment, solutions_by_id  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 LOADS: list[float] = []  # 1-minute load average at the start of each timed run
@@ -65,7 +65,7 @@ def main() -> None:
         shutil.copy(ROOT / "nbgrader_config.py", course)
         shutil.copytree(ROOT / "book" / args.chapter, course / "book" / args.chapter)
         run([nbgrader, "generate_assignment", args.chapter, "--force"], course, env)
-        source_path = next((ROOT / "book" / args.chapter).glob("*.ipynb"))
+        source_path = chapter_notebook(args.chapter)
         source = nbformat.read(source_path, as_version=4)
         released = nbformat.read(course / "grading" / "release" / args.chapter / source_path.name, as_version=4)
         honest = fill_answers(released, solutions_by_id(source))
@@ -78,7 +78,7 @@ def main() -> None:
                 nbformat.write(honest, small / f"s{n:03d}_{args.chapter}.ipynb")
 
         figures = {}
-        run([sys.executable, str(ROOT / "tools" / "collect_submissions.py"), args.chapter, str(inbox),
+        run([sys.executable, "-m", "tools.collect_submissions", args.chapter, str(inbox),
              "--root", str(course)], ROOT, env)
         figures["plain nbgrader autograde"] = run([nbgrader, "autograde", args.chapter, "--force"], course, env)
         grade = [sys.executable, "-m", "tools.grade", args.chapter, str(inbox), "--root", str(course),

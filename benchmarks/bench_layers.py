@@ -6,7 +6,7 @@ conv 7x7 -> 14x14).  A slider built on these functions must update within 50 ms,
 each line says PASS or FAIL against that target.  The import time of the package
 (target 0.3 s, measured in a fresh interpreter) is reported too.
 
-Run:  python benchmarks/bench_layers.py
+Run:  python -m benchmarks.bench_layers
 """
 
 from __future__ import annotations

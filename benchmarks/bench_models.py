@@ -18,7 +18,7 @@ split; no model saw them in training):
 Then it executes chapters 5, 6 and 7 with nbclient as the book build does
 (offline data, default settings) and prints each one's wall time (target < 60 s).
 
-Run:  COURSE_OFFLINE_DATA=1 python benchmarks/bench_models.py   [--no-chapters]
+Run:  COURSE_OFFLINE_DATA=1 python -m benchmarks.bench_models   [--no-chapters]
 """
 
 from __future__ import annotations
@@ -119,13 +119,15 @@ def bench_chapters() -> list:
     import nbformat
     from nbclient import NotebookClient
 
+    from tools.notebooks import chapter_notebook
+
     failures = []
     env = dict(os.environ, COURSE_OFFLINE_DATA="1", MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2")
     env.pop("COURSE_QUICK", None)
     print()
     print(f"chapter wall time (nbclient, offline data, default settings; {os.cpu_count()} CPU cores)")
     for chapter in CHAPTERS:
-        path = ROOT / "book" / chapter / f"{chapter}.ipynb"
+        path = chapter_notebook(chapter)
         nb = nbformat.read(path, as_version=4)
         saved = dict(os.environ)
         os.environ.clear()
@@ -148,6 +150,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-chapters", action="store_true", help="skip executing the chapters")
     args = parser.parse_args(argv)
+    from course_utils.runtime import BOOK_ONEDNN, configure
+
+    configure(log_level=2, onednn=BOOK_ONEDNN)  # before TensorFlow loads: the book's numerics
     failures = bench_models()
     if not args.no_chapters:
         failures += bench_chapters()

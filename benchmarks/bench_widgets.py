@@ -1,13 +1,13 @@
 """Time one slider update (geometry + trait sync) of each explorer at chapter sizes.
 
-Run: python benchmarks/bench_widgets.py [--repeats 31]
+Run: python -m benchmarks.bench_widgets [--repeats 31]
 Prints the median (and p90) per case and PASS/FAIL against the 50 ms budget.
 The time covers what happens in the kernel when a learner moves a slider: the
 observer recomputes the geometry with course_utils, clamps the position sliders
 and sets the canvas' ``geometry`` trait (which serialises it for the front end).
 The geometry synced is small: explorers.js draws the grids itself from the parameters.
 The browser side (one slider step redrawn by explorers.js in Chromium, target < 16 ms)
-is printed by tests/test_browser.py.
+is printed by tests/site/test_browser.py.
 """
 
 from __future__ import annotations

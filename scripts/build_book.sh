@@ -11,4 +11,4 @@ export PATH="$PWD/.venv/bin:$PATH"
 # Nothing is downloaded at build time: chapters 5-7 use the announced offline data set.
 # COURSE_OFFLINE_DATA=0 lets them load the real MNIST on a machine online.
 export COURSE_OFFLINE_DATA=${COURSE_OFFLINE_DATA:-1}
-exec .venv/bin/python tools/build_book.py "$@"
+exec .venv/bin/python -m tools.build_book "$@"

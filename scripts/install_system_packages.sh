@@ -6,7 +6,7 @@
 #   fonts-nanum a Korean font, so the browser test sees Hangul as a reader does (the book's CSS
 #               uses the fonts readers have: Apple SD Gothic Neo, Malgun Gothic, Noto/Nanum)
 #   nodejs      `node --test` compares the explorers' JavaScript geometry with course_utils.shapes
-#               (tests/test_widgets_js.py; Node 18+)
+#               (tests/site/test_widgets_js.py; Node 18+)
 # Used by test.sh. Needs root or sudo; elsewhere it says what to install and stops.
 set -euo pipefail
 missing=()

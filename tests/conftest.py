@@ -7,12 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from notebook_helpers import build_book
+from course_utils.runtime import BOOK_ONEDNN, configure
+
+# Once, before any test module imports TensorFlow: the same numerics as the book
+# (course_utils.notebook.setup_notebook), C++ warnings hidden.
+configure(log_level=2, onednn=BOOK_ONEDNN)
+
+from notebook_helpers import build_book  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def public_site(tmp_path_factory):
-    """The public edition built once per session in quick mode (tests/test_book.py, tests/test_browser.py).
+    """The public edition built once per session in quick mode (tests/site/test_book.py, tests/site/test_browser.py).
 
     COURSE_PUBLIC_SITE=_build/public/_build/html reuses a site built by scripts/build_book.sh
     (handy while working on the pages; CI always builds).

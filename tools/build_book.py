@@ -1,7 +1,7 @@
 """Build the course book with Jupyter Book 1 (run through scripts/build_book.sh).
 
-    python tools/build_book.py               # public edition (default)
-    python tools/build_book.py --instructor  # instructor edition
+    python -m tools.build_book               # public edition (default)
+    python -m tools.build_book --instructor  # instructor edition
 
 The sources of the edition are staged under ``_build/<edition>/src`` (see
 tools/editions.py), executed with Jupyter Book's execution cache and written to
@@ -23,9 +23,7 @@ from pathlib import Path
 sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  (an import of it now raises ImportError)
 SKIP_SLOW_IMPORTS = "import sys; sys.modules['rfc3987_syntax'] = None"
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import editions  # noqa: E402
+from tools import editions  # noqa: E402  (after the rfc3987_syntax line above)
 
 _JUPYTER_BOOK = SKIP_SLOW_IMPORTS + "; sys.argv[0] = 'jupyter-book'; from jupyter_book.cli.main import main; sys.exit(main())"
 

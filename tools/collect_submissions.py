@@ -1,6 +1,6 @@
 """Put a folder of submitted notebooks where nbgrader expects them.
 
-    python tools/collect_submissions.py ch01_data_shapes 제출물_폴더/ [--mapping 명단.csv]
+    python -m tools.collect_submissions ch01_data_shapes 제출물_폴더/ [--mapping 명단.csv]
 
 Each ``.ipynb`` file under the folder (as downloaded from Colab or an LMS) is
 checked, given back any nbgrader cell metadata its editor dropped (matched

@@ -25,6 +25,7 @@ import nbformat
 import yaml
 
 from course_utils.grading import is_grade_cell, is_solution_cell
+from tools.notebooks import chapter_notebooks  # noqa: F401  (part of this module's API: the chapters)
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -39,11 +40,6 @@ def _nbgrader_config():
     from traitlets.config.loader import PyFileConfigLoader
 
     return PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
-
-
-def chapter_notebooks() -> list[Path]:
-    """The chapter notebooks (one per assignment folder ``book/chNN_name/chNN_name.ipynb``)."""
-    return sorted(p / f"{p.name}.ipynb" for p in BOOK.glob("ch[0-9][0-9]_*") if (p / f"{p.name}.ipynb").exists())
 
 
 def student_notebook(nb):

@@ -51,6 +51,7 @@ import nbformat  # noqa: E402
 from course_utils.grading import HIDDEN_BEGIN, is_grade_cell, is_solution_cell  # noqa: E402
 from course_utils.exercises import CHAPTERS as EXERCISE_CHAPTERS  # noqa: E402
 from tools.collect_submissions import collect  # noqa: E402
+from tools.notebooks import chapter_notebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKER = Path(__file__).resolve().parent / "grade_worker.py"
@@ -774,12 +775,11 @@ def main(argv=None) -> int:
               "성적 DB, 숨은 테스트, 다른 학생의 파일을 학생 코드가 읽고 고칠 수 있습니다.\n"
               "신뢰할 수 없는 제출물에는 절대 쓰지 마세요.\n" + "!" * 72, file=sys.stderr)
 
-    source_dir = root / "book" / args.assignment
-    sources = sorted(source_dir.glob("*.ipynb"))
-    if not sources:
-        print(f"오류: {source_dir}에 원본 노트북이 없습니다. 과제 이름을 확인하세요.", file=sys.stderr)
+    try:
+        source_path = chapter_notebook(args.assignment, root)
+    except ValueError as error:
+        print(f"오류: {error} 과제 이름을 확인하세요.", file=sys.stderr)
         return 2
-    source_path = sources[0]
     source_nb = nbformat.read(source_path, as_version=4)
     release_dir = root / "grading" / "release" / args.assignment
     release_path = release_dir / source_path.name

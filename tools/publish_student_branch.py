@@ -1,6 +1,6 @@
 """Write the student notebooks to the ``student`` branch that "Open in Colab" opens.
 
-    python tools/publish_student_branch.py            # commit to the local branch `student`
+    python -m tools.publish_student_branch            # commit to the local branch `student`
     git push origin student                           # then publish it
 
 The branch holds ``book/`` with every chapter in its student version (the same
@@ -15,19 +15,16 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import editions  # noqa: E402
+from tools import editions
 
 README = """# 딥러닝 레이어의 이해: 학생용 노트북
 
-이 브랜치는 자동으로 만들어집니다 (tools/publish_student_branch.py). 정답이 지워진 학생용 노트북만 들어 있습니다.
+이 브랜치는 자동으로 만들어집니다 (python -m tools.publish_student_branch). 정답이 지워진 학생용 노트북만 들어 있습니다.
 원본과 책은 main 브랜치에 있습니다.
 """
 

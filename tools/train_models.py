@@ -459,7 +459,9 @@ def _command(argv) -> str:
 
 def main(argv=None):
     args = parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from course_utils.runtime import BOOK_ONEDNN, configure
+
+    configure(log_level=2, onednn=BOOK_ONEDNN)  # before TensorFlow loads; the book's numerics
     import keras
     import tensorflow as tf
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-import random
 import sys
 import tempfile
 
 import numpy as np
 
-#: What :func:`setup_notebook` sets before TensorFlow is imported: no C++ INFO,
-#: WARNING or ERROR notices (oneDNN, CPU instructions, "remapper failed").  Python
-#: exceptions still carry every real error.
-QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "GRPC_VERBOSITY": "ERROR", "GLOG_minloglevel": "3"}
+from course_utils.runtime import BOOK_ONEDNN, configure
+
+#: TensorFlow's C++ log level in the book: no INFO, WARNING or ERROR notices (oneDNN,
+#: CPU instructions, "remapper failed").  Python exceptions still carry every real error.
+BOOK_LOG_LEVEL = 3
 
 
 @contextlib.contextmanager
@@ -64,22 +64,22 @@ def _import_tensorflow_quietly() -> None:
 def setup_notebook(seed: int = 42, import_tensorflow: bool = True) -> None:
     """Quiet TensorFlow's start-up notices, seed Python and numpy, set plot defaults.
 
-    Call it in the first cell, before TensorFlow is imported: it sets
-    :data:`QUIET_TENSORFLOW` in the environment (read when TensorFlow loads) and, when
-    TensorFlow is installed, imports it with its C++ import notices silenced, so the
-    first TensorFlow cell on Colab shows no red oneDNN or CPU-instruction lines.
-    oneDNN stays on: it trains chapter 5's autoencoder about 25% faster on a CPU.
+    Call it in the first cell, before TensorFlow is imported: it sets TensorFlow's
+    environment through :func:`course_utils.runtime.configure` (log level
+    :data:`BOOK_LOG_LEVEL`, oneDNN on as :data:`~course_utils.runtime.BOOK_ONEDNN`: it
+    trains chapter 5's autoencoder about 25% faster on a CPU) and, when TensorFlow is
+    installed, imports it with its C++ import notices silenced, so the first TensorFlow
+    cell on Colab shows no red oneDNN or CPU-instruction lines.
     Chapters that train seed Keras too with ``keras.utils.set_random_seed(seed)``.
 
     Args:
         seed: the seed for Python's ``random`` and numpy's global generator.
         import_tensorflow: import TensorFlow now, quietly (default True).
     """
-    os.environ.update(QUIET_TENSORFLOW)
+    configure(log_level=BOOK_LOG_LEVEL, onednn=BOOK_ONEDNN)
     if import_tensorflow:
         _import_tensorflow_quietly()
-    random.seed(seed)
-    np.random.seed(seed)
+    configure(seed=seed, seed_tensorflow=False)  # Python and numpy; a chapter seeds Keras when it trains
     np.set_printoptions(precision=4, suppress=True, linewidth=100)
     try:
         import matplotlib

@@ -1,23 +1,20 @@
 """Make every notebook's install cell use the repository URL set in _config.yml.
 
-    python tools/authoring/set_repository_url.py
+    python -m tools.authoring.set_repository_url
 
 Change `repository.url` in _config.yml first; this rewrites the
 `pip install ... git+URL` line of the first code cell of each notebook under
-book/ (tests/test_repo.py checks that they agree).
+book/ (tests/tools/test_repo.py checks that they agree).
 """
 
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from nbbuild import ROOT, repository_url  # noqa: E402
+from tools.authoring.nbbuild import ROOT, repository_url
+from tools.notebooks import book_notebooks
 
 _INSTALL = re.compile(r'git\+[^"\s]+"')
 
@@ -25,9 +22,7 @@ _INSTALL = re.compile(r'git\+[^"\s]+"')
 def main() -> None:
     url = repository_url()
     changed = 0
-    for path in sorted((ROOT / "book").rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in path.parts:
-            continue
+    for path in book_notebooks():
         nb = nbformat.read(path, as_version=4)
         first = next((c for c in nb.cells if c.cell_type == "code"), None)
         if first is None or "find_spec(\"course_utils\")" not in first.source:

@@ -10,7 +10,7 @@
 - **Page style**: ``course.css`` (a Korean font stack from fonts installed on
   Linux/macOS/Windows, no web fonts; wrapped output text).
 
-The browser test (tests/test_browser.py) checks every page: no request leaves the
+The browser test (tests/site/test_browser.py) checks every page: no request leaves the
 host, no JavaScript error, every formula typeset.
 """
 

@@ -14,7 +14,7 @@ use padded coordinates (the first padding row is row 0).
 Each ``*_geometry`` function also returns a ``"scene"``: the title, the error and
 the text lines the explorer prints (Python's numbers).  The drawing itself is made
 by ``explorers.js`` from ``params``/``row``/``col`` with its own copy of the
-geometry, which tests/test_widgets_js.py proves equal to this one.
+geometry, which tests/site/test_widgets_js.py proves equal to this one.
 """
 
 from __future__ import annotations

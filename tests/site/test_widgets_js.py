@@ -2,7 +2,7 @@
 
 Python computes the expected result (or the Korean error it raises) for thousands
 of configurations, writes them to a JSON file, and ``node --test
-tests/js/geometry.test.mjs`` checks that ``explorers.js`` gives the same numbers,
+tests/site/js/geometry.test.mjs`` checks that ``explorers.js`` gives the same numbers,
 index sets and formula texts, and refuses exactly the configurations Python
 refuses, with the same message.  Node 20+ is needed (installed by
 scripts/install_system_packages.sh).
@@ -22,8 +22,8 @@ import pytest
 from course_utils import shapes
 from course_utils.widgets import _geometry as G
 
-ROOT = Path(__file__).resolve().parents[1]
-NODE_TEST = ROOT / "tests" / "js" / "geometry.test.mjs"
+ROOT = Path(__file__).resolve().parents[2]
+NODE_TEST = ROOT / "tests" / "site" / "js" / "geometry.test.mjs"
 
 
 def _case(fn, name, *args, **kwargs):

@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from course_utils.shapes import conv_output_length, conv_transpose_output_length, receptive_field
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def markdown(relative: str) -> str:

@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from notebook_helpers import ROOT, editions, grade_id, read
+from tools.notebooks import notebooks_on_disk
 
-NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = notebooks_on_disk()
 CHAPTERS = editions.chapter_notebooks()
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RECORD_KEYS = ("name", "kind", "chapter", "architecture", "data", "train_images", "test_images", "seed",
                "wall_seconds", "versions", "command")
 

@@ -119,6 +119,11 @@ def keras_conv_transpose(n, k, s, padding, op, d):
                 y = run_layers([tconv], np.ones((1, n, 1, 1), "float32"))
             except Exception:  # noqa: BLE001
                 return None
+            # TensorFlow's reference kernel refuses an output that its convolution does not map back
+            # to the input; oneDNN (on, as in the book) runs it anyway: ask Keras' forward shape.
+            forward = L.Conv2D(1, k, strides=s, padding="same").compute_output_shape(y.shape)
+            if min(y.shape[1:3]) < 1 or tuple(forward[1:3]) != (n, 1):
+                return None
             assert y.shape[1] == ref
         elif k_eff % 2 + op == 0:  # TF's CPU kernels cannot run dilation>1: same rule
             return None

@@ -18,7 +18,7 @@ from course_utils.exercises import ExerciseCheckError, ch05
 from course_utils.shapes import conv_output_length, conv_transpose_output_length, pool_output_length
 
 L = keras.layers
-NOTEBOOK = Path(__file__).resolve().parents[1] / "book/ch05_transposed_conv_autoencoder/ch05_transposed_conv_autoencoder.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "book/ch05_transposed_conv_autoencoder/ch05_transposed_conv_autoencoder.ipynb"
 
 
 @pytest.fixture(scope="module")

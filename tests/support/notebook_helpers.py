@@ -16,12 +16,10 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+from tools import editions
 
-import editions  # noqa: E402  (tools/editions.py)
-
-NETWORK_GUARD = ROOT / "tests" / "network_guard"
+ROOT = Path(__file__).resolve().parents[2]
+NETWORK_GUARD = ROOT / "tests" / "support" / "network_guard"
 
 #: The environment of every kernel the tests start: small data, no network.
 TEST_ENV = {
@@ -158,7 +156,7 @@ def build_book(edition: str, out: Path) -> Path:
     """Build ``edition`` of the book in quick mode under ``out``; return its HTML folder."""
     import subprocess
 
-    command = [sys.executable, str(ROOT / "tools" / "build_book.py"), "--output", str(out), "--quiet"]
+    command = [sys.executable, "-m", "tools.build_book", "--output", str(out), "--quiet"]
     if edition == "instructor":
         command.append("--instructor")
     result = subprocess.run(command, cwd=ROOT, env=kernel_environment(), capture_output=True, text=True, timeout=3600)

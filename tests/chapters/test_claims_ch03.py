@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from _keras_helpers import keras, tf  # noqa: F401 - sets the TF environment first
+from _keras_helpers import keras, tf  # noqa: F401  (TensorFlow's environment: tests/conftest.py)
 from course_utils.exercises import ExerciseCheckError, ch03
 from course_utils.layers import conv2d
 from course_utils.params import conv2d_params

@@ -1,4 +1,4 @@
-"""Run tests/test_widgets.py under ipywidgets 7.7.1 (Google Colab's version).
+"""Run tests/package/test_widgets.py under ipywidgets 7.7.1 (Google Colab's version).
 
 A second virtual environment is built once at ``<repo>/.venv-ipyw7`` from the
 pinned ``requirements-ipywidgets7.txt`` (rebuilt when that file changes), with
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 VENV = REPO / ".venv-ipyw7"
 REQUIREMENTS = REPO / "requirements-ipywidgets7.txt"
 STAMP = VENV / "requirements.sha256"
@@ -48,7 +48,7 @@ def test_widget_tests_pass_under_ipywidgets_7_7_1():
     assert version[0] == "7.7.1", version
     proc = subprocess.run(
         [str(_python()), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--noconftest", "-s",
-         "tests/test_widgets.py"],
+         "tests/package/test_widgets.py"],
         cwd=REPO, capture_output=True, text=True, env=env, timeout=900,
     )
     print(proc.stdout[-4000:], proc.stderr[-2000:])

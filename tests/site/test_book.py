@@ -31,7 +31,7 @@ def instructor_site(tmp_path_factory):
     return build_book("instructor", tmp_path_factory.mktemp("instructor"))
 
 
-# public_site: tests/conftest.py (one build per test session, shared with tests/test_browser.py)
+# public_site: tests/conftest.py (one build per test session, shared with tests/site/test_browser.py)
 
 
 def page_text(site: Path, doc: str) -> tuple[str, BeautifulSoup]:
@@ -59,7 +59,7 @@ def test_public_pages_show_no_solution_and_no_hidden_test(public_site):
 
 
 def test_public_pages_show_no_answer(public_site):
-    """Every value or choice answer, searched in the built public chapter pages (rule: tests/answer_leaks.py)."""
+    """Every value or choice answer, searched in the built public chapter pages (rule: tests/support/answer_leaks.py)."""
     from answer_leaks import build_answers, find, page_section
 
     leaks = []

@@ -1,21 +1,21 @@
 // Compare the JavaScript geometry of src/course_utils/widgets/explorers.js with
 // course_utils.shapes / course_utils.widgets._geometry.
 //
-// Run by tests/test_widgets_js.py, which writes the cases (computed by Python) to a
+// Run by tests/site/test_widgets_js.py, which writes the cases (computed by Python) to a
 // JSON file and passes its path in COURSE_GEOMETRY_CASES:
-//   COURSE_GEOMETRY_CASES=cases.json node --test tests/js/geometry.test.mjs
+//   COURSE_GEOMETRY_CASES=cases.json node --test tests/site/js/geometry.test.mjs
 // Each case: {fn, args, expected} or {fn, args, error} (the Korean message Python raised).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const source = readFileSync(fileURLToPath(new URL("../../src/course_utils/widgets/explorers.js", import.meta.url)), "utf8");
+const source = readFileSync(fileURLToPath(new URL("../../../src/course_utils/widgets/explorers.js", import.meta.url)), "utf8");
 // Loaded as the browser loads it: one ES module, no bundler (node does not need package.json "type").
 const G = await import("data:text/javascript;base64," + Buffer.from(source).toString("base64"));
 
 const casesPath = process.env.COURSE_GEOMETRY_CASES;
-if (!casesPath) throw new Error("COURSE_GEOMETRY_CASES (the JSON written by tests/test_widgets_js.py) is not set");
+if (!casesPath) throw new Error("COURSE_GEOMETRY_CASES (the JSON written by tests/site/test_widgets_js.py) is not set");
 const cases = JSON.parse(readFileSync(casesPath, "utf8"));
 
 // Python name -> (JS function, how its result is made comparable with Python's JSON)

@@ -11,12 +11,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from course_utils.grading import HIDDEN_FAILURE, hide_hidden_tests, restore_nbgrader_metadata
 from notebook_helpers import ROOT, editions
-
-sys.path.insert(0, str(ROOT / "tools"))
-
-import collect_submissions  # noqa: E402
-from course_utils.grading import HIDDEN_FAILURE, hide_hidden_tests, restore_nbgrader_metadata  # noqa: E402
+from tools import collect_submissions
 
 
 def _meta(grade_id, solution=False, grade=False, points=0):
@@ -132,7 +129,7 @@ def test_publish_student_branch_holds_no_solution(tmp_path):
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     env = dict(os.environ, GIT_AUTHOR_NAME="test", GIT_AUTHOR_EMAIL="t@example.com",
                GIT_COMMITTER_NAME="test", GIT_COMMITTER_EMAIL="t@example.com")
-    subprocess.run([sys.executable, "tools/publish_student_branch.py"], cwd=clone, check=True, env=env,
+    subprocess.run([sys.executable, "-m", "tools.publish_student_branch"], cwd=clone, check=True, env=env,
                    capture_output=True)
     files = subprocess.run(["git", "ls-tree", "-r", "--name-only", editions.STUDENT_BRANCH], cwd=clone,
                            check=True, capture_output=True, text=True).stdout.split()

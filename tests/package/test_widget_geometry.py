@@ -14,16 +14,12 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import os
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-from course_utils import shapes  # noqa: E402
-from course_utils.widgets import _geometry as G  # noqa: E402
+from course_utils import shapes
+from course_utils.widgets import _geometry as G
 
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from notebook_helpers import ROOT, editions, errors, execute, grade_cells, read, stdout
+from tools.notebooks import book_notebooks
 
 pytestmark = pytest.mark.slow
 
-NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = book_notebooks()
 
 
 @pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

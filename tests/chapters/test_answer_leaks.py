@@ -1,8 +1,8 @@
 """No exercise answer can be read by a learner: the student notebooks and the installed package.
 
-The answers are built from the source notebooks (see tests/answer_leaks.py for how, and
+The answers are built from the source notebooks (see tests/support/answer_leaks.py for how, and
 for the rule that decides which spellings are searched where); the public HTML is
-searched by tests/test_book.py::test_public_pages_show_no_answer with the same rule.
+searched by tests/site/test_book.py::test_public_pages_show_no_answer with the same rule.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from _keras_helpers import keras  # noqa: F401 - sets the TF environment first
+from _keras_helpers import keras  # noqa: F401  (TensorFlow's environment: tests/conftest.py)
 from course_utils.exercises import ExerciseCheckError, ch02
 from course_utils.layers import dense
 from course_utils.params import dense_params

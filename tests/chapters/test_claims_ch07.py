@@ -18,7 +18,7 @@ from course_utils.exercises import ExerciseCheckError, ch07
 from course_utils.params import dense_params
 
 L = keras.layers
-NOTEBOOK = Path(__file__).resolve().parents[1] / "book/ch07_autoencoders/ch07_autoencoders.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "book/ch07_autoencoders/ch07_autoencoders.ipynb"
 
 
 def _notebook_cells():

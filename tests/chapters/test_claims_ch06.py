@@ -8,7 +8,7 @@ import nbformat
 
 from course_utils import pretrained
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "book/ch06_gan/ch06_gan.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "book/ch06_gan/ch06_gan.ipynb"
 
 
 def _markdown():

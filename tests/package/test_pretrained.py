@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import socket
 
-import _keras_helpers  # noqa: F401  (TensorFlow log level)
+import _keras_helpers  # noqa: F401  (imports TensorFlow; its environment: tests/conftest.py)
 import numpy as np
 import pytest
 

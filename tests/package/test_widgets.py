@@ -1,7 +1,7 @@
 """Drive the explorers' sliders programmatically and check the synced geometry.
 
 No TensorFlow here: this file also runs under ipywidgets 7.7.1 (Google Colab's
-version) from tests/test_widgets_ipywidgets7.py.
+version) from tests/package/test_widgets_ipywidgets7.py.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Exercise answers built from the source notebooks, and where a learner could read them.
 
-Used by tests/test_answer_leaks.py (student notebooks, installed package) and
-tests/test_book.py (public HTML).  The rule, in short:
+Used by tests/chapters/test_answer_leaks.py (student notebooks, installed package) and
+tests/site/test_book.py (public HTML).  The rule, in short:
 
 - An answer is built by executing the exercise's solution cell (value answers) or
   read from the hidden test's ``exact(name, literal)`` (multiple choice).  Code answers
