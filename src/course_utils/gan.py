@@ -54,7 +54,7 @@ IMAGE_SHAPE = (28, 28, 1)
 
 
 def build_generator(latent_dim: int = LATENT_DIM) -> keras.Sequential:
-    """The DCGAN generator of chapter 6: noise (latent_dim,) -> image (28, 28, 1) in [-1, 1].
+    """6장의 DCGAN 생성자: 노이즈 (latent_dim,) -> [-1, 1] 범위의 이미지 (28, 28, 1).
 
     Dense to 7x7x128, then two rounds of "upsample x2, 5x5 convolution":
     7 -> 14 -> 28.  The last convolution has one filter and ``tanh``, so every
@@ -82,7 +82,7 @@ def build_generator(latent_dim: int = LATENT_DIM) -> keras.Sequential:
 
 
 def build_discriminator() -> keras.Sequential:
-    """The DCGAN discriminator of chapter 6: image (28, 28, 1) -> probability (1,) of "real".
+    """6장의 DCGAN 판별자: 이미지 (28, 28, 1) -> '진짜일 확률' (1,).
 
     Two 5x5 convolutions with stride 2 (28 -> 14 -> 7), LeakyReLU and dropout,
     then Flatten and one sigmoid unit.
@@ -181,7 +181,7 @@ class GAN(keras.Model):
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
     def discriminator_step(self, real_images, noise=None):
-        """One update of the discriminator only; returns its loss.
+        """판별자 단계: 판별자만 한 번 갱신하고 손실을 돌려줍니다.
 
         Real images get label ``real_label`` (1, or 0.9 with one-sided label
         smoothing), images generated from ``noise`` get label 0.
@@ -196,7 +196,7 @@ class GAN(keras.Model):
                            lambda: self.loss_fn(labels, self.discriminator(images, training=True)))
 
     def generator_step(self, noise):
-        """One update of the generator only; returns its loss.
+        """생성자 단계: 생성자만 한 번 갱신하고 손실을 돌려줍니다.
 
         Generated images get label 1; the discriminator is used but not updated.
         """
@@ -207,7 +207,7 @@ class GAN(keras.Model):
 
     @staticmethod
     def update(network, optimizer, compute_loss):
-        """One gradient step of ``network`` only: ``optimizer`` changes ``network.trainable_variables``.
+        """기울기 한 번: ``optimizer``가 ``network.trainable_variables``만 바꿉니다.
 
         ``compute_loss()`` runs under a ``tf.GradientTape``; the loss may use other networks
         (the generator's loss goes through the discriminator), but only ``network``'s
@@ -220,6 +220,7 @@ class GAN(keras.Model):
         return loss
 
     def train_step(self, data):
+        """학습 한 단계: 판별자 단계 한 번, 그다음 새 노이즈로 생성자 단계 한 번 (``fit``과 ``train_on_batch``가 부릅니다)."""
         real_images = data[0] if isinstance(data, (tuple, list)) else data
         batch_size = tf.shape(real_images)[0]
         d_loss = self.discriminator_step(real_images, self._noise(batch_size))

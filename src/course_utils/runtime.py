@@ -52,7 +52,7 @@ def _flag(value: Optional[str]) -> Optional[bool]:
 
 
 def onednn_at_import() -> Optional[bool]:
-    """Whether the TensorFlow already imported in this process started with oneDNN on.
+    """Whether the TensorFlow already imported in this process started with oneDNN on (used by configure and the tests).
 
     ``None`` when TensorFlow is not imported yet, or when it started with the variable
     unset (then TensorFlow's own default applied: on for x86 Linux builds).

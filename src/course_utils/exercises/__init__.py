@@ -21,7 +21,7 @@ CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07")
 def load_all() -> dict:
     """Import every chapter's declarations; return the registry {"1-1": Exercise, ...}.
 
-    Used by tests/test_exercise_table.py (all exercises of chapters 1-7).
+    Used by tests/chapters/test_exercise_table.py (all exercises of chapters 1-7).
     """
     for name in CHAPTERS:
         import_module(f"course_utils.exercises.{name}")

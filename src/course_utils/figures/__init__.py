@@ -4,7 +4,7 @@
 - :mod:`course_utils.figures.grids`: kernels, pooling and receptive fields on grids (chapters 3-4);
 - :mod:`course_utils.figures.images`: image rows, loss curves, codes and small arrays (chapters 5-7).
 
-The contract of every public figure function (checked by ``tests/test_figures.py``):
+The contract of every public figure function (checked by ``tests/package/test_figures.py``):
 
 1. **Data first.** The positional parameters are what the figure shows (and their
    labels, as in ``show_image_rows(rows, row_titles)``); every option is keyword-only.

@@ -7,8 +7,8 @@
 //   scene: {lines}}; this module computes the drawing from `params` and shows Python's lines.
 // - In the static book the same text is inlined by course_utils.widgets.static_html and
 //   `mount()` adds its own sliders: no kernel, nothing fetched.
-// - tests/js/geometry.test.mjs checks every geometry function below against
-//   course_utils.shapes on thousands of configurations (tests/test_widgets_js.py).
+// - tests/site/js/geometry.test.mjs checks every geometry function below against
+//   course_utils.shapes on thousands of configurations (tests/site/test_widgets_js.py).
 //
 // The geometry mirrors course_utils.shapes line by line, with the same Korean errors.
 

@@ -16,7 +16,6 @@ import inspect
 import json
 import pkgutil
 import re
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -25,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 import course_utils.figures
+from tools.notebooks import chapter_notebooks
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 BOX = np.array([[0, 0], [2, 0], [2, 1], [0, 1]])
@@ -126,13 +126,6 @@ def test_bad_input_gets_a_korean_error(pyplot_state):
 
 
 # --- in the chapters ---------------------------------------------------------------------
-
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def chapter_notebooks():
-    return sorted(ROOT.glob("book/ch*/ch*.ipynb"))
 
 
 @pytest.mark.parametrize("path", chapter_notebooks(), ids=lambda p: p.stem)

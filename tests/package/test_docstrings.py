@@ -6,8 +6,9 @@ Read from the source with ``ast`` (nothing is imported, so the rule is checked i
 - in a public module, each public docstring names where it is used: a chapter (``3장``, ``chapter 3``,
   ``chapters 5-7``, ``연습 3-2``) or the code that uses it (``Used by tools.grade``), unless the module
   serves one chapter or one tool and its first line says so (``ONE_USER_MODULES``);
-- language: the learner-facing formula modules (``KOREAN_MODULES``) have Korean summaries, every other
-  module English ones (Korean there only for chapter titles, 연습 labels and quoted messages);
+- language: the learner-facing formula modules (``KOREAN_MODULES``) have Korean summaries, and so does
+  every function or method a chapter shows with ``show_source`` (``shown_in_chapters()``); every other
+  docstring an English one (Korean there only for chapter titles, 연습 labels and quoted messages);
 - ``course_utils/__init__.py`` lists every public module, one line each, and nothing else.
 """
 
@@ -19,14 +20,30 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "course_utils"
+from tools.notebooks import chapter_notebooks
+
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "course_utils"
 HANGUL = re.compile("[\uac00-\ud7a3]")
 LATIN = re.compile("[A-Za-z]")
-USE = re.compile(r"\d+\s*장|[Cc]hapters?\s+\d|\bch\.\s*\d|\bch\d\d\b|연습\s*\d|\b(?:[Uu]sed|[Ss]hared|[Ll]oaded) by\b")
+USE = re.compile(r"\d+\s*장|\d+\.\d+\s*절|[Cc]hapters?\s+\d|\bch\.\s*\d|\bch\d\d\b|연습\s*\d|\b(?:[Uu]sed|[Ss]hared|[Ll]oaded) by\b")
 #: learners open these with help() in the chapters: Korean docstrings (with _validation, their private helper)
 KOREAN_MODULES = {"shapes", "params", "layers", "conv_matrix", "_validation"}
 #: modules that serve one chapter or one tool, said in their first line; their functions need not repeat it
 ONE_USER_MODULES = {"gan", "nbgrader_plugins"} | {f"exercises.ch{n:02d}" for n in range(1, 8)}
+
+
+def shown_in_chapters() -> set[str]:
+    """Names the chapters pass to ``show_source``: ``build_generator``, ``GAN.update`` ... (module prefix dropped)."""
+    shown = set()
+    for path in chapter_notebooks():
+        for arguments in re.findall(r"show_source\(([^)]*)\)", path.read_text(encoding="utf-8")):
+            for argument in arguments.split(","):
+                parts = argument.strip().split(".")
+                shown.add(".".join(parts[-2:]) if parts[-2:-1] and parts[-2][:1].isupper() else parts[-1])
+    return shown
+
+
+SHOWN = shown_in_chapters()
 
 
 def modules() -> dict[str, Path]:
@@ -42,11 +59,20 @@ def is_public(name: str) -> bool:
     return name != "__init__" and not any(part.startswith("_") for part in name.split("."))
 
 
-def public_definitions(path: Path):
-    """(name, docstring) of the module-level public functions and classes of ``path``."""
+def public_definitions(path: Path, methods: bool = False):
+    """(name, docstring) of the module-level public functions and classes of ``path``.
+
+    With ``methods=True`` also the methods of those classes, named ``Class.method``.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [(node.name, ast.get_docstring(node)) for node in tree.body
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")]
+    found = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
+            found.append((node.name, ast.get_docstring(node)))
+            if methods and isinstance(node, ast.ClassDef):
+                found += [(f"{node.name}.{item.name}", ast.get_docstring(item)) for item in node.body
+                          if isinstance(item, ast.FunctionDef) and not item.name.startswith("_")]
+    return found
 
 
 def module_docstring(path: Path) -> str:
@@ -78,12 +104,14 @@ def test_public_docstrings_name_their_chapter_or_user(name):
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_docstring_language(name):
     path = MODULES[name]
-    korean = name.split(".")[-1] in KOREAN_MODULES
-    for definition, doc in public_definitions(path):
+    korean_module = name.split(".")[-1] in KOREAN_MODULES
+    for definition, doc in public_definitions(path, methods=True):
         summary = (doc or "").splitlines()[0] if doc else ""
+        if definition in SHOWN:
+            assert summary, f"{path}:{definition}: a chapter shows this code; it needs a Korean summary"
         if not summary:
             continue
-        if korean:
+        if korean_module or definition in SHOWN:
             assert HANGUL.search(summary), f"{path}:{definition}: Korean summary expected: {summary!r}"
         else:
             assert len(LATIN.findall(summary)) > len(HANGUL.findall(summary)), (
@@ -96,6 +124,9 @@ def test_package_init_lists_every_public_module_once():
     actual = {name.split(".")[0] for name in MODULES if is_public(name)}
     assert len(listed) == len(set(listed)), "a module is listed twice"
     assert actual - set(listed) == set(), "modules missing from course_utils/__init__.py's list"
-    # course_utils.runtime (explicit runtime configuration) arrives with issue 13a's branch: listed
-    # ahead of it.  Once merged, runtime.py exists and this allowance is a no-op; delete it then.
-    assert set(listed) - actual <= {"runtime"}, "listed modules that do not exist"
+    assert set(listed) <= actual, "listed modules that do not exist"
+
+
+def test_the_shown_code_is_found():
+    """The chapters' show_source calls are read (so the Korean-summary rule above has something to check)."""
+    assert {"build_generator", "GAN.update", "build_conv_autoencoder", "add_noise"} <= SHOWN
