@@ -15,7 +15,8 @@ long run is spent on one:
 - ``--shift``/``--cutout``: differentiable augmentation of every image the
   discriminator sees, real and generated (random shift by up to N pixels, a
   square of side N, clipped at the border, set to 0);
-- ``--d-width``: the discriminator's filters multiplied by this factor.
+- ``--d-width``, ``--g-width``: the discriminator's filters, or the generator's
+  7x7 channels and filters, multiplied by this factor (same layers and shapes).
 
 Everything else is the checkpoint's recipe: batch 64, Adam(2e-4, beta_1=0.5) for
 each network, an EMA (0.999) of the generator's weights, seeded batches.  Each
@@ -59,6 +60,7 @@ def parse_args(argv=None):
     parser.add_argument("--shift", type=int, default=0, metavar="PIXELS")
     parser.add_argument("--cutout", type=int, default=0, metavar="SIDE")
     parser.add_argument("--d-width", type=int, default=1)
+    parser.add_argument("--g-width", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: its default)")
     return parser.parse_args(argv)
@@ -94,7 +96,7 @@ def make_recipe_gan(args):
     import tensorflow as tf
     from keras import layers
 
-    from course_utils.gan import GAN, build_discriminator, build_generator
+    from course_utils.gan import GAN, build_discriminator
 
     class RecipeGAN(GAN):
         def discriminator_step(self, real_images, noise=None):
@@ -136,12 +138,31 @@ def make_recipe_gan(args):
             layers.Conv2D(128 * w, 5, strides=2, padding="same"), layers.LeakyReLU(negative_slope=0.2),
             layers.Dropout(0.3), layers.Flatten(), layers.Dense(1, activation="sigmoid"),
         ])
-    gan = RecipeGAN(build_generator(), discriminator, seed=args.seed, real_label=args.real_label)
+    gan = RecipeGAN(build_recipe_generator(args.g_width), discriminator, seed=args.seed, real_label=args.real_label)
     gan.k = tf.Variable(64, dtype=tf.int32, trainable=False)
     gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
                 loss_fn=keras.losses.BinaryCrossentropy())
     return gan
+
+
+def build_recipe_generator(width: int = 1):
+    """course_utils.gan.build_generator, or the same layers with ``width`` times the channels."""
+    import keras
+    from keras import layers
+
+    from course_utils.gan import LATENT_DIM, build_generator
+
+    if width == 1:
+        return build_generator()
+    return keras.Sequential([
+        keras.Input(shape=(LATENT_DIM,)),
+        layers.Dense(7 * 7 * 128 * width), layers.LeakyReLU(negative_slope=0.2), layers.BatchNormalization(),
+        layers.Reshape((7, 7, 128 * width)), layers.UpSampling2D(),
+        layers.Conv2D(64 * width, 5, padding="same"), layers.BatchNormalization(),
+        layers.LeakyReLU(negative_slope=0.2), layers.UpSampling2D(),
+        layers.Conv2D(1, 5, padding="same", activation="tanh"),
+    ])
 
 
 def quality(generator, classifier) -> tuple:
@@ -162,13 +183,12 @@ def main(argv=None) -> None:
 
     from course_utils import pretrained
     from course_utils.data import load_mnist, to_tanh_range
-    from course_utils.gan import build_generator
 
     (x_train, _), _ = load_mnist(verbose=False)
     images = to_tanh_range(x_train)
     classifier = pretrained.load("digit_classifier")
     gan = make_recipe_gan(args)
-    ema = build_generator()
+    ema = build_recipe_generator(args.g_width)
     ema.set_weights(gan.generator.get_weights())
     rng = np.random.default_rng(args.seed)
     batch = 64

@@ -9,7 +9,7 @@ from benchmarks import bench_gan_recipes as recipes
 
 def test_every_recipe_option_trains_and_reports(capsys):
     recipes.main(["--steps", "2", "--every", "1", "--d-steps", "2", "--top-k", "2", "--shift", "2",
-                  "--cutout", "8", "--d-width", "2", "--real-label", "1.0"])
+                  "--cutout", "8", "--d-width", "2", "--g-width", "2", "--real-label", "1.0"])
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("recipe: ") and "'d_steps': 2" in lines[0]
     assert [line.split(":")[0] for line in lines[1:]] == ["step 1", "step 2"]
