@@ -27,14 +27,13 @@ True
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Callable, Optional
 
-import numpy as np  # noqa: E402
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
-from keras import layers  # noqa: E402
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
 
 __all__ = [
     "LATENT_DIM",

@@ -10,7 +10,6 @@ import warnings
 
 import pytest
 
-import _keras_helpers  # noqa: F401  (sets the TensorFlow log level before the import below)
 import keras
 import numpy as np
 
