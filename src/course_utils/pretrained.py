@@ -223,7 +223,7 @@ def build_dense_encoder_decoder(code_dim=36, input_dim=784):
     autoencoder_input = keras.Input(shape=(input_dim,), name="image")
     autoencoder = keras.Model(autoencoder_input, decoder(encoder(autoencoder_input)),
                               name="dense_autoencoder")
-    return encoder, decoder, autoencoder
+    return (encoder, decoder, autoencoder)
 
 
 def build_conv_autoencoder(filters=16, code_channels=2):
