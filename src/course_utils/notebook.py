@@ -148,9 +148,10 @@ def show_source(*functions) -> None:
     """Show the source of ``functions`` as a highlighted code block in the cell's output.
 
     Chapters 5 and 7 keep their model architectures in :mod:`course_utils.pretrained`
-    (one definition for the chapter, the checkpoints and the tests) and show the reader
-    the code with ``show_source(pretrained.build_...)`` before calling it.  Outside
-    IPython the source is printed.
+    and chapter 6 its DCGAN in :mod:`course_utils.gan` (one definition for the chapter,
+    the checkpoints and the tests); they show the reader the code with
+    ``show_source(pretrained.build_...)`` before calling it.  Outside IPython the
+    source is printed.
 
     >>> show_source(quick_mode)  # doctest: +ELLIPSIS
     def quick_mode() -> bool:
