@@ -177,6 +177,9 @@ class Crafted(ReleasedCourse):
         self.zip = self.build_zip()
         self.first = grade_command(self.course, self.zip, "--workers", "2", env_extra={
             "NBGRADER_EXECUTION": "autograde", "COURSE_SECRET": "classified"})
+        csv = self.course / "grading" / "reports" / f"{self.assignment}_questions.csv"
+        assert csv.is_file(), (f"tools.grade wrote no {csv.name} (exit {self.first.returncode})\n"
+                               f"stdout:\n{self.first.stdout[-4000:]}\nstderr:\n{self.first.stderr[-4000:]}")
         self.rows = self.read_rows()
         self.scores = scores(self.course, self.assignment)
         self.autograded = {s: read(self.course / "grading" / "autograded" / s / self.assignment / CH01.name)
