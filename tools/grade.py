@@ -48,6 +48,14 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)  # see tools/grade_worker.py: seconds of import, never used
 import nbformat  # noqa: E402
 
+# nbgrader's package imports its submodules circularly.  Imported for the first time by two worker
+# threads at once (nbgrader.utils in score(), nbgrader.api in GradeBook.write()), one thread gets a
+# partially initialised nbgrader.api ("cannot import name 'Gradebook'") and the whole run stops with no
+# report.  Importing both here, once, before any thread starts, rules that out
+# (tests/grading/test_grade_plan.py::test_nbgrader_is_imported_before_the_workers_start).
+import nbgrader.api  # noqa: E402,F401
+import nbgrader.utils  # noqa: E402,F401
+
 from course_utils.grading import HIDDEN_BEGIN, is_grade_cell, is_solution_cell  # noqa: E402
 from course_utils.exercises import CHAPTERS as EXERCISE_CHAPTERS  # noqa: E402
 from tools.collect_submissions import collect  # noqa: E402

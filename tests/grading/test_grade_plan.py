@@ -76,3 +76,39 @@ def test_redaction_removes_hidden_test_lines_and_grader_names():
     text = "['', 'x = 3', 'assert x == 3', '_grader_guard_1(2)']\nfine\n"
     out = _redact_text(text, {"assert x == 3"})
     assert "assert x == 3" not in out and "_grader_guard" not in out and "fine" in out
+
+
+RACE = """
+import importlib, sys, threading
+{setup}
+errors = []
+def load(name):
+    try:
+        importlib.import_module(name)
+    except Exception as error:  # noqa: BLE001
+        errors.append(repr(error))
+threads = [threading.Thread(target=load, args=(n,)) for n in ("nbgrader.utils", "nbgrader.api")]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(errors)
+"""
+
+
+def _race(setup: str) -> str:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run([sys.executable, "-c", RACE.format(setup=setup)], cwd=root, capture_output=True,
+                          text=True, timeout=120).stdout
+
+
+def test_nbgrader_is_imported_before_the_workers_start():
+    """Two grading threads importing nbgrader for the first time at once broke a whole run (no report).
+
+    Without the fix, RACE with an empty setup prints "... partially initialized module 'nbgrader.api'"
+    (nbgrader's submodules import each other); how often depends on timing, so only the fixed
+    path is asserted: tools.grade has loaded both modules before main() starts its threads.
+    """
+    assert _race("import tools.grade\nassert {'nbgrader.api', 'nbgrader.utils'} <= set(sys.modules)").strip() == "[]"
