@@ -15,11 +15,16 @@ long run is spent on one:
 - ``--shift``/``--cutout``: differentiable augmentation of every image the
   discriminator sees, real and generated (random shift by up to N pixels, a
   square of side N, clipped at the border, set to 0);
+- ``--r1``: the R1 penalty (Mescheder et al., 2018), GAMMA/2 times the squared
+  gradient of the discriminator's logit at the real images, added to its loss;
 - ``--d-width``, ``--g-width``: the discriminator's filters, or the generator's
-  7x7 channels and filters, multiplied by this factor (same layers and shapes).
+  7x7 channels and filters, multiplied by this factor (``course_utils.gan``'s
+  ``filters``/``channels`` arguments: same layers and shapes).
 
 Everything else is the checkpoint's recipe: batch 64, Adam(2e-4, beta_1=0.5) for
-each network, an EMA (0.999) of the generator's weights, seeded batches.  Each
+each network, an EMA (0.999) of the generator's weights, seeded batches; training
+is ``course_utils.gan.train`` with the EMA update as its ``on_step``, as in
+``tools.train_models``, and the figures are ``pretrained.generator_census``.  Each
 line printed is ``step``, then for the EMA and the raw generator the confident
 share, the number of digits and the largest digit's share, then the seconds so far.
 
@@ -65,6 +70,8 @@ def parse_args(argv=None):
     parser.add_argument("--top-k", type=int, default=0, metavar="STEPS")
     parser.add_argument("--shift", type=int, default=0, metavar="PIXELS")
     parser.add_argument("--cutout", type=int, default=0, metavar="SIDE")
+    parser.add_argument("--r1", type=float, default=0.0, metavar="GAMMA",
+                        help="R1 penalty: GAMMA/2 * mean |grad of D's logit at real images|^2")
     parser.add_argument("--d-width", type=int, default=1)
     parser.add_argument("--g-width", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
@@ -96,13 +103,27 @@ def augment(images, shift: int, cutout: int):
     return images
 
 
+def r1_penalty(discriminator, real_images):
+    """Mean squared norm of the gradient of the discriminator's logit at the real images (Mescheder et al., 2018).
+
+    The discriminator ends in a sigmoid, so the logit is recovered as log(p) - log(1 - p).
+    """
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        tape.watch(real_images)
+        p = tf.clip_by_value(discriminator(real_images, training=True), 1e-6, 1 - 1e-6)
+        logit_sum = tf.reduce_sum(tf.math.log(p) - tf.math.log1p(-p))
+    gradients = tape.gradient(logit_sum, real_images)
+    return tf.reduce_mean(tf.reduce_sum(tf.square(gradients), axis=[1, 2, 3]))
+
+
 def make_recipe_gan(args):
     """The chapter's GAN (course_utils.gan.GAN) with the recipe's changes; returns (gan, k variable)."""
     import keras
     import tensorflow as tf
-    from keras import layers
 
-    from course_utils.gan import GAN, build_discriminator
+    from course_utils.gan import GAN, build_discriminator, build_generator
 
     class RecipeGAN(GAN):
         def discriminator_step(self, real_images, noise=None):
@@ -110,8 +131,13 @@ def make_recipe_gan(args):
             fake = self.generator(noise, training=True)
             images = augment(tf.concat([tf.cast(real_images, fake.dtype), fake], 0), args.shift, args.cutout)
             labels = tf.concat([self.real_label * tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], 0)
-            return self.update(self.discriminator, self.d_optimizer,
-                               lambda: self.loss_fn(labels, self.discriminator(images, training=True)))
+
+            def loss():
+                value = self.loss_fn(labels, self.discriminator(images, training=True))
+                if args.r1:
+                    value += args.r1 / 2 * r1_penalty(self.discriminator, images[:batch_size])
+                return value
+            return self.update(self.discriminator, self.d_optimizer, loss)
 
         def generator_step(self, noise):
             def loss():
@@ -133,18 +159,8 @@ def make_recipe_gan(args):
             return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
 
     keras.utils.set_random_seed(args.seed)
-    if args.d_width == 1:
-        discriminator = build_discriminator()
-    else:
-        w = args.d_width
-        discriminator = keras.Sequential([
-            keras.Input((28, 28, 1)),
-            layers.Conv2D(64 * w, 5, strides=2, padding="same"), layers.LeakyReLU(negative_slope=0.2),
-            layers.Dropout(0.3),
-            layers.Conv2D(128 * w, 5, strides=2, padding="same"), layers.LeakyReLU(negative_slope=0.2),
-            layers.Dropout(0.3), layers.Flatten(), layers.Dense(1, activation="sigmoid"),
-        ])
-    gan = RecipeGAN(build_recipe_generator(args.g_width), discriminator, seed=args.seed, real_label=args.real_label)
+    gan = RecipeGAN(build_generator(channels=128 * args.g_width), build_discriminator(filters=64 * args.d_width),
+                    seed=args.seed, real_label=args.real_label)
     gan.k = tf.Variable(64, dtype=tf.int32, trainable=False)
     gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
@@ -152,32 +168,11 @@ def make_recipe_gan(args):
     return gan
 
 
-def build_recipe_generator(width: int = 1):
-    """course_utils.gan.build_generator, or the same layers with ``width`` times the channels."""
-    import keras
-    from keras import layers
-
-    from course_utils.gan import LATENT_DIM, build_generator
-
-    if width == 1:
-        return build_generator()
-    return keras.Sequential([
-        keras.Input(shape=(LATENT_DIM,)),
-        layers.Dense(7 * 7 * 128 * width), layers.LeakyReLU(negative_slope=0.2), layers.BatchNormalization(),
-        layers.Reshape((7, 7, 128 * width)), layers.UpSampling2D(),
-        layers.Conv2D(64 * width, 5, padding="same"), layers.BatchNormalization(),
-        layers.LeakyReLU(negative_slope=0.2), layers.UpSampling2D(),
-        layers.Conv2D(1, 5, padding="same", activation="tanh"),
-    ])
-
-
 def quality(generator, classifier) -> tuple:
-    """(confident share, digits, largest share) of EVAL_SAMPLES samples, as tools.train_models records them."""
+    """(confident share, digits, largest share), as tools.train_models records them."""
     from course_utils import pretrained
-    from course_utils.gan import sample_noise
 
-    images = np.asarray(generator(sample_noise(EVAL_SAMPLES, seed=EVAL_SEED), training=False))
-    census = pretrained.digit_census(np.asarray(classifier.predict((images + 1) / 2, verbose=0, batch_size=250)))
+    census = pretrained.generator_census(generator, seed=EVAL_SEED, samples=EVAL_SAMPLES, classifier=classifier)
     return round(census["confident"], 3), census["digits"], round(census["largest_share"], 3)
 
 
@@ -189,28 +184,27 @@ def main(argv=None) -> None:
 
     from course_utils import pretrained
     from course_utils.data import load_mnist, to_tanh_range
+    from course_utils.gan import build_generator, train, update_moving_average
 
     (x_train, _), _ = load_mnist(verbose=False)
     images = to_tanh_range(x_train)
     classifier = pretrained.load("digit_classifier")
     gan = make_recipe_gan(args)
-    ema = build_recipe_generator(args.g_width)
+    ema = build_generator(channels=128 * args.g_width)
     ema.set_weights(gan.generator.get_weights())
-    rng = np.random.default_rng(args.seed)
     batch = 64
     print(f"recipe: {vars(args)}", flush=True)
     start = time.perf_counter()
-    for step in range(1, args.steps + 1):
-        if args.top_k:
-            gan.k.assign(max(batch // 2, round(batch - (batch / 2) * step / args.top_k)))
-        gan.reset_metrics()
-        gan.train_on_batch(images[rng.integers(0, len(images), size=batch * args.d_steps)])
-        decay = min(0.999, (1.0 + step) / (10.0 + step))
-        for e, r in zip(ema.weights, gan.generator.weights):
-            e.assign(decay * e + (1.0 - decay) * r)
+
+    def on_step(step, logs):
+        update_moving_average(ema, gan.generator, step)
+        if args.top_k:  # k for the next step
+            gan.k.assign(max(batch // 2, round(batch - (batch / 2) * (step + 1) / args.top_k)))
         if step % args.every == 0 or step == args.steps:
             print(f"step {step}: EMA {quality(ema, classifier)} raw {quality(gan.generator, classifier)} "
                   f"({time.perf_counter() - start:.0f} s)", flush=True)
+
+    train(gan, images, args.steps, batch_size=batch * args.d_steps, seed=args.seed, on_step=on_step)
 
 
 if __name__ == "__main__":

@@ -48,21 +48,6 @@ def bce(target, output) -> float:
     return float(np.mean(-(target * np.log(p) + (1 - target) * np.log(1 - p))))
 
 
-def generator_quality(generator, classifier, samples=GENERATOR_SAMPLES, seed=GENERATOR_SEED, psi=1.0) -> dict:
-    """Share of samples read with probability >= 0.9, digits among them, largest digit's share.
-
-    ``psi`` < 1 scales the standard-normal noise (the "truncation trick"); the
-    targets are judged on ``psi = 1``, the generator's documented input.
-    """
-    from course_utils import pretrained
-    from course_utils.gan import sample_noise
-
-    noise = sample_noise(samples, seed=seed) * np.float32(psi)
-    images = np.asarray(generator.predict(noise, verbose=0, batch_size=250))
-    probs = classifier.predict((images + 1.0) / 2.0, verbose=0, batch_size=250)
-    return pretrained.digit_census(probs)
-
-
 def bench_models() -> list:
     from course_utils import pretrained
     from course_utils.data import load_mnist, to_unit_interval
@@ -104,7 +89,8 @@ def bench_models() -> list:
             failures.append(name)
     print()
     generator = pretrained.load("ch06_generator")
-    quality = generator_quality(generator, classifier)
+    quality = pretrained.generator_census(generator, seed=GENERATOR_SEED, samples=GENERATOR_SAMPLES,
+                                          classifier=classifier)
     ok = quality["confident"] >= 0.8 and quality["digits"] == 10 and quality["largest_share"] <= 0.2
     print(f"ch06_generator: of {GENERATOR_SAMPLES} samples (seed {GENERATOR_SEED}) {quality['confident']:.1%} read with "
           f"p >= 0.9 (target >= 80%); digits among them {quality['digits']} (target 10); largest digit's share "

@@ -266,19 +266,15 @@ def train_autoencoder(name, args, data, command):
     return model
 
 
-def _confident_share(generator, classifier, samples, seed, counts=False):
-    """Share of generated digits the classifier reads with p >= 0.9, number of digits, largest share.
+def _quality(generator, classifier, settings, counts=False):
+    """``pretrained.generator_census`` rounded for the record (confident share, digits, largest share).
 
     With ``counts=True`` also the number of confident samples per digit (chapter 6's collapse table).
     """
-    import numpy as np
-
     from course_utils import pretrained
-    from course_utils.gan import sample_noise
 
-    images = np.asarray(generator(sample_noise(samples, seed=seed), training=False))
-    probs = np.asarray(classifier.predict((images + 1.0) / 2.0, verbose=0, batch_size=250))
-    census = pretrained.digit_census(probs)
+    census = pretrained.generator_census(generator, seed=settings["eval_noise_seed"],
+                                         samples=settings["eval_samples"], classifier=classifier)
     result = {"confident": round(census["confident"], 3), "digits": census["digits"],
               "largest_share": round(census["largest_share"], 3)}
     if counts:
@@ -290,7 +286,7 @@ def train_generator(args, data, command, classifier=None):
     import keras
     import numpy as np
 
-    from course_utils.gan import build_generator, make_gan, sample_noise
+    from course_utils.gan import build_generator, make_gan, sample_noise, train, update_moving_average
 
     x_train, _, _, _, data_info = data
     settings = dict(GAN_SETTINGS, steps=args.gan_steps)
@@ -303,8 +299,6 @@ def train_generator(args, data, command, classifier=None):
     gan = make_gan(seed=args.seed, learning_rate=settings["learning_rate"], real_label=settings["real_label"])
     ema = build_generator()
     ema.set_weights(gan.generator.get_weights())
-    ema_vars = ema.weights
-    raw_vars = gan.generator.weights
 
     progress_noise = sample_noise(settings["progress_samples"], seed=settings["progress_noise_seed"])
     progress, quality = {}, {}
@@ -313,32 +307,28 @@ def train_generator(args, data, command, classifier=None):
         progress[step] = np.asarray(ema(progress_noise, training=False))
         if classifier is not None:
             quality[step] = {
-                "ema": _confident_share(ema, classifier, settings["eval_samples"], settings["eval_noise_seed"]),
-                "raw": _confident_share(gan.generator, classifier, settings["eval_samples"],
-                                        settings["eval_noise_seed"]),
+                "ema": _quality(ema, classifier, settings),
+                "raw": _quality(gan.generator, classifier, settings),
             }
             print(f"  step {step}: classifier quality {quality[step]}", flush=True)
 
-    rng = np.random.default_rng(args.seed)
-    d_losses, g_losses = [], []
     start = time.perf_counter()
-    snapshot(0)
-    for step in range(1, settings["steps"] + 1):
-        batch = images[rng.integers(0, len(images), size=settings["batch_size"])]
-        gan.reset_metrics()
-        logs = gan.train_on_batch(batch, return_dict=True)
-        d_losses.append(float(logs["d_loss"]))
-        g_losses.append(float(logs["g_loss"]))
-        # EMA of every generator weight (batch-norm statistics included); warm-up for the first steps
-        decay = min(settings["ema_decay"], (1.0 + step) / (10.0 + step))
-        for e, r in zip(ema_vars, raw_vars):
-            e.assign(decay * e + (1.0 - decay) * r)
+    recent = {"d_loss": [], "g_loss": []}  # the last 100 steps' losses, for the progress line
+
+    def on_step(step, logs):
+        update_moving_average(ema, gan.generator, step, settings["ema_decay"])
+        for key in recent:
+            recent[key] = recent[key][-99:] + [float(logs[key])]
         if step % 100 == 0 or step == settings["steps"]:
-            print(f"  ch06_generator step {step}/{settings['steps']}: d_loss {np.mean(d_losses[-100:]):.4f} "
-                  f"g_loss {np.mean(g_losses[-100:]):.4f} ({time.perf_counter() - start:.0f} s)", flush=True)
+            print(f"  ch06_generator step {step}/{settings['steps']}: d_loss {np.mean(recent['d_loss']):.4f} "
+                  f"g_loss {np.mean(recent['g_loss']):.4f} ({time.perf_counter() - start:.0f} s)", flush=True)
         if step in settings["progress_steps"]:
             snapshot(step)
-    seconds = time.perf_counter() - start
+
+    snapshot(0)
+    history = train(gan, images, settings["steps"], batch_size=settings["batch_size"], seed=args.seed,
+                    on_step=on_step)
+    d_losses, g_losses, seconds = history["d_loss"], history["g_loss"], history["seconds"]
 
     record = _base_record("ch06_generator", args, data_info, command)
     record.update({
@@ -373,7 +363,7 @@ def train_collapse(args, data, command, classifier):
     import keras
     import numpy as np
 
-    from course_utils.gan import GAN, build_discriminator, build_generator, sample_noise
+    from course_utils.gan import GAN, build_discriminator, build_generator, sample_noise, train
 
     if classifier is None:
         raise SystemExit("ch06_collapse는 digit_classifier가 필요합니다: --only digit_classifier도 함께 주거나 "
@@ -389,18 +379,16 @@ def train_collapse(args, data, command, classifier):
     gan.compile(d_optimizer=keras.optimizers.Adam(settings["d_learning_rate"], beta_1=settings["beta_1"]),
                 g_optimizer=keras.optimizers.Adam(settings["g_learning_rate"], beta_1=settings["beta_1"]),
                 loss_fn=keras.losses.BinaryCrossentropy())
-    rng = np.random.default_rng(args.seed)
     quality = {}
     start = time.perf_counter()
-    for step in range(1, settings["steps"] + 1):
-        batch = images[rng.integers(0, len(images), size=settings["batch_size"])]
-        gan.reset_metrics()
-        gan.train_on_batch(batch, return_dict=True)
+
+    def on_step(step, logs):
         if step in settings["quality_steps"]:
-            quality[step] = _confident_share(gan.generator, classifier, settings["eval_samples"],
-                                             settings["eval_noise_seed"], counts=True)
+            quality[step] = _quality(gan.generator, classifier, settings, counts=True)
             print(f"  ch06_collapse step {step}: {quality[step]} ({time.perf_counter() - start:.0f} s)", flush=True)
-    seconds = time.perf_counter() - start
+
+    seconds = train(gan, images, settings["steps"], batch_size=settings["batch_size"], seed=args.seed,
+                    on_step=on_step)["seconds"]
     samples = np.asarray(gan.generator(sample_noise(settings["samples"], seed=settings["sample_noise_seed"]),
                                        training=False))
     record = _base_record("ch06_generator", args, data_info, command)

@@ -44,6 +44,7 @@ __all__ = [
     "sample_noise",
     "make_gan",
     "train",
+    "update_moving_average",
     "snapshot_weights",
     "weight_change",
 ]
@@ -52,12 +53,14 @@ LATENT_DIM = 100
 IMAGE_SHAPE = (28, 28, 1)
 
 
-def build_generator(latent_dim: int = LATENT_DIM) -> keras.Sequential:
+def build_generator(latent_dim: int = LATENT_DIM, channels: int = 128) -> keras.Sequential:
     """6장의 DCGAN 생성자: 노이즈 (latent_dim,) -> [-1, 1] 범위의 이미지 (28, 28, 1).
 
-    Dense to 7x7x128, then two rounds of "upsample x2, 5x5 convolution":
-    7 -> 14 -> 28.  The last convolution has one filter and ``tanh``, so every
-    pixel lies in [-1, 1], the range the real images are scaled to.
+    Dense to 7x7x``channels``, then two rounds of "upsample x2, 5x5 convolution":
+    7 -> 14 -> 28 (the first convolution has ``channels // 2`` filters).  The last
+    convolution has one filter and ``tanh``, so every pixel lies in [-1, 1], the
+    range the real images are scaled to.  ``channels=128`` is the chapter's generator;
+    ``benchmarks/bench_gan_recipes.py`` tries wider ones.
 
     >>> [tuple(layer.output.shape[1:]) for layer in build_generator().layers][::3]
     [(6272,), (7, 7, 128), (14, 14, 64), (28, 28, 1)]
@@ -65,12 +68,12 @@ def build_generator(latent_dim: int = LATENT_DIM) -> keras.Sequential:
     return keras.Sequential(
         [
             keras.Input(shape=(latent_dim,)),
-            layers.Dense(7 * 7 * 128, name="dense"),
+            layers.Dense(7 * 7 * channels, name="dense"),
             layers.LeakyReLU(negative_slope=0.2, name="leaky_relu_1"),
             layers.BatchNormalization(name="batch_norm_1"),
-            layers.Reshape((7, 7, 128), name="reshape"),
+            layers.Reshape((7, 7, channels), name="reshape"),
             layers.UpSampling2D(name="upsample_1"),
-            layers.Conv2D(64, kernel_size=5, padding="same", name="conv_1"),
+            layers.Conv2D(channels // 2, kernel_size=5, padding="same", name="conv_1"),
             layers.BatchNormalization(name="batch_norm_2"),
             layers.LeakyReLU(negative_slope=0.2, name="leaky_relu_2"),
             layers.UpSampling2D(name="upsample_2"),
@@ -80,11 +83,12 @@ def build_generator(latent_dim: int = LATENT_DIM) -> keras.Sequential:
     )
 
 
-def build_discriminator() -> keras.Sequential:
+def build_discriminator(filters: int = 64) -> keras.Sequential:
     """6장의 DCGAN 판별자: 이미지 (28, 28, 1) -> '진짜일 확률' (1,).
 
-    Two 5x5 convolutions with stride 2 (28 -> 14 -> 7), LeakyReLU and dropout,
-    then Flatten and one sigmoid unit.
+    Two 5x5 convolutions with stride 2 (28 -> 14 -> 7; ``filters``, then twice as
+    many), LeakyReLU and dropout, then Flatten and one sigmoid unit.
+    ``filters=64`` is the chapter's discriminator.
 
     >>> build_discriminator().count_params()
     212865
@@ -92,10 +96,10 @@ def build_discriminator() -> keras.Sequential:
     return keras.Sequential(
         [
             keras.Input(shape=IMAGE_SHAPE),
-            layers.Conv2D(64, kernel_size=5, strides=2, padding="same", name="conv_1"),
+            layers.Conv2D(filters, kernel_size=5, strides=2, padding="same", name="conv_1"),
             layers.LeakyReLU(negative_slope=0.2, name="leaky_relu_1"),
             layers.Dropout(0.3, name="dropout_1"),
-            layers.Conv2D(128, kernel_size=5, strides=2, padding="same", name="conv_2"),
+            layers.Conv2D(2 * filters, kernel_size=5, strides=2, padding="same", name="conv_2"),
             layers.LeakyReLU(negative_slope=0.2, name="leaky_relu_2"),
             layers.Dropout(0.3, name="dropout_2"),
             layers.Flatten(name="flatten"),
@@ -278,6 +282,25 @@ def train(
             on_step(step, logs)
     history["seconds"] = time.perf_counter() - start
     return history
+
+
+def update_moving_average(average, model, step: int, decay: float = 0.999) -> None:
+    """Move ``average``'s weights toward ``model``'s: an exponential moving average (EMA).
+
+    Every weight moves, batch-norm statistics included:
+    ``average = rate * average + (1 - rate) * model`` with ``rate = min(decay, (1 + step) / (10 + step))``,
+    so the first steps (``step`` counts from 1) are not dominated by the random start.
+    ``ch06_generator`` is the EMA of its generator (chapter 6, 6.7); call this from
+    :func:`train`'s ``on_step``, as ``tools/train_models.py`` does.
+
+    >>> average, model = build_generator(), build_generator()
+    >>> update_moving_average(average, model, step=10**9, decay=0.0)  # rate 0: a copy
+    >>> all(np.array_equal(a, m) for a, m in zip(average.get_weights(), model.get_weights()))
+    True
+    """
+    rate = min(decay, (1.0 + step) / (10.0 + step))
+    for a, w in zip(average.weights, model.weights):
+        a.assign(rate * a + (1.0 - rate) * w)
 
 
 def snapshot_weights(model) -> list:

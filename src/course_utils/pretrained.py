@@ -54,6 +54,7 @@ __all__ = [
     "classify",
     "read_accuracy",
     "digit_census",
+    "generator_census",
     "add_noise",
     "checkpoint_dir",
     "build",
@@ -354,15 +355,16 @@ def _classifier():
     return load("digit_classifier")
 
 
-def classify(images) -> np.ndarray:
+def classify(images, classifier=None) -> np.ndarray:
     """Digit probabilities (N, 10) that the pretrained ``digit_classifier`` gives ``images``.
 
     ``images``: pixels in [0, 1], shaped (N, 784), (N, 28, 28) or (N, 28, 28, 1),
     e.g. an autoencoder's reconstructions (chapters 5 and 7) or a generator's
-    samples mapped with ``(x + 1) / 2`` (chapter 6).
+    samples mapped with ``(x + 1) / 2`` (chapter 6).  ``classifier``: another
+    Keras model of the same kind (``tools.train_models`` passes the one it just trained).
     """
     x = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
-    model = _classifier()
+    model = _classifier() if classifier is None else classifier
     # direct calls in batches (no predict loop, so no tf.function retracing warnings in the chapters)
     return np.concatenate([np.asarray(model(x[i:i + 500], training=False)) for i in range(0, len(x), 500)]
                           or [np.zeros((0, 10), np.float32)])
@@ -397,6 +399,24 @@ def digit_census(probabilities, threshold: float = 0.9) -> dict:
     counts = np.bincount(probabilities.argmax(axis=1)[confident], minlength=10)
     return {"confident": float(confident.mean()), "digits": int((counts > 0).sum()),
             "largest_share": float(counts.max() / max(1, counts.sum())), "counts": counts.tolist()}
+
+
+def generator_census(generator, seed: int, samples: int = 1000, classifier=None, psi: float = 1.0) -> dict:
+    """:func:`digit_census` of ``samples`` images that ``generator`` makes from ``sample_noise(samples, seed=seed)``.
+
+    The one measurement of a generator (chapter 6's ``ch06_generator``): its record's
+    ``quality_by_step`` (``tools.train_models``, seed 1234), ``benchmarks.bench_models``
+    (seed 2026, the chapter's; target: ``confident`` >= 0.8, 10 digits, ``largest_share``
+    <= 0.2) and ``benchmarks.bench_gan_recipes``.  The generator's outputs in [-1, 1] are mapped
+    to [0, 1] for the classifier.  ``psi`` < 1 scales the noise (the "truncation
+    trick"); the targets are judged at ``psi=1``, the generator's documented input.
+    """
+    from course_utils.gan import sample_noise
+
+    noise = sample_noise(samples, seed=seed) * np.float32(psi)
+    images = np.concatenate([np.asarray(generator(noise[i:i + 500], training=False))
+                             for i in range(0, samples, 500)])
+    return digit_census(classify((images + 1.0) / 2.0, classifier=classifier))
 
 
 def add_noise(images, factor: float, seed: int) -> np.ndarray:

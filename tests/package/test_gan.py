@@ -56,6 +56,26 @@ def test_discriminator_shapes_and_params():
     assert discriminator(np.zeros((32, 28, 28, 1), "float32")).shape == (32, 1)
 
 
+def test_wider_networks_keep_the_shapes():
+    """bench_gan_recipes' --g-width/--d-width: more channels, same layers and image shapes."""
+    wide_g, wide_d = G.build_generator(channels=256), G.build_discriminator(filters=128)
+    assert [layer.name for layer in wide_g.layers] == [layer.name for layer in G.build_generator().layers]
+    assert wide_g.get_layer("reshape").output.shape[1:] == (7, 7, 256)
+    assert wide_g.get_layer("conv_1").output.shape[1:] == (14, 14, 128)
+    assert wide_g.output_shape == (None, 28, 28, 1)
+    assert wide_d.get_layer("conv_2").output.shape[1:] == (7, 7, 256) and wide_d.output_shape == (None, 1)
+
+
+def test_moving_average_follows_the_model_with_warm_up():
+    average, model = G.build_generator(), G.build_generator()
+    a0, m0 = average.get_weights()[0].copy(), model.get_weights()[0]
+    G.update_moving_average(average, model, step=1, decay=0.999)  # warm-up rate 2/11
+    assert np.allclose(average.get_weights()[0], 2 / 11 * a0 + 9 / 11 * m0, atol=1e-6)
+    before = average.get_weights()[0].copy()
+    G.update_moving_average(average, model, step=10**6, decay=0.999)  # the decay itself
+    assert np.allclose(average.get_weights()[0], 0.999 * before + 0.001 * m0, atol=1e-6)
+
+
 def test_sample_noise_shape_and_seed():
     noise = G.sample_noise(32, seed=3)
     assert noise.shape == (32, G.LATENT_DIM) == (32, 100)

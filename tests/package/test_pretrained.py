@@ -133,6 +133,18 @@ def test_generated_digits_are_read_by_the_classifier(models):
     assert len(set(probs.argmax(axis=1).tolist())) >= 8
 
 
+def test_generator_census_repeats_the_training_record(models):
+    """The one measurement of a generator gives the figures its record stored after the last step."""
+    record = pretrained.info("ch06_generator")
+    stored = record["quality_by_step"][str(record["steps"])]["ema"]
+    census = pretrained.generator_census(_model(models, "ch06_generator"), seed=1234, samples=1000)
+    assert census["digits"] == stored["digits"] and sum(census["counts"]) == round(census["confident"] * 1000)
+    assert census["confident"] == pytest.approx(stored["confident"], abs=0.003)
+    assert census["largest_share"] == pytest.approx(stored["largest_share"], abs=0.003)
+    # psi = 0 gives every sample the same noise (zeros): one image, so one digit or none
+    assert pretrained.generator_census(_model(models, "ch06_generator"), seed=1, samples=10, psi=0.0)["digits"] <= 1
+
+
 def test_generator_progress_is_the_same_noise_at_increasing_steps():
     progress = pretrained.generator_progress()
     steps, images = progress["steps"], progress["images"]
