@@ -11,9 +11,11 @@ split; no model saw them in training):
 - the denoising autoencoder: the same on test inputs with Gaussian noise of the
   recorded factor (target >= 85%), next to the classifier's accuracy on the
   noisy inputs themselves;
-- generator: of 1,000 samples from seeded noise, the share the classifier reads
-  with probability >= 0.9 (target >= 80%), the number of digits among those
-  (target 10) and the largest digit's share of them (target <= 20%).
+- generator (``ch06_generator``, the book's final, conditional one): of 1,000
+  samples from seeded noise, the share the classifier reads with probability
+  >= 0.9 (target >= 80%), the number of digits among those (target 10) and the
+  largest digit's share of them (target <= 20%); the same figures for
+  ``ch06_dcgan``, the chapter's DCGAN, for comparison.
 
 Then it executes chapters 5, 6 and 7 with nbclient as the book build does
 (offline data, default settings) and prints each one's wall time (target < 60 s).
@@ -88,16 +90,18 @@ def bench_models() -> list:
         if acc < target:
             failures.append(name)
     print()
-    generator = pretrained.load("ch06_generator")
-    quality = pretrained.generator_census(generator, seed=GENERATOR_SEED, samples=GENERATOR_SAMPLES,
-                                          classifier=classifier)
-    ok = quality["confident"] >= 0.8 and quality["digits"] == 10 and quality["largest_share"] <= 0.2
-    print(f"ch06_generator: of {GENERATOR_SAMPLES} samples (seed {GENERATOR_SEED}) {quality['confident']:.1%} read with "
-          f"p >= 0.9 (target >= 80%); digits among them {quality['digits']} (target 10); largest digit's share "
-          f"{quality['largest_share']:.1%} (target <= 20%)  {status(ok)}")
-    print(f"  confident samples per digit 0-9: {quality['counts']}")
-    if not ok:
-        failures.append("ch06_generator")
+    for name in ("ch06_generator", "ch06_dcgan"):
+        quality = pretrained.generator_census(pretrained.load(name), seed=GENERATOR_SEED, samples=GENERATOR_SAMPLES,
+                                              classifier=classifier)
+        ok = quality["confident"] >= 0.8 and quality["digits"] == 10 and quality["largest_share"] <= 0.2
+        # the targets are the book's final generator's; ch06_dcgan (the chapter's DCGAN) is printed for comparison
+        verdict = status(ok) if name == "ch06_generator" else "(reference, no target)"
+        print(f"{name}: of {GENERATOR_SAMPLES} samples (seed {GENERATOR_SEED}) {quality['confident']:.1%} read with "
+              f"p >= 0.9 (target >= 80%); digits among them {quality['digits']} (target 10); largest digit's share "
+              f"{quality['largest_share']:.1%} (target <= 20%)  {verdict}")
+        print(f"  confident samples per digit 0-9: {quality['counts']}")
+        if name == "ch06_generator" and not ok:
+            failures.append(name)
     return failures
 
 

@@ -33,14 +33,21 @@ from typing import Callable, Optional
 import keras
 import numpy as np
 import tensorflow as tf
-from keras import layers
+from keras import layers, ops
 
 __all__ = [
     "LATENT_DIM",
     "IMAGE_SHAPE",
+    "NUM_DIGITS",
     "build_generator",
     "build_discriminator",
     "GAN",
+    "DigitFromNoise",
+    "digits_of_noise",
+    "build_conditional_generator",
+    "build_conditional_discriminator",
+    "ConditionalGAN",
+    "make_conditional_gan",
     "sample_noise",
     "make_gan",
     "train",
@@ -51,6 +58,7 @@ __all__ = [
 
 LATENT_DIM = 100
 IMAGE_SHAPE = (28, 28, 1)
+NUM_DIGITS = 10
 
 
 def build_generator(latent_dim: int = LATENT_DIM, channels: int = 128) -> keras.Sequential:
@@ -251,6 +259,143 @@ def make_gan(latent_dim: int = LATENT_DIM, seed: Optional[int] = 0, learning_rat
     return gan
 
 
+# ---------------------------------------------------------------- 6.7: the conditional GAN of the pretrained generator
+
+
+class DigitFromNoise(layers.Layer):
+    """The digit a noise vector chooses: one-hot of the place of the largest of its first 10 values (chapter 6.7).
+
+    (N, latent_dim) -> (N, 10).  Ten independent standard-normal values are equally
+    likely to have their maximum at any place, so each digit is chosen with probability 1/10.
+    The layer has no weights; :func:`digits_of_noise` is the same choice in numpy.
+    """
+
+    def call(self, noise):
+        return ops.one_hot(ops.argmax(noise[:, :NUM_DIGITS], axis=1), NUM_DIGITS)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], NUM_DIGITS)
+
+
+def digits_of_noise(noise) -> np.ndarray:
+    """The digit each noise vector chooses (:class:`DigitFromNoise`), as integers (N,).
+
+    >>> digits_of_noise(np.eye(12, 100, k=0, dtype="float32"))[:12].tolist()
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0]
+    """
+    return np.asarray(noise)[:, :NUM_DIGITS].argmax(axis=1)
+
+
+def build_conditional_generator(latent_dim: int = LATENT_DIM, channels: int = 128) -> keras.Model:
+    """6.7절의 조건부 생성자: 노이즈 (latent_dim,) -> 노이즈가 고른 숫자의 이미지 (28, 28, 1).
+
+    :class:`DigitFromNoise` reads a digit from the noise; its one-hot is appended to
+    the noise, and the result goes through the chapter's generator
+    (:func:`build_generator` with ``latent_dim + 10`` inputs).  So the model still
+    maps noise alone to an image in [-1, 1], like the chapter's generator.
+
+    >>> generator = build_conditional_generator()
+    >>> generator.input_shape, generator.output_shape
+    ((None, 100), (None, 28, 28, 1))
+    """
+    noise = keras.Input(shape=(latent_dim,), name="noise")
+    digit = DigitFromNoise(name="digit")(noise)
+    inputs = layers.Concatenate(name="noise_and_digit")([noise, digit])
+    images = build_generator(latent_dim + NUM_DIGITS, channels)(inputs)
+    return keras.Model(noise, images, name="conditional_generator")
+
+
+def build_conditional_discriminator(filters: int = 64) -> keras.Model:
+    """6.7절의 조건부 판별자: (이미지, 숫자 one-hot) -> '이 숫자의 진짜 이미지일 확률'.
+
+    The chapter's discriminator (:func:`build_discriminator`) up to its ``flatten``
+    layer gives a feature vector h; the logit is ``w . h + b`` plus ``e_digit . h``,
+    where ``e_digit`` is a learned vector per digit (a *projection* discriminator,
+    Miyato and Koyama, 2018).  The second term is large when the image's features
+    match the claimed digit, so an image must look like *that* digit to pass.
+
+    >>> discriminator = build_conditional_discriminator()
+    >>> [tuple(shape) for shape in discriminator.input_shape], discriminator.output_shape
+    ([(None, 28, 28, 1), (None, 10)], (None, 1))
+    """
+    base = build_discriminator(filters)
+    features = keras.Model(base.inputs, base.get_layer("flatten").output, name="features")
+    image = keras.Input(shape=IMAGE_SHAPE, name="image")
+    digit = keras.Input(shape=(NUM_DIGITS,), name="digit")
+    h = features(image)
+    logit = layers.Dense(1, name="logit")(h)
+    embedding = layers.Dense(h.shape[-1], use_bias=False, name="digit_embedding")(digit)
+    match = layers.Dot(axes=1, name="match")([embedding, h])
+    probability = layers.Activation("sigmoid", name="probability")(layers.Add(name="logit_plus_match")([logit, match]))
+    return keras.Model([image, digit], probability, name="conditional_discriminator")
+
+
+class ConditionalGAN(GAN):
+    """A GAN that also learns from the digit labels (chapter 6.7): it trains on (images, labels).
+
+    The same two steps as :class:`GAN`, each updating only its own network, but the
+    discriminator also gets a digit: a real image with its own label, a generated
+    image with the digit its noise chose (:class:`DigitFromNoise`).  The generator
+    must therefore draw the digit the noise asks for, well enough to pass as that digit.
+
+    >>> gan = ConditionalGAN(build_conditional_generator(), build_conditional_discriminator(), seed=0)
+    >>> gan.compile(
+    ...     d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+    ...     g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+    ...     loss_fn=keras.losses.BinaryCrossentropy(),
+    ... )
+    >>> logs = gan.train_on_batch(np.zeros((8, 28, 28, 1), "float32"), np.arange(8), return_dict=True)
+    >>> sorted(logs)
+    ['d_loss', 'g_loss']
+    """
+
+    @staticmethod
+    def _digits(noise):
+        return ops.one_hot(ops.argmax(noise[:, :NUM_DIGITS], axis=1), NUM_DIGITS)
+
+    def discriminator_step(self, real_images, noise=None, real_digits=None):
+        """판별자 단계: (진짜, 그 레이블)은 ``real_label``, (가짜, 노이즈가 고른 숫자)는 0."""
+        batch_size = tf.shape(real_images)[0]
+        if noise is None:
+            noise = self._noise(batch_size)
+        fake_images = self.generator(noise, training=True)
+        images = tf.concat([tf.cast(real_images, fake_images.dtype), fake_images], axis=0)
+        digits = tf.concat([ops.one_hot(ops.cast(real_digits, "int32"), NUM_DIGITS), self._digits(noise)], axis=0)
+        labels = tf.concat([self.real_label * tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0)
+        return self.update(self.discriminator, self.d_optimizer,
+                           lambda: self.loss_fn(labels, self.discriminator([images, digits], training=True)))
+
+    def generator_step(self, noise):
+        """Generator step: only the generator moves, so that (fake, the digit its noise chose) passes as real."""
+        labels = tf.ones((tf.shape(noise)[0], 1))
+        return self.update(self.generator, self.g_optimizer,
+                           lambda: self.loss_fn(labels, self.discriminator(
+                               [self.generator(noise, training=True), self._digits(noise)], training=True)))
+
+    def train_step(self, data):
+        """One step on ``data`` = (real images, their digit labels): a discriminator step, then a generator step."""
+        real_images, real_digits = data[0], data[1]
+        batch_size = tf.shape(real_images)[0]
+        d_loss = self.discriminator_step(real_images, self._noise(batch_size), real_digits)
+        g_loss = self.generator_step(self._noise(batch_size))
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+
+def make_conditional_gan(latent_dim: int = LATENT_DIM, seed: Optional[int] = 0, learning_rate: float = 2e-4,
+                         real_label: float = 1.0) -> ConditionalGAN:
+    """A compiled :class:`ConditionalGAN` with the optimizer settings of :func:`make_gan` (6.7절, ``ch06_generator``)."""
+    gan = ConditionalGAN(build_conditional_generator(latent_dim), build_conditional_discriminator(),
+                         latent_dim=latent_dim, seed=seed, real_label=real_label)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+        loss_fn=keras.losses.BinaryCrossentropy(),
+    )
+    return gan
+
+
 def train(
     gan: GAN,
     images: np.ndarray,
@@ -258,6 +403,7 @@ def train(
     batch_size: int = 64,
     seed: int = 0,
     on_step: Optional[Callable[[int, dict], None]] = None,
+    labels: Optional[np.ndarray] = None,
 ) -> dict:
     """Train ``gan`` for ``steps`` steps on random batches of ``images``; return the loss history.
 
@@ -265,7 +411,9 @@ def train(
     ``batch_size`` images (seeded numpy generator) and calls
     ``gan.train_on_batch``; the metrics are reset before every step so that the
     history holds the loss of each step, not a running mean.  ``on_step(step,
-    logs)`` is called after every step (``step`` counts from 1).
+    logs)`` is called after every step (``step`` counts from 1).  With ``labels``
+    (integer digits, one per image) each batch is (images, their labels), as
+    :class:`ConditionalGAN` needs (6.7절, ``tools/train_models.py``).
 
     Returns ``{"d_loss": [...], "g_loss": [...], "seconds": float}``.
     """
@@ -273,9 +421,12 @@ def train(
     history = {"d_loss": [], "g_loss": []}
     start = time.perf_counter()
     for step in range(1, steps + 1):
-        batch = images[rng.integers(0, len(images), size=batch_size)]
+        chosen = rng.integers(0, len(images), size=batch_size)
         gan.reset_metrics()
-        logs = gan.train_on_batch(batch, return_dict=True)
+        if labels is None:
+            logs = gan.train_on_batch(images[chosen], return_dict=True)
+        else:
+            logs = gan.train_on_batch(images[chosen], labels[chosen], return_dict=True)
         history["d_loss"].append(float(logs["d_loss"]))
         history["g_loss"].append(float(logs["g_loss"]))
         if on_step is not None:

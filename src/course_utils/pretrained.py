@@ -21,7 +21,9 @@ Input and output conventions:
 
 - autoencoders take and return pixels in [0, 1] of shape (N, 28, 28, 1), the
   dense one (N, 784);
-- the generator maps (N, 100) standard-normal noise to (N, 28, 28, 1) in [-1, 1];
+- the generators map (N, 100) standard-normal noise to (N, 28, 28, 1) in [-1, 1]:
+  ``ch06_dcgan`` is chapter 6's DCGAN, ``ch06_generator`` the book's final
+  generator, a conditional GAN whose noise also chooses the digit (chapter 6.7);
 - the classifier maps (N, 28, 28, 1) pixels in [0, 1] to 10 digit probabilities.
 
 The builders (``build_*``) are the architectures, used by the training script,
@@ -71,15 +73,16 @@ __all__ = [
 MODELS = {
     "ch05_upsampling_ae": ("autoencoder", 5, "build_upsampling_autoencoder", {"filters": (32, 16, 8)}),
     "ch05_transpose_ae": ("autoencoder", 5, "build_transpose_autoencoder", {"filters": (32, 16, 8)}),
-    "ch06_generator": ("generator", 6, "build_generator", {}),
+    "ch06_dcgan": ("generator", 6, "build_generator", {}),
+    "ch06_generator": ("generator", 6, "build_conditional_generator", {}),
     "ch07_dense_ae": ("autoencoder", 7, "build_dense_autoencoder", {"code_dim": 36}),
     "ch07_conv_ae": ("autoencoder", 7, "build_conv_autoencoder", {"filters": 16, "code_channels": 2}),
     "ch07_denoising_ae": ("autoencoder", 7, "build_conv_autoencoder", {"filters": 32, "code_channels": 8}),
     "digit_classifier": ("classifier", 7, "build_classifier", {}),
 }
 
-#: the file of chapter 6's progression grids (same noise, several training steps)
-PROGRESS_FILE = "ch06_generator_progress.npz"
+#: the generators of chapter 6 (course_utils.gan builders): the chapter's DCGAN and the conditional one (6.7)
+GAN_BUILDERS = ("build_generator", "build_conditional_generator")
 #: chapter 6.8's mode-collapse run: its record and its 16 samples (no weights are kept)
 COLLAPSE_FILES = ("ch06_collapse.json", "ch06_collapse_samples.npz")
 
@@ -281,10 +284,10 @@ def build(name: str):
     if name not in MODELS:
         raise _unknown(name)
     _, _, builder, kwargs = MODELS[name]
-    if builder == "build_generator":
-        from course_utils.gan import build_generator
+    if builder in GAN_BUILDERS:
+        from course_utils import gan
 
-        return build_generator(**kwargs)
+        return getattr(gan, builder)(**kwargs)
     return globals()[builder](**kwargs)
 
 
@@ -322,14 +325,16 @@ def load(name: str):
     return model
 
 
-def generator_progress() -> dict:
-    """Chapter 6's progression: ``{"steps": (S,), "images": (S, K, 28, 28) uint8}``.
+def generator_progress(name: str = "ch06_generator") -> dict:
+    """Chapter 6's progression of generator ``name``: ``{"steps": (S,), "images": (S, K, 28, 28) uint8}``.
 
     The images are what the generator made from the same K noise vectors
     (``sample_noise(K, seed=record["progress_noise_seed"])``) after each number
-    of training steps, written by ``tools/train_models.py``.
+    of training steps, written by ``tools/train_models.py`` as ``NAME_progress.npz``.
     """
-    with np.load(checkpoint_dir() / PROGRESS_FILE) as stored:
+    if name not in MODELS or MODELS[name][0] != "generator":
+        raise _unknown(name)
+    with np.load(checkpoint_dir() / f"{name}_progress.npz") as stored:
         return {key: stored[key] for key in stored.files}
 
 

@@ -1,10 +1,12 @@
-"""The numbers chapter 6 states about its pretrained generator (6.7), checked against its record."""
+"""The numbers chapter 6 states about its pretrained generators (6.7) and mode collapse (6.8), checked against their records."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import nbformat
+import numpy as np
+import pytest
 
 from course_utils import pretrained
 
@@ -16,7 +18,7 @@ def _markdown():
 
 
 def test_training_tricks_in_the_prose_are_the_recorded_ones():
-    record = pretrained.info("ch06_generator")
+    record = pretrained.info("ch06_dcgan")
     text = _markdown()
     assert record["real_label"] == 0.9 and "0.9로 줍니다" in text and "make_gan(real_label=0.9)" in text
     assert record["ema_decay"] == 0.999 and "ema = 0.999 × ema + 0.001 × 현재 가중치" in text
@@ -26,21 +28,90 @@ def test_training_tricks_in_the_prose_are_the_recorded_ones():
     assert "Adam(learning_rate=0.0002, beta_1=0.5)" in record["optimizer"]
 
 
-def test_quality_table_and_progression_come_from_the_record():
-    record = pretrained.info("ch06_generator")
+@pytest.mark.parametrize("name", ["ch06_dcgan", "ch06_generator"])
+def test_quality_table_and_progression_come_from_the_record(name):
+    record = pretrained.info(name)
     steps = [int(s) for s in record["quality_by_step"]]
-    assert steps == record["progress_steps"] == pretrained.generator_progress()["steps"].tolist()
+    assert steps == record["progress_steps"] == pretrained.generator_progress(name)["steps"].tolist()
     for quality in record["quality_by_step"].values():
         assert set(quality) == {"raw", "ema"}
     assert "1000 samples" in record["quality_note"] and "생성 숫자 1,000장" in _markdown()
-    assert "같은 노이즈 8개" in _markdown() and pretrained.generator_progress()["images"].shape[1] >= 8
+    assert "같은 노이즈 8개" in _markdown() and pretrained.generator_progress(name)["images"].shape[1] >= 8
 
 
 def test_ema_made_little_difference_as_the_prose_says():
-    record = pretrained.info("ch06_generator")
+    record = pretrained.info("ch06_dcgan")
     final = record["quality_by_step"][str(record["steps"])]
     assert abs(final["raw"]["confident"] - final["ema"]["confident"]) < 0.05
     assert "이 학습에서는 차이가\n   크지 않았습니다" in _markdown()
+
+
+def _ema(name, step):
+    return pretrained.info(name)["quality_by_step"][str(step)]["ema"]["confident"]
+
+
+def test_dcgan_rises_fast_then_slowly_to_a_little_above_half():
+    record = pretrained.info("ch06_dcgan")
+    last = record["steps"]
+    text = _markdown()
+    # "처음 1,000단계 동안 빠르게 오르다가, 그 뒤로는 천천히 오릅니다"
+    assert last == 3000 and _ema("ch06_dcgan", 1000) - _ema("ch06_dcgan", 0) > 2 * (_ema("ch06_dcgan", last)
+                                                                                      - _ema("ch06_dcgan", 1000))
+    assert "처음 1,000단계 동안 빠르게 오르다가, 그 뒤로는 천천히 오릅니다" in text
+    assert 0.5 < _ema("ch06_dcgan", last) < 0.6 and "**절반을 조금 넘는** 정도" in text
+
+
+def test_real_digits_are_read_confidently_above_90_percent():
+    from course_utils.data import load_mnist
+
+    _, (x_test, _) = load_mnist(offline=True, verbose=False)
+    real = pretrained.digit_census(pretrained.classify(x_test / 255.0))
+    assert real["confident"] > 0.9 and "진짜 숫자는 같은 분류기가 90% 넘게 확신하며 읽으니" in _markdown()
+
+
+def test_conditional_gan_is_the_dcgan_plus_the_labels():
+    dcgan, conditional = pretrained.info("ch06_dcgan"), pretrained.info("ch06_generator")
+    for key in ("data", "train_images", "seed", "steps", "batch_size", "optimizer", "ema_decay", "progress_steps",
+                "progress_noise_seed", "quality_note"):
+        assert dcgan[key] == conditional[key], key
+    assert conditional["real_label"] == 1.0 and dcgan["real_label"] == 0.9 and "ConditionalGAN" in conditional["conditional"]
+    text = _markdown()
+    assert "단계 수, 배치와 그 순서, 시드, 옵티마이저, 이동 평균은 `ch06_dcgan`과 같습니다. 레이블 스무딩은 쓰지 않았습니다(진짜의 정답 1.0)." in text
+    assert "노이즈의 처음 10개 값 가운데 가장 큰 값의 자리를 '그릴 숫자'로 정하고(`DigitFromNoise`)" in text
+
+
+def test_conditional_generator_draws_the_chosen_digit_as_the_summary_says():
+    from course_utils.gan import digits_of_noise, sample_noise
+
+    noise = sample_noise(1000, seed=2026)  # the chapter's noise
+    images = np.asarray(pretrained.load("ch06_generator")(noise, training=False))
+    agree = (pretrained.classify((images + 1) / 2).argmax(axis=1) == digits_of_noise(noise)).mean()
+    assert agree >= 0.9 and "노이즈가 고른 숫자를 그립니다" in _markdown()
+
+
+def test_conditional_gan_beats_the_dcgan_as_the_comparison_says():
+    from course_utils.data import load_mnist
+
+    dcgan, conditional = (pretrained.info(n)["quality_by_step"] for n in ("ch06_dcgan", "ch06_generator"))
+    last = str(pretrained.info("ch06_generator")["steps"])
+    text = _markdown().replace("\n", " ")
+    # "학습을 시작한 뒤로 어느 단계에서나 DCGAN보다 높고"
+    assert all(conditional[s]["ema"]["confident"] > dcgan[s]["ema"]["confident"] for s in conditional if s != "0")
+    assert "조건부 GAN은 학습을 시작한 뒤로 어느 단계에서나 DCGAN보다 높고" in text
+    # "1,000단계에서 이미 DCGAN의 3,000단계 값을 넘습니다"
+    assert last == "3000" and conditional["1000"]["ema"]["confident"] > dcgan["3000"]["ema"]["confident"]
+    assert "1,000단계에서 이미 DCGAN의 3,000단계 값을 넘습니다" in text
+    # "3,000단계에서는 생성 숫자의 90% 넘게를 ... 진짜 테스트 숫자의 비율과 비슷합니다"
+    _, (x_test, _) = load_mnist(offline=True, verbose=False)
+    real = pretrained.digit_census(pretrained.classify(x_test / 255.0))["confident"]
+    final = conditional[last]["ema"]["confident"]
+    assert final > 0.9 and abs(final - real) < 0.03
+    assert "3,000단계에서는 생성 숫자의 90% 넘게를 분류기가 확신하며 읽어, 위에서 본 진짜 테스트 숫자의 비율과 비슷합니다" in text
+    # "이동 평균 생성자가 학습하는 생성자(raw)보다 몇 %p 높았습니다"
+    assert 0.02 <= final - conditional[last]["raw"]["confident"] < 0.1
+    assert "이동 평균 생성자가 학습하는 생성자(raw)보다 몇 %p 높았습니다" in text
+    # "숫자마다 400장뿐인"
+    assert pretrained.info("ch06_generator")["train_images"] == 4000 and "숫자마다 400장뿐인" in text
 
 
 # --- 6.8: mode collapse, measured (tools/train_models.py --only ch06_collapse) ----------------------------
@@ -48,7 +119,7 @@ def test_ema_made_little_difference_as_the_prose_says():
 def test_collapse_run_changes_only_the_learning_rates_of_the_chapter():
     from tools.train_models import COLLAPSE_SETTINGS, GAN_SETTINGS
 
-    bad, good = pretrained.collapse_run(), pretrained.info("ch06_generator")
+    bad, good = pretrained.collapse_run(), pretrained.info("ch06_dcgan")
     assert bad["quick"] is False and bad["seed"] == good["seed"] and bad["data"] == good["data"]
     assert bad["batch_size"] == good["batch_size"] and bad["real_label"] == good["real_label"]
     assert bad["steps"] == COLLAPSE_SETTINGS["steps"] and bad["steps"] in good["progress_steps"]
@@ -67,7 +138,7 @@ def test_the_bad_setting_collapses_and_the_chapter_setting_does_not():
     from tools.train_models import COLLAPSE_SETTINGS
 
     bad = pretrained.collapse_run()["quality_by_step"]
-    good = pretrained.info("ch06_generator")["quality_by_step"]
+    good = pretrained.info("ch06_dcgan")["quality_by_step"]
     assert list(bad) == [str(s) for s in COLLAPSE_SETTINGS["quality_steps"]] and set(bad) <= set(good)
     for step, quality in bad.items():
         healthy = good[step]["raw"]

@@ -115,6 +115,76 @@ def test_train_step_updates_both_and_reports_losses(real_batch):
     assert [m.name for m in gan.metrics] == ["d_loss", "g_loss"]
 
 
+# --- 6.7: the conditional GAN of the pretrained generator --------------------------------
+
+def test_noise_chooses_each_digit_equally_often():
+    noise = G.sample_noise(20000, seed=3)
+    digits = G.digits_of_noise(noise)
+    assert np.array_equal(np.asarray(G.DigitFromNoise()(noise)).argmax(axis=1), digits)  # layer == numpy
+    shares = np.bincount(digits, minlength=10) / len(digits)
+    assert np.all(np.abs(shares - 0.1) < 0.01)
+    # only the first 10 values decide: changing the others keeps the digit
+    changed = noise.copy()
+    changed[:, 10:] = G.sample_noise(20000, seed=4)[:, 10:]
+    assert np.array_equal(G.digits_of_noise(changed), digits)
+
+
+def test_conditional_generator_is_the_chapter_generator_with_the_digit_appended():
+    generator = G.build_conditional_generator()
+    chapter = G.build_generator()
+    assert generator.input_shape == (None, 100) and generator.output_shape == (None, 28, 28, 1)
+    # the same layers as build_generator, with 10 more inputs to the first Dense layer
+    assert generator.count_params() == chapter.count_params() + 10 * 7 * 7 * 128
+    images = np.asarray(generator(G.sample_noise(4, seed=0), training=False))
+    assert images.min() >= -1 and images.max() <= 1
+
+
+def test_conditional_discriminator_depends_on_the_digit():
+    keras.utils.set_random_seed(0)
+    discriminator = G.build_conditional_discriminator()
+    embedding = discriminator.get_layer("digit_embedding")
+    embedding.set_weights([np.random.default_rng(0).normal(0, 0.1, embedding.get_weights()[0].shape)])
+    images = np.random.default_rng(1).uniform(-1, 1, (10, 28, 28, 1)).astype("float32")
+    digits = np.eye(10, dtype="float32")
+    same_image = np.repeat(images[:1], 10, axis=0)
+    p = np.asarray(discriminator([same_image, digits], training=False))[:, 0]
+    assert p.shape == (10,) and np.all((p > 0) & (p < 1)) and np.ptp(p) > 1e-3  # one image, ten verdicts
+    # with a zero embedding the digit no longer matters: the chapter's discriminator on the same features
+    embedding.set_weights([np.zeros_like(embedding.get_weights()[0])])
+    p0 = np.asarray(discriminator([same_image, digits], training=False))[:, 0]
+    assert np.ptp(p0) < 1e-6
+
+
+def test_conditional_steps_update_only_their_own_network(real_batch):
+    keras.utils.set_random_seed(0)
+    gan = G.make_conditional_gan(seed=0)
+    labels = np.arange(8) % 10
+    d0, g0 = G.snapshot_weights(gan.discriminator), G.snapshot_weights(gan.generator)
+    gan.discriminator_step(real_batch, G.sample_noise(8, seed=1), labels)
+    d1, g1 = G.snapshot_weights(gan.discriminator), G.snapshot_weights(gan.generator)
+    assert G.weight_change(d0, d1) > 0 and _same(g0, g1)
+    gan.generator_step(G.sample_noise(8, seed=2))
+    d2, g2 = G.snapshot_weights(gan.discriminator), G.snapshot_weights(gan.generator)
+    assert _same(d1, d2) and G.weight_change(g1, g2) > 0
+    history = G.train(gan, real_batch, steps=2, batch_size=4, seed=0, labels=labels)
+    assert len(history["d_loss"]) == 2 and all(np.isfinite(history["g_loss"]))
+    assert gan.real_label == 1.0
+
+
+def test_conditional_discriminator_step_pairs_real_images_with_their_labels(real_batch):
+    """A discriminator that learns only from its labels' term: real pairs must be the given labels."""
+    keras.utils.set_random_seed(0)
+    gan = G.make_conditional_gan(seed=0)
+    embedding = gan.discriminator.get_layer("digit_embedding")
+    before = embedding.get_weights()[0].copy()
+    noise = G.sample_noise(8, seed=1)
+    labels = np.full(8, 3)
+    gan.discriminator_step(real_batch, noise, labels)
+    moved = np.abs(embedding.get_weights()[0] - before).sum(axis=1) > 0
+    # rows that moved: digit 3 (the real labels) and the digits the noise chose for the fakes, nothing else
+    assert set(np.nonzero(moved)[0].tolist()) == {3} | set(G.digits_of_noise(noise).tolist())
+
+
 def test_classic_keras2_recipe_leaves_the_discriminator_untrained(real_batch):
     """Chapter 6.4 and exercise 6-5: Keras 3 reads `trainable` when the step runs."""
     keras.utils.set_random_seed(0)

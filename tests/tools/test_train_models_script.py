@@ -55,9 +55,15 @@ def test_quick_run_writes_every_model_loadable_with_its_record(tmp_path):
         model = pretrained.build(name)
         model.set_weights([a.astype("float32") for a in _arrays(tmp_path / f"{name}.weights.npz")])
     assert json.loads((tmp_path / "ch07_denoising_ae.json").read_text())["noise"] == 0.5
-    progress = np.load(tmp_path / "ch06_generator_progress.npz")
-    assert progress["steps"].tolist() == [0, 2, 3] and progress["images"].shape == (3, 16, 28, 28)
-    assert progress["images"].dtype == np.uint8
+    for name in ("ch06_dcgan", "ch06_generator"):
+        progress = np.load(tmp_path / f"{name}_progress.npz")
+        assert progress["steps"].tolist() == [0, 2, 3] and progress["images"].shape == (3, 16, 28, 28)
+        assert progress["images"].dtype == np.uint8
+    dcgan, conditional = (json.loads((tmp_path / f"{n}.json").read_text()) for n in ("ch06_dcgan", "ch06_generator"))
+    assert "conditional" not in dcgan and "ConditionalGAN" in conditional["conditional"]
+    assert dcgan["real_label"] == 0.9 and conditional["real_label"] == 1.0
+    for key in ("steps", "batch_size", "optimizer", "ema_decay", "seed", "progress_steps", "progress_noise_seed"):
+        assert dcgan[key] == conditional[key], key
     # chapter 6.8's mode-collapse run: a record and 16 samples, no weights
     collapse = json.loads((tmp_path / "ch06_collapse.json").read_text(encoding="utf-8"))
     assert collapse["quick"] is True and collapse["steps"] == 3 and list(collapse["quality_by_step"]) == ["2", "3"]
