@@ -9,6 +9,11 @@ model, alternate ``train_on_batch`` calls) leaves the discriminator untrained.
 :class:`GAN` is the recipe that is correct under Keras 3: one ``train_step``
 with two gradient tapes, each optimizer updating only its own network.
 
+The book's pretrained generator (``ch06_generator``, 6.7) is a *conditional* GAN
+built on the same networks: :class:`ConditionalGAN` also learns from the digit
+labels, and :func:`build_conditional_generator` reads the digit to draw from
+its noise, so it still maps noise alone to an image.
+
 Importing ``course_utils`` does not import TensorFlow; importing this module does.
 
 >>> import numpy as np
