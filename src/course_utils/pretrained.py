@@ -332,8 +332,11 @@ def generator_progress(name: str = "ch06_generator") -> dict:
     (``sample_noise(K, seed=record["progress_noise_seed"])``) after each number
     of training steps, written by ``tools/train_models.py`` as ``NAME_progress.npz``.
     """
-    if name not in MODELS or MODELS[name][0] != "generator":
+    if name not in MODELS:
         raise _unknown(name)
+    if MODELS[name][0] != "generator":
+        generators = ", ".join(n for n, (kind, *_) in MODELS.items() if kind == "generator")
+        raise ValueError(f"{name!r}은 생성자가 아니라 학습 과정 그림이 없습니다. 생성자: {generators}")
     with np.load(checkpoint_dir() / f"{name}_progress.npz") as stored:
         return {key: stored[key] for key in stored.files}
 

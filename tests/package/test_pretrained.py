@@ -168,6 +168,13 @@ def test_conditional_generator_draws_the_digit_its_noise_chooses(models):
     assert (read == digits_of_noise(noise)).mean() >= 0.8  # generous floor
 
 
+def test_generator_progress_names_the_generators_when_asked_for_another_model():
+    with pytest.raises(ValueError, match="ch06_dcgan, ch06_generator"):
+        pretrained.generator_progress("ch07_dense_ae")
+    with pytest.raises(KeyError, match="없습니다"):
+        pretrained.generator_progress("no_such_model")
+
+
 @pytest.mark.parametrize("name", GENERATORS)
 def test_generator_progress_is_the_same_noise_at_increasing_steps(name):
     progress = pretrained.generator_progress(name)
