@@ -267,6 +267,11 @@ def make_gan(latent_dim: int = LATENT_DIM, seed: Optional[int] = 0, learning_rat
 # ---------------------------------------------------------------- 6.7: the conditional GAN of the pretrained generator
 
 
+def _digit_one_hot(noise):
+    """One-hot (N, 10) of the argmax of the first 10 noise values: DigitFromNoise and ConditionalGAN's steps."""
+    return ops.one_hot(ops.argmax(noise[:, :NUM_DIGITS], axis=1), NUM_DIGITS)
+
+
 class DigitFromNoise(layers.Layer):
     """The digit a noise vector chooses: one-hot of the place of the largest of its first 10 values (chapter 6.7).
 
@@ -276,7 +281,7 @@ class DigitFromNoise(layers.Layer):
     """
 
     def call(self, noise):
-        return ops.one_hot(ops.argmax(noise[:, :NUM_DIGITS], axis=1), NUM_DIGITS)
+        return _digit_one_hot(noise)
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], NUM_DIGITS)
@@ -354,18 +359,17 @@ class ConditionalGAN(GAN):
     ['d_loss', 'g_loss']
     """
 
-    @staticmethod
-    def _digits(noise):
-        return ops.one_hot(ops.argmax(noise[:, :NUM_DIGITS], axis=1), NUM_DIGITS)
-
     def discriminator_step(self, real_images, noise=None, real_digits=None):
         """판별자 단계: (진짜, 그 레이블)은 ``real_label``, (가짜, 노이즈가 고른 숫자)는 0."""
+        if real_digits is None:
+            raise ValueError("ConditionalGAN의 판별자 단계에는 진짜 이미지의 숫자 레이블(real_digits)이 필요합니다: "
+                             "train(..., labels=y_train)이나 train_on_batch(images, labels)로 주세요.")
         batch_size = tf.shape(real_images)[0]
         if noise is None:
             noise = self._noise(batch_size)
         fake_images = self.generator(noise, training=True)
         images = tf.concat([tf.cast(real_images, fake_images.dtype), fake_images], axis=0)
-        digits = tf.concat([ops.one_hot(ops.cast(real_digits, "int32"), NUM_DIGITS), self._digits(noise)], axis=0)
+        digits = tf.concat([ops.one_hot(ops.cast(real_digits, "int32"), NUM_DIGITS), _digit_one_hot(noise)], axis=0)
         labels = tf.concat([self.real_label * tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0)
         return self.update(self.discriminator, self.d_optimizer,
                            lambda: self.loss_fn(labels, self.discriminator([images, digits], training=True)))
@@ -375,10 +379,13 @@ class ConditionalGAN(GAN):
         labels = tf.ones((tf.shape(noise)[0], 1))
         return self.update(self.generator, self.g_optimizer,
                            lambda: self.loss_fn(labels, self.discriminator(
-                               [self.generator(noise, training=True), self._digits(noise)], training=True)))
+                               [self.generator(noise, training=True), _digit_one_hot(noise)], training=True)))
 
     def train_step(self, data):
         """One step on ``data`` = (real images, their digit labels): a discriminator step, then a generator step."""
+        if not isinstance(data, (tuple, list)) or len(data) < 2 or data[1] is None:
+            raise ValueError("ConditionalGAN은 (이미지, 숫자 레이블)로 학습합니다: train(..., labels=y_train)이나 "
+                             "train_on_batch(images, labels)로 레이블도 주세요.")
         real_images, real_digits = data[0], data[1]
         batch_size = tf.shape(real_images)[0]
         d_loss = self.discriminator_step(real_images, self._noise(batch_size), real_digits)

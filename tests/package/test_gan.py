@@ -169,6 +169,10 @@ def test_conditional_steps_update_only_their_own_network(real_batch):
     history = G.train(gan, real_batch, steps=2, batch_size=4, seed=0, labels=labels)
     assert len(history["d_loss"]) == 2 and all(np.isfinite(history["g_loss"]))
     assert gan.real_label == 1.0
+    with pytest.raises(ValueError, match="real_digits"):
+        gan.discriminator_step(real_batch, G.sample_noise(8, seed=1))
+    with pytest.raises(ValueError, match="labels=y_train"):
+        G.train(gan, real_batch, steps=1, batch_size=4, seed=0)  # labels forgotten
 
 
 def test_conditional_discriminator_step_pairs_real_images_with_their_labels(real_batch):
