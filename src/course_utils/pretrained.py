@@ -363,6 +363,14 @@ def _classifier():
     return load("digit_classifier")
 
 
+def _in_batches(model, x, batch: int = 500) -> np.ndarray:
+    """``model(x, training=False)`` as numpy, called directly on batches of ``batch`` rows.
+
+    Direct calls, not ``predict``, so the chapters get no tf.function retracing warnings.
+    """
+    return np.concatenate([np.asarray(model(x[i:i + batch], training=False)) for i in range(0, len(x), batch)])
+
+
 def classify(images, classifier=None) -> np.ndarray:
     """Digit probabilities (N, 10) that the pretrained ``digit_classifier`` gives ``images``.
 
@@ -373,9 +381,9 @@ def classify(images, classifier=None) -> np.ndarray:
     """
     x = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
     model = _classifier() if classifier is None else classifier
-    # direct calls in batches (no predict loop, so no tf.function retracing warnings in the chapters)
-    return np.concatenate([np.asarray(model(x[i:i + 500], training=False)) for i in range(0, len(x), 500)]
-                          or [np.zeros((0, 10), np.float32)])
+    if len(x) == 0:
+        return np.zeros((0, 10), np.float32)
+    return _in_batches(model, x)
 
 
 def read_accuracy(images, labels) -> float:
@@ -422,8 +430,7 @@ def generator_census(generator, seed: int, samples: int = 1000, classifier=None,
     from course_utils.gan import sample_noise
 
     noise = sample_noise(samples, seed=seed) * np.float32(psi)
-    images = np.concatenate([np.asarray(generator(noise[i:i + 500], training=False))
-                             for i in range(0, samples, 500)])
+    images = _in_batches(generator, noise)
     return digit_census(classify((images + 1.0) / 2.0, classifier=classifier))
 
 
