@@ -45,7 +45,15 @@ class ExerciseCheckError(AssertionError):
     """Raised by a visible check when an answer is not right yet.
 
     It is an ``AssertionError``, so nbgrader counts the test cell as failed.
+    ``kind`` says what the check found (the instructor's class report groups by it):
+    ``"unanswered"``, ``"type"`` (the answer's type or format), ``"hint"`` (a hint
+    named the mistake), ``"unclassified"`` (wrong, no hint matched), ``"function"``
+    (a code exercise failed on a case) or ``"refused"`` (a forbidden library call).
     """
+
+    def __init__(self, message: str = "", kind: str = "unclassified"):
+        super().__init__(message)
+        self.kind = kind
 
 
 # --------------------------------------------------------------------------- types
@@ -189,7 +197,7 @@ def not_answered(label: str, name: str) -> ExerciseCheckError:
     """The error of an exercise whose answer variable ``name`` does not exist yet (every chapter)."""
     return ExerciseCheckError(
         f"{label}: 아직 답을 넣지 않았습니다 (변수 `{name}`이 정의되지 않았습니다). "
-        "위의 답 셀을 완성하고 실행한 뒤 이 셀을 다시 실행하세요.")
+        "위의 답 셀을 완성하고 실행한 뒤 이 셀을 다시 실행하세요.", kind="unanswered")
 
 
 def _lookup(name: str, namespace: Optional[dict], depth: int) -> Any:
@@ -217,7 +225,8 @@ class Exercise:
     answer: Optional[Callable[[], Any]] = None   # computes the expected answer (value kinds)
     hints: Sequence[Hint] = ()
     graded_by_instructor: bool = False           # conceptual multiple choice: see choice_exercise
-    judge: Optional[Callable[[str, Any], None]] = None  # FUNCTION and CUSTOM kinds
+    judge: Optional[Callable[[str, Any], None]] = None  # CUSTOM kind
+    function: Optional["FunctionSpec"] = None           # FUNCTION kind: see FunctionSpec
     doc: str = ""
 
     @property
@@ -231,6 +240,11 @@ class Exercise:
     def check_value(self, value: Any) -> None:
         """Check an answer given as a value (raises :class:`ExerciseCheckError` with a Korean message)."""
         label = self.label
+        if self.function is not None:
+            if value is None or value is Ellipsis:
+                raise not_answered(label, self.name)
+            check_function(label, self.function, value)
+            return
         if self.judge is not None:
             if value is None or value is Ellipsis:
                 raise not_answered(label, self.name)
@@ -243,7 +257,7 @@ class Exercise:
             if problem is None and value.strip().upper() not in CHOICES:
                 problem = f'필요한 답은 "A", "B", "C", "D" 중 하나인데, 받은 답은 {_shown(value)}입니다.'
             if problem:
-                raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. {problem}")
+                raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. {problem}", kind="type")
             print(f"☑️ {label}: 답의 형식(\"A\"~\"D\" 중 하나)은 맞습니다. 이 문제는 개념을 묻는 객관식이라 "
                   "여기서는 정답을 알려 주지 않습니다. 정답 여부는 강사의 채점(숨은 테스트)에서 정해집니다.")
             return
@@ -253,9 +267,10 @@ class Exercise:
             # e.g. (6, 6) for a 3-axis shape: a hint may know the mistake better than the type rule
             self._raise_hint(value, expected)
         if problem:
-            raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. {problem}")
+            raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. {problem}", kind="type")
         if self.kind == CHOICE and value.strip().upper() not in CHOICES:
-            raise ExerciseCheckError(f'{label}: "A", "B", "C", "D" 중 하나로 답하세요 (받은 값: {_shown(value)}).')
+            raise ExerciseCheckError(f'{label}: "A", "B", "C", "D" 중 하나로 답하세요 (받은 값: {_shown(value)}).',
+                                     kind="type")
         if _equal(value, expected):
             passed(label)
             return
@@ -269,7 +284,7 @@ class Exercise:
             except (IndexError, TypeError, ValueError):  # a hint for another length of answer
                 message = None
             if message:
-                raise ExerciseCheckError(f"{self.label}: 아직 정답이 아닙니다. {message}")
+                raise ExerciseCheckError(f"{self.label}: 아직 정답이 아닙니다. {message}", kind="hint")
 
     def check(self, namespace: Optional[dict] = None, _depth: int = 1) -> None:
         """Look the answer up by its name in the notebook's namespace and check it."""
@@ -322,9 +337,9 @@ def choice_exercise(number, title, name, answer=None, hints=()) -> Exercise:
                               graded_by_instructor=answer is None))
 
 
-def function_exercise(number, title, name, judge) -> Exercise:
-    """Declare a code exercise; ``judge(label, function)`` raises with a Korean message or returns."""
-    return _register(Exercise(number, title, name, FUNCTION, judge=judge))
+def function_exercise(number, title, name, spec: "FunctionSpec") -> Exercise:
+    """Declare a code exercise: the learner writes a function, tried as ``spec`` says (:class:`FunctionSpec`)."""
+    return _register(Exercise(number, title, name, FUNCTION, function=spec))
 
 
 def custom_exercise(number, title, name, judge) -> Exercise:
@@ -361,22 +376,29 @@ def shape_of(value: Any) -> Optional[tuple]:
     return None
 
 
+class LibraryCallRefused(ExerciseCheckError):
+    """Raised in place of a library function that a code exercise asks the learner to write (연습 3-4, 5-1)."""
+
+
+_DEFAULT_REFUSAL = ("이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils, Keras, TensorFlow의 같은 기능 함수를 "
+                    "부르지 말고 numpy로 직접 계산하세요.")
+
+
 @contextlib.contextmanager
 def own_code_only(label: str, blocked: Sequence[tuple[Any, str]], namespaces: Sequence[dict] = (),
-                  closures: Sequence[Any] = ()):
-    """Temporarily replace library functions with ones that raise a Korean message.
+                  closures: Sequence[Any] = (), refusal: str = _DEFAULT_REFUSAL):
+    """Temporarily replace library functions with ones that raise :class:`LibraryCallRefused`.
 
     ``blocked`` is a list of ``(owner, attribute)`` pairs (a module or class and the
     name of the function to block); the same functions imported by name into one of
-    ``namespaces`` (the learner's globals) are blocked too.  Used while a learner's function runs in a code
-    exercise that asks for the learner's own numpy code (연습 3-4).
+    ``namespaces`` (the learner's globals) or captured in ``closures`` are blocked too.
+    Used while a learner's function runs in a code exercise that asks for the
+    learner's own numpy code (연습 3-4, 5-1).
     """
     saved = []
 
     def refuse(*_args, **_kwargs):
-        raise ExerciseCheckError(
-            f"{label}: 이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils, Keras, TensorFlow의 합성곱 "
-            "함수를 부르지 말고 np.pad와 창(window) 곱으로 직접 계산하세요.")
+        raise LibraryCallRefused(f"{label}: {refusal}")
 
     originals = set()
     try:
@@ -408,6 +430,160 @@ def own_code_only(label: str, blocked: Sequence[tuple[Any, str]], namespaces: Se
                 setattr(owner, attribute, original)
 
 
+def call_function(function: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    """The default way a code exercise runs the learner's function on one case: call it, take an array."""
+    result = function(*args, **kwargs)
+    return None if result is None else np.asarray(result)
+
+
+def _nothing_blocked() -> list:
+    return []
+
+
+#: Outcomes of one case (:func:`run_case`): plain data, so the grader can judge them in another process.
+OK, RETURNED_NONE, UNFINISHED, REFUSED, CHECK_FAILED, RAISED = "ok", "none", "unfinished", "refused", "check", "error"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """How a code exercise tries the learner's function (연습 1-5, 2-4, 3-4, 4-4, 5-1~5-3, 7-4).
+
+    The same pieces serve the visible check (everything in the learner's process)
+    and the instructor's grader (``python -m tools.grade``), which splits them:
+    ``cases`` and ``reference`` and the comparison run in the grader's own process,
+    only ``run`` runs next to the learner's code, and what it returns travels back
+    as plain data.
+
+    - ``cases(seed)``: the inputs, ``[(args, kwargs, description), ...]`` of plain data
+      (numbers, strings, tuples, numpy arrays); the grader draws a new seed per student.
+    - ``reference(*args, **kwargs)``: the right output of one case.
+    - ``run(function, args, kwargs)``: the learner's output of one case (default: call it).
+    - ``hints``: ``hint(received, expected, args, kwargs) -> message or None`` for a wrong output.
+    - ``error_hints``: ``hint(error_text) -> message or None`` for an exception the function raised.
+    - ``blocked()``: the library functions the exercise forbids (see :func:`own_code_only`), with
+      ``refusal`` the message; ``banned_names``: the attribute and import names that the grader's
+      static check of the learner's code treats as using them.
+    """
+
+    cases: Callable[[int], list]
+    reference: Callable[..., Any]
+    seed: int
+    run: Callable[[Callable[..., Any], tuple, dict], Any] = call_function
+    atol: float = 1e-4
+    hints: Sequence[Callable[..., Optional[str]]] = ()
+    error_hints: Sequence[Callable[[str], Optional[str]]] = ()
+    mismatch: str = "인덱스와 합산 범위를 확인하세요."
+    blocked: Callable[[], list] = _nothing_blocked
+    refusal: str = _DEFAULT_REFUSAL
+    banned_names: frozenset = frozenset()
+    compare: Optional[Callable[[Any, Any, tuple, dict, str], Optional[str]]] = None
+
+
+def run_case(spec: FunctionSpec, label: str, function: Callable[..., Any], args: tuple, kwargs: dict) -> tuple:
+    """Run the learner's ``function`` on one case; the outcome as plain data.
+
+    ``(OK, output)``, ``(RETURNED_NONE,)``, ``(UNFINISHED,)`` (NotImplementedError),
+    ``(REFUSED, message)`` (a forbidden library function was called),
+    ``(CHECK_FAILED, message)`` (``spec.run`` found the result unusable) or
+    ``(RAISED, "TypeName: message")``.
+    """
+    namespaces = [function.__globals__] if hasattr(function, "__globals__") else []
+    closures = getattr(function, "__closure__", None) or ()
+    with own_code_only(label, spec.blocked(), namespaces, closures, spec.refusal):
+        try:
+            received = spec.run(function, args, kwargs)
+        except NotImplementedError:
+            return (UNFINISHED,)
+        except LibraryCallRefused as error:
+            return (REFUSED, _without_label(str(error), label))
+        except ExerciseCheckError as error:
+            return (CHECK_FAILED, _without_label(str(error), label))
+        except Exception as error:  # noqa: BLE001 - the learner's code crashed: say where
+            return (RAISED, f"{type(error).__name__}: {error}"[:500])
+    return (RETURNED_NONE,) if received is None else (OK, received)
+
+
+def _without_label(message: str, label: str) -> str:
+    return message[len(label) + 2:] if message.startswith(label + ": ") else message
+
+
+def _compare_arrays(spec: FunctionSpec, received: Any, expected: Any, args: tuple, kwargs: dict,
+                    description: str) -> Optional[str]:
+    received, expected = np.asarray(received), np.asarray(expected)
+    if received.dtype.kind not in "biuf":
+        return f"{description}에서 함수가 숫자 배열이 아닌 값을 돌려주었습니다 ({received.dtype})."
+    if received.shape != expected.shape:
+        for hint in spec.hints:
+            message = _safe_hint(hint, received, expected, args, kwargs)
+            if message:
+                return message
+        return f"{description}에서 출력 shape이 다릅니다 (기대: {expected.shape}, 받은 값: {received.shape})."
+    if np.allclose(received, expected, atol=spec.atol, rtol=1e-4):
+        return None
+    for hint in spec.hints:
+        message = _safe_hint(hint, received, expected, args, kwargs)
+        if message:
+            return message
+    worst = float(np.max(np.abs(received.astype(float) - expected.astype(float))))
+    return f"{description}에서 값이 다릅니다 (가장 큰 차이: {worst:.4g}). {spec.mismatch}"
+
+
+def _safe_hint(hint, *args) -> Optional[str]:
+    try:
+        return hint(*args)
+    except (IndexError, TypeError, ValueError):
+        return None
+
+
+def judge_case(spec: FunctionSpec, outcome: tuple, expected: Any, args: tuple, kwargs: dict,
+               description: str) -> Optional[tuple[str, str]]:
+    """``(kind, message)`` when the outcome of one case is wrong, else None.
+
+    ``kind`` is ``"unanswered"``, ``"refused"`` or ``"function"``; the message has no label.
+    Used by the visible check and, in the grader's own process, by ``python -m tools.grade``.
+    """
+    status = outcome[0]
+    if status == UNFINISHED:
+        return ("unanswered", "아직 함수를 완성하지 않았습니다 (NotImplementedError).")
+    if status == RETURNED_NONE:
+        return ("function", "함수가 아무것도 돌려주지 않습니다. return 문을 확인하세요.")
+    if status == REFUSED:
+        return ("refused", outcome[1])
+    if status == CHECK_FAILED:
+        return ("function", outcome[1])
+    if status == RAISED:
+        for hint in spec.error_hints:
+            message = _safe_hint(hint, outcome[1])
+            if message:
+                return ("function", f"{description}으로 함수를 실행하다 오류가 났습니다. {message}")
+        return ("function", f"{description}으로 함수를 실행하다 오류가 났습니다: {outcome[1]}")
+    compare = spec.compare or (lambda r, e, a, k, d: _compare_arrays(spec, r, e, a, k, d))
+    message = compare(outcome[1], expected, args, kwargs, description)
+    return ("function", message) if message else None
+
+
+def not_a_function(label: str, function: Any) -> Optional[ExerciseCheckError]:
+    """The type error of a code exercise whose answer is not a function, else None."""
+    if callable(function):
+        return None
+    return ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. 필요한 형식은 함수인데, "
+                              f"받은 답은 {type_name(function)} {_shown(function)}입니다.", kind="type")
+
+
+def check_function(label: str, spec: FunctionSpec, function: Callable[..., Any], seed: Optional[int] = None) -> None:
+    """The visible check of a code exercise: every case of ``spec``, stopping at the first wrong one."""
+    problem = not_a_function(label, function)
+    if problem:
+        raise problem
+    cases = spec.cases(spec.seed if seed is None else seed)
+    for args, kwargs, description in cases:
+        expected = spec.reference(*args, **kwargs)
+        verdict = judge_case(spec, run_case(spec, label, function, args, kwargs), expected, args, kwargs, description)
+        if verdict:
+            raise ExerciseCheckError(f"{label}: {verdict[1]}", kind=verdict[0])
+    passed(label)
+
+
 def compare_function(
     label: str,
     function: Callable[..., Any],
@@ -416,44 +592,10 @@ def compare_function(
     atol: float = 1e-4,
     blocked: Sequence[tuple[Any, str]] = (),
 ) -> None:
-    """Check a learner's function against a reference on several input cases.
+    """Check a learner's function against a reference on the given ``(args, kwargs, description)`` cases.
 
-    ``cases`` is a list of ``(args, kwargs, description)`` triples.  All reference
-    outputs are computed first; the learner's function then runs with the
-    ``blocked`` library functions replaced (see :func:`own_code_only`).  The check
-    stops at the first case that fails and says which one.
+    A shortcut of :func:`check_function` for a fixed list of cases.
     """
-    if not callable(function):
-        raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. 필요한 형식은 함수인데, "
-                                 f"받은 답은 {type_name(function)} {_shown(function)}입니다.")
-    expected_outputs = [np.asarray(reference(*args, **kwargs)) for args, kwargs, _ in cases]
-    for (args, kwargs, description), expected in zip(cases, expected_outputs):
-        namespaces = [function.__globals__] if hasattr(function, "__globals__") else []
-        closures = getattr(function, "__closure__", None) or ()
-        with own_code_only(label, blocked, namespaces, closures) as refuse:
-            try:
-                received = function(*args, **kwargs)
-            except NotImplementedError:
-                raise ExerciseCheckError(f"{label}: 아직 함수를 완성하지 않았습니다 (NotImplementedError).") from None
-            except ExerciseCheckError:
-                raise
-            except Exception as error:  # the learner's code crashed: say where
-                raise ExerciseCheckError(
-                    f"{label}: {description}으로 함수를 실행하다 오류가 났습니다: {type(error).__name__}: {error}"
-                ) from None
-        del refuse
-        if received is None:
-            raise ExerciseCheckError(f"{label}: 함수가 아무것도 돌려주지 않습니다. return 문을 확인하세요.")
-        received = np.asarray(received)
-        if received.shape != expected.shape:
-            raise ExerciseCheckError(
-                f"{label}: {description}에서 출력 shape이 다릅니다 "
-                f"(기대: {expected.shape}, 받은 값: {received.shape})."
-            )
-        if not np.allclose(received, expected, atol=atol, rtol=1e-4):
-            worst = float(np.max(np.abs(received - expected)))
-            raise ExerciseCheckError(
-                f"{label}: {description}에서 값이 다릅니다 (가장 큰 차이: {worst:.4g}). "
-                "인덱스와 합산 범위를 확인하세요."
-            )
-    passed(label)
+    spec = FunctionSpec(cases=lambda _seed: list(cases), reference=reference, seed=0, atol=atol,
+                        blocked=lambda: list(blocked))
+    check_function(label, spec, function)

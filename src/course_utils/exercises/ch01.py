@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.exercises._core import (SHAPE, INTS, choice_exercise, compare_function, differing,
+from course_utils.exercises._core import (SHAPE, INTS, FunctionSpec, choice_exercise, differing,
                                           function_exercise, value_exercise)
 
 # The film of 연습 1-1 and 1-2, as the question states it.
@@ -94,13 +94,26 @@ def _reference_channels_last(video):
     return np.moveaxis(np.asarray(video), 1, -1)
 
 
-def _judge_channels_last(label, to_channels_last, seed: int = 11) -> None:
+def channels_last_cases(seed: int = 11) -> list:
+    """The input cases of 연습 1-5: (T, C, H, W) uint8 videos."""
     rng = np.random.default_rng(seed)
     cases = []
     for t, c, h, w in [(2, 1, 4, 5), (3, 3, 2, 6), (1, 4, 3, 3)]:
         video = rng.integers(0, 256, size=(t, c, h, w), dtype=np.uint8)
         cases.append(((video,), {}, f"shape {video.shape}인 입력"))
-    compare_function(label, to_channels_last, _reference_channels_last, cases, atol=0)
+    return cases
 
 
-TO_CHANNELS_LAST = function_exercise("1-5", "축 순서 바꾸기", "to_channels_last", _judge_channels_last)
+def _reshape_hint(received, expected, args, kwargs):
+    video = np.asarray(args[0])
+    if received.shape == expected.shape and np.array_equal(received, video.reshape(expected.shape)):
+        return ("reshape은 원소의 순서를 그대로 두고 shape만 바꿉니다. 축을 옮기려면 "
+                "np.transpose로 축의 순서를 주거나 np.moveaxis를 쓰세요.")
+    if received.shape != expected.shape and sorted(received.shape) == sorted(expected.shape):
+        return f"축의 순서가 다릅니다 (기대: {expected.shape}, 받은 값: {received.shape}). 채널 축만 맨 뒤로 옮기세요."
+    return None
+
+
+TO_CHANNELS_LAST = function_exercise("1-5", "축 순서 바꾸기", "to_channels_last", FunctionSpec(
+    cases=channels_last_cases, reference=_reference_channels_last, seed=11, atol=0, hints=[_reshape_hint],
+    mismatch="축의 순서를 확인하세요: (T, C, H, W)에서 (T, H, W, C)로, 채널 축만 맨 뒤로 갑니다."))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.exercises._core import INTS, PAIR, compare_function, differing, function_exercise, value_exercise
+from course_utils.exercises._core import INTS, PAIR, FunctionSpec, differing, function_exercise, value_exercise
 from course_utils.layers import dense
 from course_utils.params import dense_params
 
@@ -88,7 +88,8 @@ STACK_PARAMS = value_exercise("2-2", "Dense 스택의 파라미터 수", "stack_
 STACK_SHAPES = value_exercise("2-3", "Dense를 지난 shape", "stack_shapes", PAIR, stack_shapes, [_stack_shapes_hint])
 
 
-def _judge_dense(label, my_dense, seed: int = 23) -> None:
+def dense_cases(seed: int = 23) -> list:
+    """The input cases of 연습 2-4: batches of 1-3 axes, and a zero bias."""
     rng = np.random.default_rng(seed)
     cases = []
     for shape, units in [((1, 3), 2), ((5, 4), 3), ((2, 6, 3), 5)]:
@@ -99,7 +100,23 @@ def _judge_dense(label, my_dense, seed: int = 23) -> None:
     x = rng.normal(size=(4, 3))
     kernel = rng.normal(size=(3, 1))
     cases.append(((x, kernel, np.zeros(1)), {}, "편향이 0인 입력"))
-    compare_function(label, my_dense, dense, cases)
+    return cases
 
 
-MY_DENSE = function_exercise("2-4", "numpy로 만든 Dense", "my_dense", _judge_dense)
+def _matmul_error_hint(error_text):
+    if "matmul" in error_text or "not aligned" in error_text or "mismatch in its core dimension" in error_text:
+        return ("행렬 곱의 차원이 맞지 않습니다. Keras의 kernel은 (입력 차원, 출력 차원)이고 x는 (..., 입력 차원)이므로 "
+                "x @ kernel 순서로 곱합니다 (kernel.T나 kernel @ x가 아닙니다).")
+    return None
+
+
+def _bias_hint(received, expected, args, kwargs):
+    x, kernel, bias = args
+    if received.shape == expected.shape and np.allclose(received, np.asarray(x) @ np.asarray(kernel)) and np.any(bias):
+        return "편향(bias)을 더하지 않았습니다. 출력은 x @ kernel + bias입니다."
+    return None
+
+
+MY_DENSE = function_exercise("2-4", "numpy로 만든 Dense", "my_dense", FunctionSpec(
+    cases=dense_cases, reference=dense, seed=23, hints=[_bias_hint], error_hints=[_matmul_error_hint],
+    mismatch="x @ kernel + bias를 계산했는지, 곱하는 순서와 편향을 확인하세요."))

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 
 from course_utils import layers as _layers
-from course_utils.exercises._core import (PAIR, INTS, ExerciseCheckError, compare_function, custom_exercise,
+from course_utils.exercises._core import (PAIR, INTS, ExerciseCheckError, FunctionSpec, custom_exercise,
                                           differing, function_exercise, passed, value_exercise)
 from course_utils.params import conv2d_params
 from course_utils.shapes import conv_output_length
@@ -149,11 +149,15 @@ def library_convolutions() -> list:
     return blocked
 
 
-def _judge_conv2d(label, my_conv2d, seed: int = 31) -> None:
-    compare_function(label, my_conv2d, _reference_conv, conv_cases(seed), blocked=library_convolutions())
+#: Names whose use in the answer counts as calling a library convolution (the grader's static check).
+CONVOLUTION_NAMES = frozenset({"conv2d", "conv2d_transpose", "convolution", "Conv2D", "conv", "depthwise_conv",
+                               "correlate", "correlate2d", "convolve", "convolve2d", "fftconvolve", "oaconvolve"})
 
-
-MY_CONV2D = function_exercise("3-4", "numpy로 만든 합성곱", "my_conv2d", _judge_conv2d)
+MY_CONV2D = function_exercise("3-4", "numpy로 만든 합성곱", "my_conv2d", FunctionSpec(
+    cases=conv_cases, reference=_reference_conv, seed=31, blocked=library_convolutions,
+    refusal=("이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils, Keras, TensorFlow의 합성곱 함수를 부르지 말고 "
+             "np.pad와 창(window) 곱으로 직접 계산하세요."),
+    banned_names=CONVOLUTION_NAMES))
 
 
 def edge_test_images(size: int = 12, low: float = 0.2, high: float = 0.9):
@@ -214,4 +218,4 @@ def numpy_only(function):
     from course_utils.exercises._core import own_code_only
 
     return own_code_only(MY_CONV2D.label, library_convolutions(), [getattr(function, "__globals__", {})],
-                         getattr(function, "__closure__", None) or ())
+                         getattr(function, "__closure__", None) or (), MY_CONV2D.function.refusal)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.exercises._core import INT, INTS, PAIR, compare_function, function_exercise, value_exercise
+from course_utils.exercises._core import INT, INTS, PAIR, FunctionSpec, function_exercise, value_exercise
 from course_utils.layers import max_pool2d
 from course_utils.shapes import pool_output_length, receptive_field
 
@@ -95,8 +95,6 @@ def pool_cases(seed: int = 41):
     return cases
 
 
-def _judge_max_pool(label, my_max_pool2d, seed: int = 41) -> None:
-    compare_function(label, my_max_pool2d, _reference_pool, pool_cases(seed))
-
-
-MY_MAX_POOL2D = function_exercise("4-4", "numpy로 만든 max pooling", "my_max_pool2d", _judge_max_pool)
+MY_MAX_POOL2D = function_exercise("4-4", "numpy로 만든 max pooling", "my_max_pool2d", FunctionSpec(
+    cases=pool_cases, reference=_reference_pool, seed=41,
+    mismatch="창의 위치(행과 열에 stride를 곱한 시작점)와 창 크기를 확인하세요."))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_utils import layers as _layers
-from course_utils.exercises._core import (INTS, ExerciseCheckError, compare_function, differing, function_exercise,
+from course_utils.exercises._core import (INTS, FunctionSpec, differing, function_exercise,
                                           value_exercise)
 from course_utils.shapes import conv_output_length, conv_transpose_output_length, pool_output_length
 
@@ -25,72 +25,82 @@ def _image_cases(rng, sizes=(2, 3)):
     return cases
 
 
-def _judge_upsample_nearest(label, my_upsample_nearest, seed: int = 51) -> None:
-    """연습 5-1: nearest-neighbour upsampling of an (N, H, W, C) array by an integer ``size``."""
-    _check_callable(label, my_upsample_nearest)
-    compare_function(label, my_upsample_nearest, _layers.upsample_nearest, _image_cases(np.random.default_rng(seed)),
-                 atol=0)
+def upsampling_cases(seed: int) -> list:
+    """The input cases of 연습 5-1 and 5-2: three (N, H, W, C) arrays and sizes 2, 3, 2."""
+    return _image_cases(np.random.default_rng(seed))
 
 
-def _judge_bed_of_nails(label, my_bed_of_nails, seed: int = 52) -> None:
-    """연습 5-2: bed-of-nails upsampling (value at the top-left of each block, zeros elsewhere)."""
-    _check_callable(label, my_bed_of_nails)
-    cases = _image_cases(np.random.default_rng(seed))
-    x = cases[0][0][0]
-    try:
-        out = np.asarray(my_bed_of_nails(x, size=2))
-    except NotImplementedError:
-        raise ExerciseCheckError(f"{label}: 아직 함수를 완성하지 않았습니다 (NotImplementedError).") from None
-    except Exception:
-        out = None  # compare_function below reports the error
-    if out is not None and out.shape == (x.shape[0], x.shape[1] * 2, x.shape[2] * 2, x.shape[3]):
-        if np.allclose(out, _layers.upsample_nearest(x, 2)):
-            raise ExerciseCheckError(
-                f"{label}: 값을 블록 전체에 복사했습니다. 그건 nearest neighbor입니다. "
-                "bed of nails는 블록의 왼쪽 위 한 칸에만 값을 두고 나머지는 0으로 채웁니다."
-            )
-        if np.allclose(out[:, 1::2, 1::2], x) and not np.allclose(out[:, ::2, ::2], x):
-            raise ExerciseCheckError(f"{label}: 값을 블록의 오른쪽 아래에 두었습니다. 왼쪽 위(각 블록의 첫 칸)에 두세요.")
-    compare_function(label, my_bed_of_nails, _layers.bed_of_nails, cases, atol=0)
+def library_upsampling() -> list:
+    """The library functions 연습 5-1 must not call: course_utils', and Keras' and TensorFlow's if imported."""
+    import sys
+
+    blocked = [(_layers, "upsample_nearest")]
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        blocked += [(keras.layers.UpSampling2D, "call"), (keras.layers.Resizing, "call"),
+                    (getattr(keras.ops, "image", None), "resize")]
+    tf = sys.modules.get("tensorflow")
+    if tf is not None:
+        blocked += [(tf.image, "resize"), (getattr(tf, "raw_ops", None), "ResizeNearestNeighbor")]
+    ndimage = sys.modules.get("scipy.ndimage")
+    if ndimage is not None:
+        blocked.append((ndimage, "zoom"))
+    return blocked
+
+
+#: Names whose use in the answer counts as calling library upsampling (the grader's static check).
+UPSAMPLING_NAMES = frozenset({"UpSampling2D", "upsample_nearest", "Resizing", "resize", "ResizeNearestNeighbor",
+                              "zoom"})
+
+
+def _nearest_instead_hint(received, expected, args, kwargs):
+    x, size = np.asarray(args[0]), kwargs["size"]
+    if received.shape == expected.shape and np.allclose(received, _layers.upsample_nearest(x, size)):
+        return ("값을 블록 전체에 복사했습니다. 그건 nearest neighbor입니다. "
+                "bed of nails는 블록의 왼쪽 위 한 칸에만 값을 두고 나머지는 0으로 채웁니다.")
+    if (received.shape == expected.shape and np.allclose(received[:, size - 1::size, size - 1::size], x)
+            and not np.allclose(received[:, ::size, ::size], x)):
+        return "값을 블록의 오른쪽 아래에 두었습니다. 왼쪽 위(각 블록의 첫 칸)에 두세요."
+    return None
+
+
+def unpool_cases(seed: int = 53) -> list:
+    """The input cases of 연습 5-3: pooled values and indices of arrays with distinct values (no ties)."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for shape in [(1, 4, 4, 1), (2, 6, 4, 3), (1, 2, 8, 2)]:
+        x = rng.permutation(np.prod(shape)).reshape(shape).astype(np.float64)
+        pooled, indices = _layers.max_pool2d(x, 2, return_indices=True)
+        cases.append(((pooled, indices, shape), {}, f"pooling 전 shape {shape}인 입력"))
+    return cases
 
 
 def _reference_unpool(pooled, indices, output_shape):
     return _layers.max_unpool2d(pooled, indices, output_shape)
 
 
-def _judge_max_unpool(label, my_max_unpool, seed: int = 53) -> None:
-    """연습 5-3: max unpooling with the indices that ``max_pool2d(..., return_indices=True)`` returns."""
-    _check_callable(label, my_max_unpool)
-    rng = np.random.default_rng(seed)
-    cases = []
-    for shape in [(1, 4, 4, 1), (2, 6, 4, 3), (1, 2, 8, 2)]:
-        x = rng.permutation(np.prod(shape)).reshape(shape).astype(np.float64)  # distinct values: no ties
-        pooled, indices = _layers.max_pool2d(x, 2, return_indices=True)
-        cases.append(((pooled, indices, shape), {}, f"pooling 전 shape {shape}인 입력"))
-    pooled, indices, shape = cases[1][0]
-    try:
-        out = np.asarray(my_max_unpool(pooled, indices, shape))
-    except NotImplementedError:
-        raise ExerciseCheckError(f"{label}: 아직 함수를 완성하지 않았습니다 (NotImplementedError).") from None
-    except Exception:
-        out = None
-    if out is not None and out.shape == tuple(shape):
-        expected = _layers.max_unpool2d(pooled, indices, shape)
-        if np.count_nonzero(out) > np.count_nonzero(expected):
-            raise ExerciseCheckError(
-                f"{label}: 0이 아닌 값이 너무 많습니다. 창마다 최댓값이 있던 한 자리에만 값을 두고 나머지는 0이어야 합니다."
-            )
-        if not np.allclose(out, expected) and np.allclose(np.sort(out.ravel()), np.sort(expected.ravel())):
-            raise ExerciseCheckError(
-                f"{label}: 값은 맞는데 자리가 다릅니다. 인덱스는 샘플 하나 안에서 (행 * W + 열) * C + 채널로 "
-                "펼친 위치입니다. 배치마다 따로 펼쳐서 넣었는지, 채널 축을 빠뜨리지 않았는지 확인하세요."
-            )
-    compare_function(label, my_max_unpool, _reference_unpool, cases, atol=0)
+def _unpool_hint(received, expected, args, kwargs):
+    if received.shape != expected.shape:
+        return None
+    if np.count_nonzero(received) > np.count_nonzero(expected):
+        return "0이 아닌 값이 너무 많습니다. 창마다 최댓값이 있던 한 자리에만 값을 두고 나머지는 0이어야 합니다."
+    if np.allclose(np.sort(received.ravel()), np.sort(expected.ravel())):
+        return ("값은 맞는데 자리가 다릅니다. 인덱스는 샘플 하나 안에서 (행 * W + 열) * C + 채널로 "
+                "펼친 위치입니다. 배치마다 따로 펼쳐서 넣었는지, 채널 축을 빠뜨리지 않았는지 확인하세요.")
+    return None
 
 
-def _check_callable(label, function):
-    if not callable(function):
-        compare_function(label, function, None, [])  # raises the core's type message
+UPSAMPLE_NEAREST = function_exercise("5-1", "nearest neighbor upsampling", "my_upsample_nearest", FunctionSpec(
+    cases=upsampling_cases, reference=_layers.upsample_nearest, seed=51, atol=0, blocked=library_upsampling,
+    refusal=("이 연습은 직접 짠 numpy 코드를 검사합니다. UpSampling2D나 resize 같은 라이브러리 업샘플링을 부르지 말고 "
+             "np.repeat이나 인덱싱으로 직접 만드세요."),
+    banned_names=UPSAMPLING_NAMES, mismatch="각 값이 size × size 블록 전체에 복사되었는지 확인하세요."))
+BED_OF_NAILS = function_exercise("5-2", "bed of nails", "my_bed_of_nails", FunctionSpec(
+    cases=upsampling_cases, reference=_layers.bed_of_nails, seed=52, atol=0, hints=[_nearest_instead_hint],
+    mismatch="각 블록의 왼쪽 위 한 칸에만 값이 있고 나머지가 0인지 확인하세요."))
+MAX_UNPOOL = function_exercise("5-3", "max unpooling", "my_max_unpool", FunctionSpec(
+    cases=unpool_cases, reference=_reference_unpool, seed=53, atol=0, hints=[_unpool_hint],
+    mismatch="인덱스가 가리키는 자리에 풀링된 값을 두었는지 확인하세요."))
 
 
 TRANSPOSE_CASES = [(3, 3, 2, "valid", None), (7, 3, 2, "same", None), (5, 4, 3, "valid", None), (7, 5, 2, "valid", 1)]
@@ -173,10 +183,6 @@ def trace_one(kind, k, s, padding, n):
     return n * k
 
 
-UPSAMPLE_NEAREST = function_exercise("5-1", "nearest neighbor upsampling", "my_upsample_nearest",
-                                     _judge_upsample_nearest)
-BED_OF_NAILS = function_exercise("5-2", "bed of nails", "my_bed_of_nails", _judge_bed_of_nails)
-MAX_UNPOOL = function_exercise("5-3", "max unpooling", "my_max_unpool", _judge_max_unpool)
 TRANSPOSE_SIZES = value_exercise("5-4", "transposed convolution 출력 크기", "transpose_sizes", INTS, transpose_sizes,
                                  [_transpose_sizes_hint])
 TRANSPOSE_TRACE = value_exercise("5-5", "Conv2DTranspose 오토인코더의 shape 추적", "spatial_sizes", INTS, trace,

@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from course_utils.exercises._core import (INT, REAL, SHAPE, ExerciseCheckError, custom_exercise, passed,
+from course_utils.exercises._core import (INT, REAL, SHAPE, ExerciseCheckError, FunctionSpec, function_exercise,
                                           value_exercise)
 from course_utils.params import dense_params
 
@@ -76,70 +76,93 @@ def make_dense_autoencoder(input_dim=784, code_dim=36, seed=0):
     return build_dense_autoencoder(code_dim, input_dim)
 
 
-def _judge_build(label, build_encoder_decoder, seed: int = 71) -> None:
-    """연습 7-4: ``build_encoder_decoder(autoencoder) -> (encoder, decoder)`` as two keras Models."""
-    if not callable(build_encoder_decoder):
-        raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. 필요한 형식은 함수인데, "
-                                 f"받은 답은 {type(build_encoder_decoder).__name__}입니다.")
+def build_cases(seed: int = 71) -> list:
+    """The cases of 연습 7-4: new autoencoders (input length, code length, weight seed) and 6 inputs each."""
+    rng = np.random.default_rng(seed)
+    return [((input_dim, code_dim, seed + code_dim, rng.random((6, input_dim)).astype("float32")), {},
+             f"입력 {input_dim}, 코드 {code_dim}인 새 오토인코더")
+            for input_dim, code_dim in [(784, 36), (50, 7)]]
+
+
+def _shift_output_layer(autoencoder) -> None:
+    layer = autoencoder.get_layer("reconstruction")
+    layer.set_weights([w + 1.0 for w in layer.get_weights()])
+
+
+def _run_build(build_encoder_decoder, args, kwargs):
+    """Runs next to the learner's code: (codes, rebuilt, rebuilt after the output layer changed) as arrays."""
+    import keras
+
+    input_dim, code_dim, seed, x = args
+    autoencoder = make_dense_autoencoder(input_dim, code_dim, seed=seed)
     with warnings.catch_warnings():
         # a model built from ``autoencoder.inputs`` (a list) warns when called on one array
         warnings.filterwarnings("ignore", message="The structure of `inputs`", category=UserWarning)
-        _check_build(label, build_encoder_decoder, seed)
-    passed(label)
-
-
-def _check_build(label, build_encoder_decoder, seed):
-    import keras
-
-    rng = np.random.default_rng(seed)
-    for input_dim, code_dim in [(784, 36), (50, 7)]:
-        autoencoder = make_dense_autoencoder(input_dim, code_dim, seed=seed + code_dim)
-        where = f"입력 {input_dim}, 코드 {code_dim}인 새 오토인코더"
         try:
             result = build_encoder_decoder(autoencoder)
         except NotImplementedError:
-            raise ExerciseCheckError(f"{label}: 아직 함수를 완성하지 않았습니다 (NotImplementedError).") from None
+            raise
         except Exception as error:
             raise ExerciseCheckError(
-                f"{label}: {where}로 함수를 실행하다 오류가 났습니다: {type(error).__name__}: {error}. "
-                "층 번호를 784나 36 같은 숫자 대신 autoencoder에서 꺼내 쓰세요."
+                f"입력 {input_dim}, 코드 {code_dim}인 새 오토인코더로 함수를 실행하다 오류가 났습니다: "
+                f"{type(error).__name__}: {error}. 층 번호를 784나 36 같은 숫자 대신 autoencoder에서 꺼내 쓰세요."
             ) from None
         if not isinstance(result, tuple) or len(result) != 2:
-            raise ExerciseCheckError(f"{label}: (encoder, decoder) 두 모델을 튜플로 돌려주세요.")
+            raise ExerciseCheckError("(encoder, decoder) 두 모델을 튜플로 돌려주세요.")
         encoder, decoder = result
         for name, model in (("encoder", encoder), ("decoder", decoder)):
             if not isinstance(model, keras.Model):
-                raise ExerciseCheckError(f"{label}: {name}가 keras.Model이 아닙니다 (받은 값: {type(model).__name__}).")
-        x = rng.random((6, input_dim)).astype("float32")
+                raise ExerciseCheckError(f"{name}가 keras.Model이 아닙니다 (받은 값: {type(model).__name__}).")
         try:
             codes = np.asarray(encoder(x))
         except Exception as error:
-            raise ExerciseCheckError(f"{label}: encoder에 (6, {input_dim}) 입력을 넣다 오류가 났습니다: {error}") from None
-        if codes.shape != (6, code_dim):
-            raise ExerciseCheckError(
-                f"{label}: {where}에서 encoder 출력 shape이 {codes.shape}입니다. (배치, 코드 길이)여야 합니다. "
-                "encoder의 출력은 은닉층(코드) 레이어의 출력입니다."
-            )
-        expected_codes = np.asarray(keras.Model(autoencoder.input, autoencoder.get_layer("code").output)(x))
-        if not np.allclose(codes, expected_codes, atol=1e-5):
-            raise ExerciseCheckError(
-                f"{label}: encoder의 출력이 오토인코더의 은닉층 값과 다릅니다. 새 Dense 레이어를 만들지 말고 "
-                "학습된 오토인코더의 레이어를 그대로 쓰세요."
-            )
+            raise ExerciseCheckError(f"encoder에 (6, {input_dim}) 입력을 넣다 오류가 났습니다: {error}") from None
         try:
             rebuilt = np.asarray(decoder(codes))
         except Exception as error:
             raise ExerciseCheckError(
-                f"{label}: decoder에 (6, {code_dim}) 코드를 넣다 오류가 났습니다: {type(error).__name__}: {error}. "
+                f"decoder에 {codes.shape} 코드를 넣다 오류가 났습니다: {type(error).__name__}: {error}. "
                 "decoder의 입력은 keras.Input(shape=(코드 길이,))입니다."
             ) from None
-        if rebuilt.shape != (6, input_dim):
-            raise ExerciseCheckError(f"{label}: decoder 출력 shape이 {rebuilt.shape}입니다. (배치, {input_dim})여야 합니다.")
-        if not np.allclose(rebuilt, np.asarray(autoencoder(x)), atol=1e-5):
-            raise ExerciseCheckError(
-                f"{label}: decoder(encoder(x))가 autoencoder(x)와 다릅니다. decoder는 학습된 출력 레이어를 "
-                "새 Input에 다시 호출해서 만드세요 (새 레이어를 만들면 가중치가 학습되지 않은 값입니다)."
-            )
+        _shift_output_layer(autoencoder)
+        try:
+            rebuilt_after = np.asarray(decoder(encoder(x)))
+        except Exception as error:  # noqa: BLE001 - reported as a wrong output below
+            rebuilt_after = np.zeros((0,))
+    return (codes, rebuilt, rebuilt_after)
 
 
-BUILD_ENCODER_DECODER = custom_exercise("7-4", "인코더와 디코더 모델 만들기", "build_encoder_decoder", _judge_build)
+def _reference_build(input_dim, code_dim, seed, x):
+    """The right (codes, rebuilt, rebuilt after the output layer changed) of one case of 연습 7-4."""
+    import keras
+
+    autoencoder = make_dense_autoencoder(input_dim, code_dim, seed=seed)
+    codes = np.asarray(keras.Model(autoencoder.input, autoencoder.get_layer("code").output)(x))
+    rebuilt = np.asarray(autoencoder(x))
+    _shift_output_layer(autoencoder)
+    return (codes, rebuilt, np.asarray(autoencoder(x)))
+
+
+def _compare_build(received, expected, args, kwargs, where):
+    input_dim, code_dim = args[0], args[1]
+    codes, rebuilt, rebuilt_after = (np.asarray(part) for part in received)
+    right_codes, right_rebuilt, right_after = expected
+    if codes.shape != right_codes.shape:
+        return (f"{where}에서 encoder 출력 shape이 {codes.shape}입니다. (배치, 코드 길이)여야 합니다. "
+                "encoder의 출력은 은닉층(코드) 레이어의 출력입니다.")
+    if not np.allclose(codes, right_codes, atol=1e-5):
+        return ("encoder의 출력이 오토인코더의 은닉층 값과 다릅니다. 새 Dense 레이어를 만들지 말고 "
+                "학습된 오토인코더의 레이어를 그대로 쓰세요.")
+    if rebuilt.shape != right_rebuilt.shape:
+        return f"decoder 출력 shape이 {rebuilt.shape}입니다. (배치, {input_dim})여야 합니다."
+    if not np.allclose(rebuilt, right_rebuilt, atol=1e-5):
+        return ("decoder(encoder(x))가 autoencoder(x)와 다릅니다. decoder는 학습된 출력 레이어를 "
+                "새 Input에 다시 호출해서 만드세요 (새 레이어를 만들면 가중치가 학습되지 않은 값입니다).")
+    if rebuilt_after.shape != right_after.shape or not np.allclose(rebuilt_after, right_after, atol=1e-5):
+        return ("decoder가 오토인코더의 출력 레이어를 함께 쓰지 않습니다 (가중치를 복사했나요?). "
+                "autoencoder.get_layer(...)로 꺼낸 레이어 객체를 새 Input에 그대로 호출하세요.")
+    return None
+
+
+BUILD_ENCODER_DECODER = function_exercise("7-4", "인코더와 디코더 모델 만들기", "build_encoder_decoder", FunctionSpec(
+    cases=build_cases, reference=_reference_build, seed=71, run=_run_build, compare=_compare_build))
