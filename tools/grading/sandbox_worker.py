@@ -1,23 +1,25 @@
 """The part of ``python -m tools.grade`` that runs INSIDE the bubblewrap sandbox.
 
-It is started by the parent (tools/grade.py) as
+It is started by the parent (tools/grading/sandbox.py) as
 
-    bwrap ... python /grader/grade_worker.py /job            (one student)
+    bwrap ... python /grader/sandbox_worker.py /job            (one student)
 
-where ``/job`` is a folder only this process can read (it holds the notebook to
-run, with the canonical and hidden tests) and ``/home/student`` the student's
-writable scratch folder.  It runs the cells one by one in a fresh IPython kernel
-that is itself started through this file in ``--exec-kernel`` mode: that mode
-drops to an unprivileged user id (when the sandbox runs as root), sets the
-process/memory limits and ``exec``s ipykernel, so student code can neither signal
-nor trace this process nor read ``/job``.
+where ``/job`` holds the notebook to run (the student's cells, guard cells and
+probe cells; no test and no expected value: tools/grading/plan.py) and
+``/home/student`` is the student's writable scratch folder.  It runs the cells one
+by one in a fresh IPython kernel that is itself started through this file in
+``--exec-kernel`` mode: that mode drops to an unprivileged user id (when the
+sandbox runs as root), sets the process/memory limits and ``exec``s ipykernel.
 
-A cell that kills the kernel (``os._exit``, SIGKILL) or runs past the cell time
-limit and ignores the interrupt does not lose the notebook: the kernel is
-restarted, every earlier student cell that ran cleanly is replayed (outputs
-kept from the first run), the offending cell is marked and the rest goes on
-(at most ``max_restarts`` times).  Results go to ``/job/out.ipynb``: each cell
-carries ``metadata.course_grader.status`` (ok, timeout, kernel died, not run).
+Time limits: a cell that runs past the cell time limit is interrupted (nbclient's
+``interrupt_on_timeout``: the cell ends with ``KeyboardInterrupt``, the kernel and
+its state stay, later outputs are kept), so a loop costs only its own question.
+A cell that ignores the interrupt is given a grace period, then the kernel is
+killed; a cell that kills the kernel (``os._exit``, SIGKILL) likewise.  Then the
+kernel is restarted, every earlier cell that ran cleanly is replayed (outputs kept
+from the first run), the offending cell is marked and the rest goes on (at most
+``max_restarts`` times).  Results go to ``/job/out.ipynb``: each cell carries
+``metadata.course_grader.status`` (ok, timeout, kernel died, not run).
 
 This file needs only the standard library, nbformat and nbclient (it is run by
 path inside the sandbox, where the repository is not visible).
@@ -72,6 +74,14 @@ def _status(cell, value: str, detail: str = "") -> None:
 
 
 def run(job_dir: str) -> int:
+    import asyncio
+
+    return asyncio.run(_run(job_dir))
+
+
+async def _run(job_dir: str) -> int:
+    import asyncio
+
     # jsonschema (imported by nbformat) loads rfc3987_syntax, which builds a grammar for 1-3 s at import
     # and is only used for "iri" formats that notebooks never have: skip it (ImportError is expected there).
     sys.modules.setdefault("rfc3987_syntax", None)
@@ -83,44 +93,62 @@ def run(job_dir: str) -> int:
         job = json.load(handle)
     nb = nbformat.reads(json.dumps(job["notebook"]), as_version=4)
     workdir = job["workdir"]
+    cell_timeout = job["cell_timeout"]
+    grace = job.get("interrupt_grace", 15)
     timings = {"worker_ready_s": round(time.monotonic() - _STARTED, 3)}
     client = NotebookClient(
-        nb, timeout=job["cell_timeout"], kernel_name="course-grader", allow_errors=True,
-        interrupt_on_timeout=False, shutdown_kernel="immediate", startup_timeout=120,
+        nb, timeout=cell_timeout, kernel_name="course-grader", allow_errors=True,
+        interrupt_on_timeout=True, shutdown_kernel="immediate", startup_timeout=120,
         resources={"metadata": {"path": workdir}}, record_timing=False,
     )
 
-    def start():
+    async def start():
         began = time.monotonic()
         timings.setdefault("kernel_start_s", [])
-        client.create_kernel_manager()
+        client.km = client.create_kernel_manager()
         log = open(os.path.join(job_dir, "kernel.log"), "ab")
-        client.start_new_kernel(stdout=log, stderr=log)
-        client.start_new_kernel_client()
+        await client.async_start_new_kernel(stdout=log, stderr=log)
+        await client.async_start_new_kernel_client()
         timings["kernel_start_s"].append(round(time.monotonic() - began, 3))
 
-    def stop():
+    async def stop():
         try:
-            client._cleanup_kernel()
-        except Exception:  # noqa: BLE001 - a dead kernel may refuse a clean shutdown
-            pass
+            await asyncio.wait_for(client._async_cleanup_kernel(), 30)
+        except BaseException:  # noqa: BLE001 - a dead or hung kernel may refuse a clean shutdown
+            try:
+                if client.km is not None and client.km.has_kernel:
+                    await client.km.shutdown_kernel(now=True)
+            except BaseException:  # noqa: BLE001
+                pass
+        for task in asyncio.all_tasks():  # nbclient's readers of the old kernel's channels
+            if task is not asyncio.current_task():
+                task.cancel()
 
-    def execute(index: int) -> str:
+    async def execute(index: int) -> str:
+        cell = nb.cells[index]
         began = time.monotonic()
+        # nbclient interrupts at cell_timeout and waits cell_timeout again for the reply; past the grace
+        # period (the kernel ignored SIGINT) the cell is abandoned and the kernel replaced.
+        limit = cell_timeout + grace
         try:
-            client.execute_cell(nb.cells[index], index)
+            await asyncio.wait_for(client.async_execute_cell(cell, index), limit)
+            interrupted = any(o.get("output_type") == "error" and o.get("ename") == "KeyboardInterrupt"
+                              for o in cell.get("outputs", []))
+            if interrupted and time.monotonic() - began >= cell_timeout:
+                return "timeout"
             return "ok"
-        except CellTimeoutError:
-            return "timeout"
+        except (asyncio.TimeoutError, CellTimeoutError):
+            return "killed"
         except DeadKernelError:
-            return "kernel died"
+            # nbclient turns the cancellation of a hung cell into DeadKernelError
+            return "killed" if time.monotonic() - began >= limit - 1 else "kernel died"
         finally:
-            nb.cells[index].metadata.setdefault("course_grader", {})["seconds"] = round(time.monotonic() - began, 3)
+            cell.metadata.setdefault("course_grader", {})["seconds"] = round(time.monotonic() - began, 3)
 
-    def replay(upto: int) -> bool:
+    async def replay(upto: int) -> bool:
         """Start a new kernel and re-run the cells before ``upto`` that ran cleanly; True on success."""
-        stop()
-        start()
+        await stop()
+        await start()
         for index in range(upto):
             cell = nb.cells[index]
             kind = cell.metadata.get("course_grader", {}).get("kind")
@@ -129,53 +157,32 @@ def run(job_dir: str) -> int:
             if cell.metadata["course_grader"].get("status") != "ok":
                 continue
             saved = cell.get("outputs", [])
-            result = execute(index)
+            result = await execute(index)
             cell.outputs = saved
             if result != "ok":
                 return False
         return True
 
-    def still_responds(index: int) -> bool:
-        """After a time-out: interrupt the kernel; True if it then runs a trivial cell (state kept)."""
-        from nbclient.util import run_sync
-
-        try:
-            run_sync(client.km.interrupt_kernel)()
-            probe = nbformat.v4.new_code_cell("None")
-            saved_timeout, client.timeout = client.timeout, 10
-            try:
-                client.execute_cell(probe, index)
-            finally:
-                client.timeout = saved_timeout
-            return True
-        except Exception:  # noqa: BLE001 - CellTimeoutError, DeadKernelError: the kernel must go
-            return False
-
     restarts = 0
-    start()
+    await start()
     try:
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
-            if cell.metadata.get("course_grader", {}).get("skipped"):
-                _status(cell, "not run", "no answer cell")
-                continue
             if restarts > job["max_restarts"]:
                 _status(cell, "not run", "too many kernel restarts")
                 continue
-            result = execute(index)
-            if result == "timeout" and still_responds(index):
-                _status(cell, "timeout", "interrupted")
+            result = await execute(index)
+            if result in ("ok", "timeout"):
+                _status(cell, result, "interrupted" if result == "timeout" else "")
                 continue
-            if result == "ok":
-                _status(cell, "ok")
-                continue
-            _status(cell, result, "kernel restarted" if result == "kernel died" else "killed after the time limit")
+            _status(cell, "timeout" if result == "killed" else result,
+                    "killed after the time limit" if result == "killed" else "kernel restarted")
             restarts += 1
-            while restarts <= job["max_restarts"] and not replay(index):
+            while restarts <= job["max_restarts"] and not await replay(index):
                 restarts += 1
     finally:
-        stop()
+        await stop()
     nb.metadata["course_grader"] = timings
     out = os.path.join(job_dir, "out.ipynb")
     with open(out + ".tmp", "w", encoding="utf-8") as handle:
