@@ -1,12 +1,30 @@
-"""tools.grade without running notebooks: the plan it builds, the static checks, the redaction."""
+"""The grader's stages without a sandbox: the plan it builds, the codec, the probe and the judge.
+
+The end-to-end runs of ``python -m tools.grade`` on crafted classes are in
+test_grade_command.py; here each stage is checked on its own, fast.
+"""
 
 from __future__ import annotations
 
 import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
 
-from nbformat.v4 import new_code_cell, new_notebook
+import nbformat
+import numpy as np
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from tools.grade import _redact_text, build_plan, questions_of, static_flags
+from course_utils.exercises import REGISTRY, load_all
+from course_utils.exercises._core import judge_case, run_case
+from tools.grading import codec, probe
+from tools.grading.judge import judge
+from tools.grading.plan import banned_uses, build_plan, literal_answer, questions_of, static_flags
+
+load_all()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _meta(grade_id, solution=False, grade=False, points=0):
@@ -15,21 +33,30 @@ def _meta(grade_id, solution=False, grade=False, points=0):
 
 
 def source():
+    """A two-question notebook on exercises 2-1 (a value) and 2-4 (a function)."""
     return new_notebook(cells=[
         new_code_cell("import numpy as np"),
-        new_code_cell("### BEGIN SOLUTION\nx = 3\n### END SOLUTION", metadata=_meta("a1", solution=True)),
-        new_code_cell("check(x)\n### BEGIN HIDDEN TESTS\nassert x == 3\n### END HIDDEN TESTS",
+        new_code_cell("### BEGIN SOLUTION\nbox_params = (8, 18)\n### END SOLUTION", metadata=_meta("a1", solution=True)),
+        new_code_cell('check("2-1")\n### BEGIN HIDDEN TESTS\nassert exact(box_params, (8, 18))\n### END HIDDEN TESTS',
                       metadata=_meta("t1", grade=True, points=1)),
-        new_code_cell("### BEGIN SOLUTION\ny = 4\n### END SOLUTION", metadata=_meta("a2", solution=True)),
-        new_code_cell("check(y)\n### BEGIN HIDDEN TESTS\nassert y == 4\n### END HIDDEN TESTS",
+        new_code_cell("def my_dense(x, kernel, bias):\n    ### BEGIN SOLUTION\n    return x @ kernel + bias\n"
+                      "    ### END SOLUTION", metadata=_meta("a2", solution=True)),
+        new_code_cell('check("2-4")\n### BEGIN HIDDEN TESTS\nassert my_dense(1, 2, 3)\n### END HIDDEN TESTS',
                       metadata=_meta("t2", grade=True, points=2)),
     ])
 
 
 def released():
     nb = source()
-    nb.cells[1].source, nb.cells[3].source = "raise NotImplementedError", "raise NotImplementedError"
-    nb.cells[2].source, nb.cells[4].source = "check(x)", "check(y)"
+    nb.cells[1].source = "raise NotImplementedError"
+    nb.cells[3].source = "def my_dense(x, kernel, bias):\n    raise NotImplementedError"
+    nb.cells[2].source, nb.cells[4].source = 'check("2-1")', 'check("2-4")'
+    return nb
+
+
+def answered(box="box_params = (8, 18)", dense="def my_dense(x, kernel, bias):\n    return x @ kernel + bias"):
+    nb = released()
+    nb.cells[1].source, nb.cells[3].source = box, dense
     return nb
 
 
@@ -37,45 +64,270 @@ def kinds(plan):
     return [(c.metadata["course_grader"]["kind"], c.metadata["course_grader"]["question"]) for c in plan.run_nb.cells]
 
 
-def test_questions_pair_each_test_with_the_answer_before_it():
-    assert [(q.answer_id, q.test_id, q.points) for q in questions_of(source())] == [("a1", "t1", 1.0), ("a2", "t2", 2.0)]
+# --------------------------------------------------------------------------- the plan
 
 
-def test_canonical_tests_follow_the_answers_between_guard_and_cleanup():
-    student = released()
-    student.cells[1].source, student.cells[3].source = "x = 3", "y = 4"
+def test_questions_know_their_exercise_name_and_hidden_literal():
+    questions = questions_of(source())
+    assert [(q.answer_id, q.test_id, q.points, q.number, q.name) for q in questions] == [
+        ("a1", "t1", 1.0, "2-1", "box_params"), ("a2", "t2", 2.0, "2-4", "my_dense")]
+    assert questions[0].has_literal and questions[0].literal == (8, 18)
+    assert not questions[1].has_literal
+
+
+def test_literal_answer_reads_literals_and_literal_arithmetic_only():
+    assert literal_answer("assert exact(r, 784 / 36)", "r") == (True, 784 / 36)
+    assert literal_answer("assert exact(r, (1, 2))\nassert exact(q, 3)", "q") == (True, 3)
+    assert literal_answer("assert exact(r, f(3))", "r") == (False, None)
+
+
+def test_the_sandbox_runs_no_test_no_hidden_test_and_no_expected_value():
+    plan = build_plan(answered(box="box_params = (1, 2)"), source(), released(), seed=5)
+    assert kinds(plan) == [("setup", None), ("student", "t1"), ("student", "t1"), ("guard", "t1"), ("probe", "t1"),
+                           ("student", "t2"), ("guard", "t2"), ("probe", "t2")]
+    text = json.dumps(plan.run_nb)
+    for secret in ("HIDDEN", "exact(", "check(", "(8, 18)", "8, 18"):
+        assert secret not in text, secret
+    cases = plan.cases["t2"]
+    assert len(cases) == 4 and plan.questions[1].seed is not None
+    # the cases the probe carries are the plan's (inputs only: the reference outputs are never computed there)
+    probe_cell = plan.run_nb.cells[-1].source
+    assert "_course_report_function" in probe_cell and "2-4" in probe_cell
+
+
+def test_cases_are_drawn_per_student_and_repeat_for_the_same_submission():
+    first = build_plan(answered(), source(), released(), seed=1).cases["t2"]
+    again = build_plan(answered(), source(), released(), seed=1).cases["t2"]
+    other = build_plan(answered(), source(), released(), seed=2).cases["t2"]
+    assert np.array_equal(first[0][0][0], again[0][0][0])
+    assert not np.array_equal(first[0][0][0], other[0][0][0])
+
+
+def test_answer_cell_without_metadata_and_deleted_test_is_found_by_content():
+    student = answered()
+    for cell in student.cells:
+        cell.metadata = {}
+    del student.cells[2]  # the test cell of 2-1 is gone too
     plan = build_plan(student, source(), released())
-    assert kinds(plan) == [("setup", None), ("student", "t1"), ("student", "t1"), ("guard", "t1"), ("test", "t1"),
-                           ("cleanup", "t1"), ("student", "t2"), ("guard", "t2"), ("test", "t2"), ("cleanup", "t2")]
-    assert "assert x == 3" in plan.run_nb.cells[4].source, "the hidden test runs"
-    assert not any(q.flags for q in plan.questions)
+    assert all(q.answered for q in plan.questions)
+    assert plan.questions[0].found_by_content
+    assert ("probe", "t1") in kinds(plan)
 
 
-def test_edited_duplicated_and_deleted_cells():
-    student = released()
-    student.cells[2].source = "pass"                       # edited test
-    student.cells.insert(2, copy.deepcopy(student.cells[1]))  # duplicated answer
-    del student.cells[4:6]                                 # answer a2 and test t2 deleted
+def test_edited_test_cell_and_source_notebook_are_flagged():
+    student = answered()
+    student.cells[2].source = "print('통과!')"
     plan = build_plan(student, source(), released())
-    flags = {q.test_id: q.flags for q in plan.questions}
-    events = {q.test_id: q.events for q in plan.questions}
-    assert flags["t1"] and "테스트 셀" in flags["t1"][0]
-    assert events["t2"] == [("missing", "답 셀이 없습니다")]
-    assert [k for k in kinds(plan) if k[0] == "test"] == [("test", "t1"), ("test", "t2")]
-    assert "pass" not in [c.source for c in plan.run_nb.cells], "the edited test never runs"
+    assert "테스트 셀" in plan.questions[0].flags[0]
+    handed_in = build_plan(copy.deepcopy(source()), source(), released())
+    assert all(any("원본" in f for f in q.flags) for q in handed_in.questions)
+    assert not any("테스트 셀이 고쳐져" in f for q in handed_in.questions for f in q.flags)
 
 
 def test_static_flags_find_tampering_and_leave_honest_code_alone():
     assert static_flags("x = np.zeros((2, 3))\nprint(np.testing.assert_allclose(x, x))") == []
     found = static_flags("import builtins\nbuiltins.len = None\nget_ipython().ast_transformers.append(t)\n"
-                         "np.testing.assert_allclose = f\nch01.check_x = g\nimport sys; sys.settrace(f)")
-    assert len(found) == 6, found
+                         "np.testing.assert_allclose = f\nch01.check_x = g\nimport sys; sys.settrace(f)\n"
+                         "getattr(get_ipython(), 'ast_' + 'transformers')")
+    assert len(found) == 7, found
 
 
-def test_redaction_removes_hidden_test_lines_and_grader_names():
-    text = "['', 'x = 3', 'assert x == 3', '_grader_guard_1(2)']\nfine\n"
-    out = _redact_text(text, {"assert x == 3"})
-    assert "assert x == 3" not in out and "_grader_guard" not in out and "fine" in out
+def test_own_code_rule_reads_library_calls_imports_and_built_names():
+    banned = REGISTRY["3-4"].function.banned_names
+    assert banned_uses("def my_conv2d(x, k, stride=1, padding='valid'):\n    return np.sum(x)", banned) == []
+    assert banned_uses("import tensorflow as tf\ndef f(x, k):\n    return tf.nn.conv2d(x, k, 1, 'VALID')", banned)
+    assert banned_uses("from scipy.signal import correlate2d", banned)
+    assert banned_uses("f = getattr(tf.nn, 'conv' + '2d')", banned)[0].endswith("확인할 수 없음)")
+    upsampling = REGISTRY["5-1"].function.banned_names
+    assert banned_uses("def my_upsample_nearest(x, size):\n    return keras.layers.UpSampling2D(size)(x)", upsampling)
+    assert banned_uses("def my_upsample_nearest(x, size):\n    return x.repeat(size, 1).repeat(size, 2)",
+                       upsampling) == []
+
+
+def test_own_code_rule_follows_a_helper_the_student_added():
+    src, rel = source(), released()
+    student = answered()
+    student.cells.insert(3, new_code_cell("import tensorflow as tf\ndef helper(x, k):\n    return tf.nn.conv2d(x, k)"))
+    plan = build_plan(student, src, rel)
+    assert not any(q.rule_broken for q in plan.questions), "2-4 states no own-code rule"
+
+
+# --------------------------------------------------------------------------- codec
+
+
+@pytest.mark.parametrize("value", [
+    None, Ellipsis, True, 3, -2**70, 2.5, float("inf"), "문자", (1, 2), [1, (2, [3.0])], np.int64(7), np.float32(1.5),
+    np.bool_(True), np.arange(6, dtype=np.int16).reshape(2, 3), np.zeros((0, 4)), ((32, 5, 16), (32, 5, 4)),
+])
+def test_codec_round_trip_keeps_types(value):
+    back = codec.decode(json.loads(json.dumps(codec.encode(value))))
+    assert type(back) is type(value)
+    if isinstance(value, np.ndarray):
+        assert back.dtype == value.dtype and np.array_equal(back, value)
+    elif isinstance(value, float) or value is Ellipsis or value is None:
+        assert back == value or back is value
+    else:
+        assert back == value
+
+
+def test_codec_sends_subclasses_as_their_contents_and_objects_as_names():
+    class Liar(tuple):
+        def __eq__(self, other):
+            return True
+
+    back = codec.decode(codec.encode(Liar((1, 2))))
+    assert type(back) is tuple and back == (1, 2) and back != (3, 4)
+    stand_in = codec.decode(codec.encode(object()))
+    assert type(stand_in).__name__ == "object" and "object" in repr(stand_in)
+
+
+@pytest.mark.parametrize("data, reason", [
+    ({"t": "ndarray", "dtype": "|O", "shape": [1], "b64": ""}, "dtype"),
+    ({"t": "ndarray", "dtype": "<f8", "shape": [3], "b64": "AAAA"}, "크기"),
+    ({"t": "int", "v": "1e5"}, "정수"),
+    ({"t": "pickle", "v": "gASVAAAA"}, "태그"),
+    ({"x": 1}, "태그"),
+])
+def test_codec_refuses_what_is_not_plain_data(data, reason):
+    with pytest.raises(codec.ReportError, match=reason):
+        codec.decode(data)
+
+
+def test_codec_limits_depth_size_and_items():
+    deep = {"t": "none"}
+    for _ in range(50):
+        deep = {"t": "list", "v": [deep]}
+    with pytest.raises(codec.ReportError, match="깊게"):
+        codec.decode(deep)
+    big = codec.encode(np.zeros(2**20))
+    with pytest.raises(codec.ReportError, match="너무 큽니다"):
+        codec.decode(big, codec.Limits(array_bytes=2**20))
+    with pytest.raises(codec.ReportError, match="원소"):
+        codec.decode(codec.encode(list(range(1000))), codec.Limits(items=100))
+
+
+# --------------------------------------------------------------------------- probe + judge, with a real kernel's output faked
+
+
+def _execute_here(plan):
+    """Run the plan's notebook cells in this process (no sandbox): enough to test probe and judge.
+
+    The crafted answers patch ``json`` and ``numpy``: both are restored afterwards.
+    """
+    saved = {module: dict(vars(module)) for module in (json, np)}
+    try:
+        return _execute_cells(plan)
+    finally:
+        for module, members in saved.items():
+            vars(module).update(members)
+
+
+def _execute_cells(plan):
+    namespace = {"get_ipython": lambda: None}
+    out = copy.deepcopy(plan.run_nb)
+    import contextlib
+    import io
+
+    for cell in out.cells:
+        kind = cell.metadata["course_grader"]["kind"]
+        if kind in ("setup", "guard"):
+            cell.metadata["course_grader"]["status"] = "ok"
+            if kind == "guard":
+                nonce = cell.metadata["course_grader"]["nonce"]
+                cell.outputs = [new_output("stream", name="stdout", text=f"@@COURSE-GUARD {nonce} OK\n")]
+            continue
+        sink = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(sink):
+                exec(cell.source, namespace)  # noqa: S102
+        except Exception as error:  # noqa: BLE001
+            cell.outputs = [new_output("error", ename=type(error).__name__, evalue=str(error), traceback=[])]
+        cell.outputs = [new_output("stream", name="stdout", text=sink.getvalue())] + list(cell.get("outputs", []))
+        cell.metadata["course_grader"]["status"] = "ok"
+    return out
+
+
+def _rows(student):
+    plan = build_plan(student, source(), released(), seed=3)
+    verdicts, graded = judge(plan, _execute_here(plan), source())
+    return {v.question: v for v in verdicts}, graded
+
+
+def test_right_answers_earn_the_points_and_wrong_ones_get_the_learners_diagnosis():
+    rows, graded = _rows(answered())
+    assert [(r.score, r.status, r.diagnosis_kind) for r in rows.values()] == [(1.0, "ok", "correct"),
+                                                                              (2.0, "ok", "correct")]
+    wrong, _ = _rows(answered(box="box_params = (6, 13)",
+                              dense="def my_dense(x, kernel, bias):\n    return x @ kernel"))
+    assert wrong["t1"].score == 0 and wrong["t1"].diagnosis_kind == "hint" and "편향" in wrong["t1"].diagnosis
+    assert wrong["t1"].value == "(6, 13)"
+    assert wrong["t2"].score == 0 and "편향(bias)을 더하지" in wrong["t2"].diagnosis
+    test_cells = [c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert [c.outputs[0].output_type for c in test_cells] == ["stream", "stream"]
+
+
+def test_lying_objects_and_patched_modules_change_only_what_is_reported():
+    liar = ("class T(tuple):\n    def __eq__(self, other):\n        return True\n    __hash__ = tuple.__hash__\n"
+            "box_params = T((1, 1))")
+    patched = ("import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.array_equal = lambda *a, **k: True\n"
+               "def my_dense(x, kernel, bias):\n    return x")
+    rows, _ = _rows(answered(box=liar, dense=patched))
+    assert rows["t1"].score == 0 and rows["t1"].value == "(1, 1)"
+    assert rows["t2"].score == 0
+
+
+def test_a_forged_or_malformed_report_scores_zero_with_the_reason():
+    forged = ("import json\n_dumps = json.dumps\njson.dumps = lambda *a, **k: '{\"kind\": \"value\", \"value\": "
+              "{\"t\": \"pickle\"}}'\nbox_params = (1, 2)")
+    rows, _ = _rows(answered(box=forged))
+    assert rows["t1"].score == 0 and rows["t1"].status == "flagged" and "잘못된 값 보고" in rows["t1"].reason
+
+
+def test_unanswered_and_missing():
+    rows, _ = _rows(released())
+    assert [(r.score, r.diagnosis_kind) for r in rows.values()] == [(0.0, "unanswered"), (0.0, "unanswered")]
+    student = answered()
+    del student.cells[1:3]
+    rows, _ = _rows(student)
+    assert rows["t1"].status == "missing" and rows["t2"].score == 2.0
+
+
+@pytest.mark.parametrize("number", ["1-5", "2-4", "3-4", "4-4", "5-1", "5-2", "5-3"])
+def test_function_outcomes_travel_as_plain_data_and_are_judged_right(number):
+    """A right output, sent through the codec as the probe sends it, is judged right; a changed one is not."""
+    spec = REGISTRY[number].function
+    for args, kwargs, description in spec.cases(spec.seed)[:2]:
+        expected = np.asarray(spec.reference(*args, **kwargs))
+        back = codec.decode(json.loads(json.dumps(codec.encode(("ok", expected)))))
+        assert judge_case(spec, back, expected, args, kwargs, description) is None
+        wrong = ("ok", expected + 1.0)
+        assert judge_case(spec, wrong, expected, args, kwargs, description)[0] == "function"
+
+
+def test_run_case_blocks_the_library_the_exercise_forbids():
+    exercise = REGISTRY["3-4"]
+    args, kwargs, _ = exercise.function.cases(1)[0]
+    from course_utils.layers import conv2d
+
+    def cheat(x, kernel, stride=1, padding="valid"):
+        return conv2d(np.asarray(x)[None], kernel, stride=stride, padding=padding)[0]
+
+    assert run_case(exercise.function, exercise.label, cheat, args, kwargs)[0] == "refused"
+
+
+def test_probe_source_reports_from_a_namespace():
+    namespace = {"answer": (1, [2.0])}
+    import contextlib
+    import io
+
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink):
+        exec(probe.value_probe("abc", "answer"), {**namespace, "globals": lambda: namespace})  # noqa: S102
+    reports = probe.parse_reports(sink.getvalue(), "abc")
+    assert len(reports) == 1 and codec.decode(json.loads(reports[0])["value"]) == (1, [2.0])
+
+
+# --------------------------------------------------------------------------- imports
 
 
 RACE = """
@@ -95,12 +347,7 @@ print(errors)
 
 
 def _race(setup: str) -> str:
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    return subprocess.run([sys.executable, "-c", RACE.format(setup=setup)], cwd=root, capture_output=True,
+    return subprocess.run([sys.executable, "-c", RACE.format(setup=setup)], cwd=ROOT, capture_output=True,
                           text=True, timeout=120).stdout
 
 
