@@ -2,7 +2,7 @@
 # Debian packages the tests need, installed when missing:
 #   chromium    the browser test of the built book (driven by the playwright Python client
 #               on this executable; no browser is ever downloaded by playwright)
-#   bubblewrap  the sandbox every student notebook runs in when grading (tools/grade.py)
+#   bubblewrap  the sandbox every student notebook runs in when grading (tools/grading/sandbox.py)
 #   fonts-nanum a Korean font, so the browser test sees Hangul as a reader does (the book's CSS
 #               uses the fonts readers have: Apple SD Gothic Neo, Malgun Gothic, Noto/Nanum)
 #   nodejs      `node --test` compares the explorers' JavaScript geometry with course_utils.shapes

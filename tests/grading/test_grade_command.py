@@ -1,14 +1,22 @@
-"""``python -m tools.grade`` on a zip of crafted chapter-1 submissions, graded in ONE run.
+"""``python -m tools.grade`` on a zip of crafted chapter-1 submissions, graded in ONE run, as root and
+again as an unprivileged user.
 
-Every case of issue 12 is one student in the zip: honest ones (also a Colab
-download), tampering (AST/input transformers, sys.settrace, patched builtins,
-numpy.testing and check functions, an edited test cell), attacks on the
-sandbox (writing the gradebook, reading the source/release notebooks and a
-peer's file, the grading environment, the network, a process flood, an
-orphan), crashes (os._exit, SIGKILL, a loop that ignores SIGINT), a duplicated
-answer cell, a deleted answer+test pair, stderr output and a printout of
-``In``.  The assertions then read the per-question CSV, the gradebook, the
-feedback and nbgrader's export.  A second run shows the resume.
+Every case is one student in the zip: honest ones (also a Colab download, one with its
+metadata stripped and a test cell deleted), tampering (AST/input transformers, also
+through ``getattr``, sys.settrace, patched builtins, numpy.testing, json, numpy and
+check functions, replaced grader guards, lying ``__eq__`` objects, an edited test cell,
+the instructor's source notebook handed in), attacks on the sandbox (writing the
+gradebook, reading the source/release notebooks and a peer's file, scanning ``In``,
+the history database, ``gc`` and the file system for hidden tests, the grading
+environment, the network, a process flood, an orphan), crashes (os._exit, SIGKILL, a
+loop that ignores SIGINT, a loop that does not), a duplicated answer cell, a deleted
+answer+test pair, stderr output and a printout of ``In``.  The assertions read the
+per-question CSV, the gradebook, the feedback and nbgrader's export.  A second run
+shows the resume; a run of honest students only shows exit status 0.
+
+The rule under test (issue 18): a question earns its points exactly when the value the
+student's notebook reports is the answer; tampering is flagged for review and never
+turns a wrong answer into points.
 """
 
 from __future__ import annotations
@@ -17,20 +25,94 @@ import copy
 import csv
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
 
+import unprivileged
 from notebook_helpers import ROOT, fill_answers, grade_id, kernel_environment, read
 from test_grading import ReleasedCourse, colab_style, scores
 
 CH01 = ROOT / "book" / "ch01_data_shapes" / "ch01_data_shapes.ipynb"
-CELL_TIMEOUT = 45
+CELL_TIMEOUT = 20
+
+
+#: Wrong answers of the five questions (right types, wrong values).
+WRONG = ["film_shape = (162000, 1, 1280, 1024)", "film_bytes = (1, 4)", 'loading_choice = "A"',
+         "stacked_shape = (3, 6, 2)", "def to_channels_last(video):\n    return video"]
+#: Replace the grader's guards, drop asserts with an AST transformer found through getattr, patch the checks.
+FORGE = """import ast
+for _name in [n for n in globals() if n.startswith('_grader')]:
+    globals()[_name] = lambda *a, **k: print('@@COURSE-GUARD', a[0] if a else '', 'OK')
+class _Drop(ast.NodeTransformer):
+    def visit_Module(self, node):
+        node.body = [b for b in node.body if not isinstance(b, ast.Assert)]
+        return node
+getattr(get_ipython(), 'ast_' + 'transformers').append(_Drop())
+import course_utils.exercises as _ex
+_ex.check = _ex.exact = lambda *a, **k: True
+"""
+#: A tuple whose == is always true.
+LIAR = "class Liar(tuple):\n    def __eq__(self, other):\n        return True\n    __hash__ = tuple.__hash__\n"
+#: json.dumps forges a report, numpy says every array is equal.
+PATCHED = """import json, numpy
+json.dumps = lambda *a, **k: '{"kind": "value", "value": {"t": "tuple", "v": []}}'
+numpy.array_equal = numpy.allclose = lambda *a, **k: True
+"""
+
+
+def scan_cell(hidden_lines) -> str:
+    """A cell that looks for the hidden tests' lines in everything the kernel can read, and prints the hits.
+
+    The lines travel reversed, so the scan itself carries none of them.
+    """
+    reversed_lines = [line[::-1] for line in sorted(hidden_lines)]
+    return f"""import gc, os, sys
+_lines = [l[::-1] for l in {reversed_lines!r}]
+_hits = []
+def _look(text, where):
+    if isinstance(text, str):
+        _hits.extend(where for l in _lines if l in text)
+for _i, _t in enumerate(In):
+    _look(_t, 'In')
+for _v in list(Out.values()):
+    _look(repr(_v), 'Out')
+try:
+    for (_src,) in get_ipython().history_manager.db.execute('select source from history'):
+        _look(_src, 'history')
+except Exception as _e:
+    print('history db:', type(_e).__name__)
+for _o in gc.get_objects():
+    if _o is _lines:
+        continue
+    if isinstance(_o, dict):
+        for _v in list(_o.values()):
+            _look(_v, 'gc')
+    elif isinstance(_o, (list, tuple)):
+        for _v in _o:
+            _look(_v, 'gc')
+_skip = ('/proc', '/sys', '/dev', '/usr', '/lib', '/lib64', '/bin', '/sbin', '/etc', sys.prefix, sys.base_prefix)
+_files = 0
+for _top, _dirs, _names in os.walk('/'):
+    _dirs[:] = [d for d in _dirs if not os.path.join(_top, d).startswith(_skip)]
+    for _n in _names:
+        try:
+            with open(os.path.join(_top, _n), 'rb') as _f:
+                _data = _f.read(2_000_000).decode('utf-8', 'replace')
+        except OSError:
+            continue
+        _files += 1
+        _look(_data, os.path.join(_top, _n))
+print('SCAN-FILES', _files)
+print('SCAN-HITS', len(_hits), sorted(set(_hits))[:5])
+"""
 
 
 def grade_command(course: Path, target: Path, *extra: str, env_extra=None, timeout=1500):
@@ -48,6 +130,43 @@ def test_refuses_to_run_without_bubblewrap(tmp_path):
                              str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 3
     assert "bubblewrap" in result.stderr and "--unsafe-no-sandbox" in result.stderr
+
+
+@pytest.mark.parametrize("setting, value, named", [
+    ("kernel/apparmor_restrict_unprivileged_userns", "1", "kernel.apparmor_restrict_unprivileged_userns=1"),
+    ("kernel/unprivileged_userns_clone", "0", "kernel.unprivileged_userns_clone=0"),
+])
+def test_blocked_user_namespaces_are_named_with_both_fixes(setting, value, named):
+    """As a normal user, where the kernel refuses user namespaces: exit 3 with the setting found and the fixes.
+
+    The refusal is simulated: a ``bwrap`` that fails as the real one does there, and the
+    sysctl files the grader reads (COURSE_GRADER_SYSCTL_ROOT) saying what Ubuntu 24.04 or Debian say.
+    """
+    tmp_path = Path(tempfile.mkdtemp(prefix="course-userns-"))  # reachable by the unprivileged user
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "bwrap").write_text("#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n")
+    (fake / "bwrap").chmod(0o755)
+    sysctl = tmp_path / "sys"
+    (sysctl / setting).parent.mkdir(parents=True)
+    (sysctl / setting).write_text(value + "\n")
+    view = tmp_path / "view"
+    view.mkdir()
+    for folder in (tmp_path, fake, sysctl, *sysctl.rglob("*")):
+        folder.chmod(0o755)
+    reason = unprivileged.available()
+    if reason:
+        pytest.fail(f"cannot run as an unprivileged user here: {reason}")
+    env = {**kernel_environment(), "PATH": f"{fake}:{Path(sys.executable).parent}:/usr/bin:/bin",
+           "COURSE_GRADER_SYSCTL_ROOT": str(sysctl), "HOME": str(tmp_path)}
+    try:
+        result = unprivileged.run_as_user([sys.executable, "-m", "tools.grade", "ch01_data_shapes", str(tmp_path),
+                                           "--root", str(tmp_path)], env=env, cwd=ROOT, view=view, timeout=120)
+    finally:
+        shutil.rmtree(tmp_path, ignore_errors=True)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "설치되어 있지만" in result.stderr and named in result.stderr
+    assert "sysctl" in result.stderr and "AppArmor" in result.stderr and "apparmor_parser" in result.stderr
 
 
 class Crafted(ReleasedCourse):
@@ -108,6 +227,9 @@ class Crafted(ReleasedCourse):
         for cell in edited.cells:
             if grade_id(cell) == self.tests[0]:
                 cell.source = "print('통과!')"
+        stripped = colab_style(self.nb())
+        stripped.cells = [c for c in stripped.cells
+                          if "".join(c.source).strip() != self.released_test_source(1)]  # 1-2's test cell deleted
         stderr_answer = self.solutions[self.answers[4]].replace(
             "def to_channels_last(video):", "def to_channels_last(video):\n    import sys\n"
             "    print('W0000 TensorFlow notice: harmless', file=sys.stderr)")
@@ -160,7 +282,18 @@ class Crafted(ReleasedCourse):
             "s20_edited.ipynb": edited,
             "s21_history.ipynb": self.with_cell(self.nb(), "print(In)\nprint(_ih)\nprint(_i3, _ii)"),
             "s22_settrace.ipynb": self.nb(prefix={0: "import sys\ngetattr(sys, 'set' + 'trace')(lambda *a: None)"}),
+            "s23_forge.ipynb": self.nb(wrong=all_wrong, replace={i: WRONG[i] for i in range(5)}, prefix={0: FORGE}),
+            "s24_liar.ipynb": self.nb(replace={0: LIAR + "film_shape = Liar((1, 2, 3, 4))",
+                                               3: LIAR + "stacked_shape = Liar((6, 3, 2))"}),
+            "s25_patched.ipynb": self.nb(replace={i: WRONG[i] for i in range(5)}, prefix={0: PATCHED}),
+            "s26_scan.ipynb": self.with_cell(self.nb(), scan_cell(self.hidden_test_lines())),
+            "s27_loop.ipynb": self.nb(prefix={2: "while True:\n    pass"}),
+            "s28_stripped.ipynb": stripped,
+            "s29_source.ipynb": read(source),
         }
+
+    def released_test_source(self, index: int) -> str:
+        return next(c.source.strip() for c in self.released.cells if grade_id(c) == self.tests[index])
 
     def build_zip(self) -> Path:
         target = self.tmp / "lms_download.zip"
@@ -207,6 +340,7 @@ class Crafted(ReleasedCourse):
 
 
 pytestmark = pytest.mark.slow
+STUDENTS = {f"s{n:02d}" for n in range(1, 30)}
 
 
 @pytest.fixture(scope="module")
@@ -215,35 +349,69 @@ def crafted(tmp_path_factory):
 
 
 def test_the_command_ran_and_graded_every_student(crafted):
-    assert crafted.first.returncode == 0, crafted.first.stdout[-3000:] + crafted.first.stderr[-3000:]
-    assert set(crafted.rows) == {f"s{n:02d}" for n in range(1, 23)}
-    assert "=== 요약 ===" in crafted.first.stdout and "22/22" in crafted.first.stdout
+    # 4: everyone graded, some questions flagged for review (book/instructor_guide.md, "종료 코드")
+    assert crafted.first.returncode == 4, crafted.first.stdout[-3000:] + crafted.first.stderr[-3000:]
+    assert set(crafted.rows) == STUDENTS
+    assert "=== 요약 ===" in crafted.first.stdout and "29/29" in crafted.first.stdout
 
 
-@pytest.mark.parametrize("student", ["s01", "s02", "s08", "s09", "s10", "s11", "s12", "s13", "s17", "s19", "s21"])
+@pytest.mark.parametrize("student", ["s01", "s02", "s08", "s09", "s10", "s11", "s12", "s13", "s17", "s19", "s21",
+                                     "s26", "s28"])
 def test_honest_and_harmless_submissions_get_full_marks(crafted, student):
     assert crafted.statuses(student) == ["ok"] * 5, crafted.rows[student]
     assert crafted.total(student) == 6.0
     assert crafted.scores[student]["total"] == 6.0
 
 
-@pytest.mark.parametrize("student", ["s03", "s04", "s05", "s06", "s22"])
-def test_tampering_is_flagged_on_every_later_question(crafted, student):
+@pytest.mark.parametrize("student, total", [("s03", 0.0), ("s04", 0.0), ("s05", 6.0), ("s06", 6.0), ("s22", 6.0),
+                                            ("s23", 0.0), ("s25", 0.0)])
+def test_tampering_is_flagged_and_scores_exactly_what_the_answers_earn(crafted, student, total):
+    """s03/s04/s23/s25 answered wrong (0 whatever they patched); s05/s06/s22 answered right and tampered."""
     assert crafted.statuses(student) == ["flagged"] * 5, crafted.rows[student]
-    assert crafted.total(student) == 0.0
+    assert crafted.total(student) == total
     assert all(r["reason"] for r in crafted.rows[student].values())
 
 
-def test_patched_check_function_is_flagged(crafted):
+def test_forged_guards_and_transformers_still_score_zero(crafted):
+    rows = crafted.rows["s23"]
+    assert all(float(r["score"]) == 0 and r["diagnosis_kind"] != "correct" for r in rows.values()), rows
+    assert "getattr" in rows[crafted.tests[0]]["reason"]
+
+
+def test_lying_equality_is_judged_on_the_real_values(crafted):
+    rows = crafted.rows["s24"]
+    assert [float(rows[t]["score"]) for t in crafted.tests] == [0.0, 1.0, 1.0, 0.0, 2.0]
+    assert rows[crafted.tests[0]]["value"] == "(1, 2, 3, 4)"
+
+
+def test_patched_json_reports_are_refused(crafted):
+    first = crafted.rows["s25"][crafted.tests[0]]
+    assert float(first["score"]) == 0 and "json" in first["reason"]
+
+
+def test_patched_check_function_is_flagged_and_the_wrong_answer_still_scores_zero(crafted):
     row = crafted.rows["s07"][crafted.tests[0]]
     assert row["status"] == "flagged" and float(row["score"]) == 0.0
     assert "course_utils.exercises.check" in row["reason"]
+    assert crafted.total("s07") == 5.0
 
 
-def test_edited_test_cell_is_restored_and_flagged(crafted):
+def test_edited_test_cell_is_flagged_and_never_run(crafted):
     first = crafted.rows["s20"][crafted.tests[0]]
-    assert first["status"] == "flagged" and "테스트 셀" in first["reason"]
+    assert first["status"] == "flagged" and "테스트 셀" in first["reason"] and float(first["score"]) == 0
     assert crafted.statuses("s20")[1:] == ["ok"] * 4 and crafted.total("s20") == 5.0
+
+
+def test_source_notebook_handed_in_is_graded_and_flagged(crafted):
+    rows = crafted.rows["s29"]
+    assert crafted.total("s29") == 6.0
+    assert all(r["status"] == "flagged" and "원본" in r["reason"] for r in rows.values()), rows
+
+
+def test_nothing_the_kernel_can_read_holds_a_hidden_test(crafted):
+    text = crafted.output("s26")
+    assert "SCAN-HITS 0 []" in text, text[-2000:]
+    assert int(text.split("SCAN-FILES", 1)[1].split()[0]) > 10, "the scan read files"
 
 
 def test_sandbox_hides_gradebook_course_peers_environment_and_network(crafted):
@@ -274,18 +442,35 @@ def test_sigint_ignoring_loop_is_killed_and_other_questions_kept(crafted):
     assert crafted.total("s16") == 5.0
 
 
+def test_a_loop_costs_only_its_own_question_and_later_outputs_are_kept(crafted):
+    assert crafted.statuses("s27") == ["ok", "ok", "kernel died", "ok", "ok"], crafted.rows["s27"]
+    assert "시간 제한" in crafted.rows["s27"][crafted.tests[2]]["reason"]
+    assert crafted.total("s27") == 5.0
+
+
 def test_deleted_answer_and_test_pair_loses_only_that_question(crafted):
     assert crafted.statuses("s18") == ["ok", "missing", "ok", "ok", "ok"]
     assert crafted.total("s18") == 5.0
 
 
-def test_feedback_has_no_hidden_test_and_export_lists_everyone(crafted):
+def test_rows_record_the_reported_value_and_the_learners_diagnosis(crafted):
+    honest = crafted.rows["s01"][crafted.tests[0]]
+    assert honest["value"] == "(162000, 1, 1024, 1280)" and honest["diagnosis_kind"] == "correct"
+    wrong = crafted.rows["s23"][crafted.tests[0]]
+    assert wrong["value"] == "(162000, 1, 1280, 1024)" and wrong["diagnosis"] and wrong["diagnosis_kind"] != "correct"
+
+
+def test_feedback_shows_the_diagnosis_and_no_hidden_test(crafted):
     hidden = crafted.hidden_test_lines()
-    for student in ("s01", "s21", "s03", "s14"):
+    for student in ("s01", "s21", "s03", "s14", "s23"):
         html = (crafted.course / "grading" / "feedback" / student / crafted.assignment
                 / CH01.with_suffix(".html").name).read_text(encoding="utf-8")
-        assert "HIDDEN TESTS" not in html and "_grader_guard" not in html
+        assert "HIDDEN TESTS" not in html and "_grader_guard" not in html and "COURSE-REPORT" not in html
         assert not [line for line in hidden if line in html], student
+    wrong = (crafted.course / "grading" / "feedback" / "s23" / crafted.assignment
+             / CH01.with_suffix(".html").name).read_text(encoding="utf-8")
+    diagnosis = crafted.rows["s23"][crafted.tests[0]]["diagnosis"]
+    assert diagnosis.split(".")[0] in wrong
     with open(crafted.course / "grading" / "grades.csv", newline="", encoding="utf-8") as handle:
         exported = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
     assert exported == {s: pytest.approx(crafted.total(s)) for s in crafted.rows}
@@ -299,8 +484,76 @@ def test_rerun_resumes_without_losing_or_doubling(crafted):
     state_path.write_text(json.dumps(state), encoding="utf-8")
     before = crafted.read_rows()
     second = grade_command(crafted.course, crafted.zip, "--workers", "2")
-    assert second.returncode == 0, second.stdout[-2000:] + second.stderr[-2000:]
-    assert "20명은 건너뜁니다" in second.stdout and "2/2" in second.stdout
+    assert second.returncode == 4, second.stdout[-2000:] + second.stderr[-2000:]
+    assert "27명은 건너뜁니다" in second.stdout and "2/2" in second.stdout
     assert crafted.read_rows() == before
     again = scores(crafted.course, crafted.assignment)
     assert {s: v["total"] for s, v in again.items()} == {s: v["total"] for s, v in crafted.scores.items()}
+
+
+def test_exit_status_is_zero_when_nothing_needs_review(crafted, tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(crafted.course, course, ignore=shutil.ignore_patterns("submitted", "autograded", "feedback",
+                                                                          "reports", "gradebook.db", "grades.csv"))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    nbformat.write(crafted.nb(), inbox / "a01.ipynb")
+    nbformat.write(crafted.nb(wrong={0}), inbox / "a02.ipynb")
+    result = grade_command(course, inbox, "--workers", "2")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def unprivileged_run(crafted):
+    """The same zip graded again by an instructor who is not root (the sandbox in a user namespace)."""
+    reason = unprivileged.available()
+    if reason:
+        pytest.fail(f"cannot run as an unprivileged user here: {reason}")
+    base = Path(tempfile.mkdtemp(prefix="course-unprivileged-"))
+    base.chmod(0o755)
+    try:
+        course = base / "course"
+        shutil.copytree(crafted.course, course, ignore=shutil.ignore_patterns(
+            "submitted", "autograded", "feedback", "reports", "gradebook.db", "grades.csv"))
+        target = base / crafted.zip.name
+        shutil.copy(crafted.zip, target)
+        (base / "home").mkdir()
+        (base / "view").mkdir()
+        unprivileged.give_to_user(course)
+        unprivileged.give_to_user(base / "home")
+        env = {**kernel_environment(), "HOME": str(base / "home")}
+        result = unprivileged.run_as_user(
+            [sys.executable, "-m", "tools.grade", "ch01_data_shapes", str(target), "--root", str(course),
+             "--cell-timeout", str(CELL_TIMEOUT), "--workers", "2"], env=env, cwd=ROOT, view=base / "view",
+            timeout=1500)
+        rows = {}
+        path = course / "grading" / "reports" / "ch01_data_shapes_questions.csv"
+        assert path.is_file(), result.stdout[-3000:] + result.stderr[-3000:]
+        with open(path, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                rows.setdefault(row["student"], {})[row["question"]] = row
+        yield result, rows, course
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_an_unprivileged_instructor_gets_the_same_scores(crafted, unprivileged_run):
+    result, rows, _course = unprivileged_run
+    assert result.returncode == 4, result.stdout[-3000:] + result.stderr[-3000:]
+    ours = {s: {t: (r["score"], r["status"]) for t, r in q.items()} for s, q in rows.items()}
+    root = {s: {t: (r["score"], r["status"]) for t, r in q.items()} for s, q in crafted.rows.items()}
+    assert ours == root
+
+
+def test_an_unprivileged_sandbox_has_its_own_process_limit_and_hides_the_course(unprivileged_run):
+    """As a normal user the limit counts the sandbox's processes only (its own user namespace)."""
+    _result, rows, course = unprivileged_run
+    autograded = read(course / "grading" / "autograded" / "s12" / "ch01_data_shapes" / CH01.name)
+    text = "".join(o.get("text", "") for c in autograded.cells for o in c.get("outputs", [])
+                   if o.get("output_type") == "stream")
+    started = int(text.split("PROCS", 1)[1].split()[0])
+    assert 30 <= started < 64, "near the limit, whatever else the user runs"
+    scan = read(course / "grading" / "autograded" / "s26" / "ch01_data_shapes" / CH01.name)
+    scanned = "".join(o.get("text", "") for c in scan.cells for o in c.get("outputs", [])
+                      if o.get("output_type") == "stream")
+    assert "SCAN-HITS 0 []" in scanned
