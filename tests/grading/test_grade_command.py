@@ -61,9 +61,15 @@ _ex.check = _ex.exact = lambda *a, **k: True
 """
 #: A tuple whose == is always true.
 LIAR = "class Liar(tuple):\n    def __eq__(self, other):\n        return True\n    __hash__ = tuple.__hash__\n"
-#: json.dumps forges a report, numpy says every array is equal.
+#: json.dumps forges the grader's reports (and only those: the kernel's own messages still work),
+#: numpy says every array is equal.
 PATCHED = """import json, numpy
-json.dumps = lambda *a, **k: '{"kind": "value", "value": {"t": "tuple", "v": []}}'
+_real_dumps = json.dumps
+def _forge(obj, *args, **kwargs):
+    if isinstance(obj, dict) and "kind" in obj:
+        return '{"kind": "value", "value": {"t": "pickle", "v": "gASVAAAA"}}'
+    return _real_dumps(obj, *args, **kwargs)
+json.dumps = _forge
 numpy.array_equal = numpy.allclose = lambda *a, **k: True
 """
 

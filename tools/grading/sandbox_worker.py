@@ -142,6 +142,9 @@ async def _run(job_dir: str) -> int:
         except DeadKernelError:
             # nbclient turns the cancellation of a hung cell into DeadKernelError
             return "killed" if time.monotonic() - began >= limit - 1 else "kernel died"
+        except Exception as error:  # noqa: BLE001 - student code broke the kernel's messages (a patched json...)
+            cell.metadata.setdefault("course_grader", {})["detail"] = f"{type(error).__name__}: {error}"[:200]
+            return "kernel died"
         finally:
             cell.metadata.setdefault("course_grader", {})["seconds"] = round(time.monotonic() - began, 3)
 
