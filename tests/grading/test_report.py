@@ -395,3 +395,13 @@ def test_without_a_korean_font_it_warns_and_draws_no_boxes(tmp_path, monkeypatch
     assert not [w for w in caught if "missing from font" in str(w.message)]
     assert "한글 글꼴을 찾지 못해" in _page(tmp_path).get_text()
     assert report.drawable("연습 2-1 (6, 13)") == "?? 2-1 (6, 13)"
+
+
+# --- The benchmark row ----------------------------------------------------------------------------
+
+def test_the_benchmark_row_runs(capsys):
+    from benchmarks.bench_grading import report_row
+
+    report_row(60, 3)
+    out = capsys.readouterr().out
+    assert re.match(r"tools\.report, 60 students x 3 questions .* command [\d.]+ s .* write_reports [\d.]+ s", out), out
