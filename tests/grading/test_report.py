@@ -405,3 +405,15 @@ def test_the_benchmark_row_runs(capsys):
     report_row(60, 3)
     out = capsys.readouterr().out
     assert re.match(r"tools\.report, 60 students x 3 questions .* command [\d.]+ s .* write_reports [\d.]+ s", out), out
+
+
+def test_the_instructor_guide_states_the_same_definitions():
+    from notebook_helpers import ROOT
+
+    guide = (ROOT / "book" / "instructor_guide.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## 5. 채점 보고서"):]
+    for words in (f"정답률 **{report.TOO_HARD} 미만**", f"**{report.TOO_EASY} 초과**", f"**{report.LOW_DISCRIMINATION} 미만**",
+                  "⌊0.27 n + 0.5⌋", "python -m tools.report", "lms_grades.csv", "student_id,total", "fonts-nanum",
+                  *report.ITEM_COLUMNS[5:], "unclassified_rest"):
+        assert words in section, words
+    assert report.UPPER_LOWER_SHARE == 0.27 and report.TOP_VALUES == 5 and report.FEW_STUDENTS == 10
