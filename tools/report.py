@@ -407,12 +407,9 @@ KOREAN_FONTS = ("NanumGothic", "NanumBarunGothic", "Noto Sans CJK KR", "Noto San
 HANGUL_SAMPLE = "가각한글힣"
 
 
-def _charmap(path: str) -> frozenset:
-    return _charmap_cached(path)
-
-
 @lru_cache(maxsize=None)
-def _charmap_cached(path: str) -> frozenset:
+def _charmap(path: str) -> frozenset:
+    """The code points a font file has glyphs for."""
     from matplotlib import ft2font
 
     return frozenset(ft2font.FT2Font(path).get_charmap())

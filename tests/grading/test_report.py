@@ -354,7 +354,7 @@ def test_the_report_is_byte_for_byte_reproducible(tmp_path):
 
 # --- Hangul in the charts -------------------------------------------------------------------------
 
-def test_charts_use_a_korean_font_that_has_every_glyph(chapter2, tmp_path):
+def test_charts_use_a_korean_font_that_has_every_glyph(chapter2, tmp_path, caplog):
     from matplotlib.text import Text
 
     found = report.korean_font()
@@ -376,12 +376,16 @@ def test_charts_use_a_korean_font_that_has_every_glyph(chapter2, tmp_path):
             for fig in charts.values():
                 fig.canvas.draw()
     assert not [w for w in drawn if "missing from font" in str(w.message)]
+    assert not [r for r in caplog.records if r.name.startswith("matplotlib") and r.levelno >= 30], caplog.records
     joined = "".join(texts)
     assert re.search("[가-힣]", joined) and "편향(bias)" in joined
     for char in set(joined) - set(" \n"):
         if "\uac00" <= char <= "\ud7a3":
             assert ord(char) in hangul, (char, path)
         assert any(ord(char) in charmap for charmap in fonts), char
+    # a student's value may hold anything: what no font has becomes "?", and "$" is no math
+    missing = next(c for c in "\U0001fa90\U0001f9ea\ue000\U00020000" if not any(ord(c) in m for m in fonts))
+    assert report.drawable(f"값 {missing} $x$") == "값 ? $x$"
 
 
 def test_without_a_korean_font_it_warns_and_draws_no_boxes(tmp_path, monkeypatch):

@@ -188,10 +188,10 @@ def chapter2_class() -> tuple[list[dict], dict]:
 def choice_class(number: str = "6-4", question: str = "ch06_tanh_choice_test", right: str = "B") -> list[dict]:
     """A synthetic class on a multiple choice that only the hidden test grades (``right`` is made up here).
 
-    Wrong values, by count: 'A' 6, 'C' 4, 'D' 3, 'a' 2, ' d' 2, 'c ' 1, 'x' ... (a wrong type), so
+    Wrong values, by count: 'A' 6, 'C' 4, 'D' 3, 'a' 2, ' d' 2, 'c ' 1, 'd' 1 and '$x^2$' (no letter: a wrong format), so
     7 distinct unclassified values: the report lists the top 5 and groups the other 2.
     """
-    values = ["A"] * 6 + ["C"] * 4 + ["D"] * 3 + ["a"] * 2 + [" d"] * 2 + ["c "] + ["d"] + [right] * 8 + [7]
+    values = ["A"] * 6 + ["C"] * 4 + ["D"] * 3 + ["a"] * 2 + [" d"] * 2 + ["c "] + ["d"] + [right] * 8 + ["$x^2$"]
     rows = []
     for n, value in enumerate(values, start=1):
         passes = isinstance(value, str) and value.strip().upper() == right
