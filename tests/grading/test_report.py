@@ -114,6 +114,12 @@ def test_the_page_states_the_same_counts(chapter2):
         assert words in text
 
 
+def test_the_module_examples_hold():
+    import doctest
+
+    assert doctest.testmod(report).failed == 0
+
+
 def test_attention_is_named_in_words():
     item = report.Item("q", "1-1", 30, 0.2, 1.0, 0.2, -0.1, 0.15)
     notes = report.attention(item)
