@@ -567,7 +567,7 @@ def items_figure(assignment: Assignment):
             right.text(max(shown, 0) + 0.03, yy + offset, _shown(value), va="center", fontsize=8)
     right.axvspan(-1, LOW_DISCRIMINATION, color="#fbe3e2", linewidth=0, zorder=0)
     right.axvline(0, color="black", linewidth=0.8, zorder=3)
-    right.set_xlim(min(-0.25, min(pb + ul) - 0.1), 1.15)
+    right.set_xlim(min([-0.25] + [v - 0.1 for v in pb + ul]), 1.15)
     right.set_xlabel(drawable(f"변별도   (음영: {LOW_DISCRIMINATION} 미만 또는 음수)"))
     right.set_title(drawable("변별도"), pad=24)
     right.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)

@@ -243,7 +243,7 @@ def test_undefined_indices_are_empty_in_the_csv_and_a_dash_on_the_page(tmp_path)
     assert "학생이 10명 미만이라" in text
 
 
-def test_one_student_and_no_graded_student(tmp_path):
+def test_one_student_no_graded_student_and_no_row(tmp_path):
     rc.write_questions(reports(tmp_path) / "one_questions.csv", _tiny_class([(1, 0)]))
     failed = [dict(r, score="", status="failed", reason="채점 프로세스가 실패함", diagnosis_kind="none")
               for r in _tiny_class([(1, 0), (0, 0)])]
@@ -252,6 +252,10 @@ def test_one_student_and_no_graded_student(tmp_path):
     one = read_csv(reports(tmp_path) / "one_items.csv")
     assert [(r["graded"], r["facility"], r["point_biserial"], r["upper_lower_27"]) for r in one] == [
         ("1", "1.0", "", ""), ("1", "0.0", "", "")]
+    (reports(tmp_path) / "empty_questions.csv").write_text(",".join(rc.COLUMNS) + "\n", encoding="utf-8")
+    report.write_reports(tmp_path)  # a CSV with no row yet: empty tables, a page that says so, no error
+    assert read_csv(reports(tmp_path) / "empty_items.csv") == []
+    assert "채점한 학생 0명" in _page(tmp_path, "empty").get_text(" ", strip=True)
     none = read_csv(reports(tmp_path) / "none_items.csv")
     assert [(r["graded"], r["mean"], r["facility"], r["failed"]) for r in none] == [("0", "", "", "2")] * 2
     assert "채점 실패(failed) 2명" in _page(tmp_path, "none").get_text(" ", strip=True)
@@ -427,3 +431,22 @@ def test_the_instructor_guide_states_the_same_definitions():
                   *report.ITEM_COLUMNS[5:], "unclassified_rest"):
         assert words in section, words
     assert report.UPPER_LOWER_SHARE == 0.27 and report.TOP_VALUES == 5 and report.FEW_STUDENTS == 10
+
+
+def test_the_current_graders_csv_without_diagnoses_still_gives_the_statistics(tmp_path):
+    """tools.grade before its rewrite writes student,question,score,max,status,reason: no mistakes, same numbers."""
+    rows, _ = rc.chapter2_class()
+    path = reports(tmp_path) / f"{CH02}_questions.csv"
+    old_columns = ("student", "question", "score", "max", "status", "reason")
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, old_columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    report.write_reports(tmp_path)
+    assert read_csv(reports(tmp_path) / f"{CH02}_mistakes.csv") == []
+    items = read_csv(reports(tmp_path) / f"{CH02}_items.csv")
+    expected = independent_statistics(rc.write_questions(tmp_path / "full.csv", rows))
+    assert sorted(r["question"] for r in items) == sorted(expected)
+    for r in items:
+        assert abs(float(r["facility"]) - expected[r["question"]][0]) <= 5e-5
+    assert "진단된 오답이 없습니다" in _page(tmp_path).get_text()
