@@ -438,6 +438,7 @@ def test_the_current_graders_csv_without_diagnoses_still_gives_the_statistics(tm
     rows, _ = rc.chapter2_class()
     path = reports(tmp_path) / f"{CH02}_questions.csv"
     old_columns = ("student", "question", "score", "max", "status", "reason")
+    path.parent.mkdir(parents=True)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, old_columns, extrasaction="ignore")
         writer.writeheader()
