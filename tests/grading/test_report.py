@@ -7,6 +7,8 @@ import csv
 import math
 import random
 import re
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -14,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import report_class as rc
+from notebook_helpers import ROOT
 from tools import report
 
 CH02 = rc.CH02
@@ -355,6 +358,10 @@ def test_the_report_is_byte_for_byte_reproducible(tmp_path):
     random.Random(1).shuffle(shuffled)
     rc.write_questions(path, shuffled)
     assert {p.name: p.read_bytes() for p in report.write_reports(tmp_path)} == first
+    # ... and so does the command in a new process
+    subprocess.run([sys.executable, "-m", "tools.report", "--root", str(tmp_path)], cwd=ROOT, check=True,
+                   capture_output=True)
+    assert {name: (reports(tmp_path) / name).read_bytes() for name in first} == first
     page = first[f"{CH02}_report.html"].decode("utf-8")
     assert not re.search(r"20\d\d-\d\d-\d\d|\d\d:\d\d:\d\d", page), "no time on the page"
     for uri in re.findall(r'src="data:image/png;base64,([^"]+)"', page):
@@ -422,8 +429,6 @@ def test_the_benchmark_row_runs(capsys):
 
 
 def test_the_instructor_guide_states_the_same_definitions():
-    from notebook_helpers import ROOT
-
     guide = (ROOT / "book" / "instructor_guide.md").read_text(encoding="utf-8")
     section = guide[guide.index("## 5. 채점 보고서"):]
     for words in (f"정답률 **{report.TOO_HARD} 미만**", f"**{report.TOO_EASY} 초과**", f"**{report.LOW_DISCRIMINATION} 미만**",
