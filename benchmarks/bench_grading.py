@@ -1,6 +1,7 @@
 """How fast ``python -m tools.grade`` grades a class, next to plain ``nbgrader autograde``.
 
     python -m benchmarks.bench_grading [--chapter ch02_linear] [--students 30] [--overhead-students 6]
+    python -m benchmarks.bench_grading --report-only [--report-students 1000] [--report-questions 5]
 
 Builds a throw-away course with one chapter, generates the student version,
 makes ``--students`` honest submissions (the instructor's answers) and times:
@@ -10,7 +11,11 @@ makes ``--students`` honest submissions (the instructor's answers) and times:
 - the sandbox overhead per notebook: ``--workers 1`` with and without the sandbox
   on ``--overhead-students`` submissions.
 
-Prints seconds per submission and the speed-up against plain nbgrader.
+Prints seconds per submission and the speed-up against plain nbgrader, then the time of the
+class report (tools.report, target < 10 s on 2 cores) for ``--report-students`` students and
+``--report-questions`` questions of a synthetic per-question CSV: the command in a new process
+(imports included) and ``write_reports`` called again in this process.  ``--report-only`` runs
+just that row.
 Nothing here is asserted: the figures depend on the machine (say how busy it was).
 """
 
@@ -47,12 +52,44 @@ def run(command, cwd, env) -> float:
     return elapsed
 
 
+def report_row(students: int, questions: int) -> None:
+    """Time tools.report on a synthetic class of ``students`` x ``questions`` and print one row."""
+    from tests.support.report_class import synthetic_class, write_questions
+    from tools.report import write_reports
+
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        root = Path(tmp)
+        csv_path = write_questions(root / "grading" / "reports" / "bench_questions.csv",
+                                   synthetic_class(students, questions, seed=0))
+        load = os.getloadavg()[0]
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "tools.report", "--root", str(root)], cwd=ROOT,
+                                capture_output=True, text=True)
+        command = time.perf_counter() - start
+        if result.returncode != 0:
+            raise SystemExit(f"tools.report failed:\n{result.stderr[-2000:]}")
+        start = time.perf_counter()
+        written = write_reports(root)
+        again = time.perf_counter() - start
+        page = next(p for p in written if p.name.endswith("_report.html"))
+        print(f"tools.report, {students} students x {questions} questions ({csv_path.stat().st_size / 1e6:.1f} MB CSV, "
+              f"1-min load average {load:.1f}): command {command:.2f} s (new process, imports included), "
+              f"write_reports {again:.2f} s in a warm process; target < 10 s; "
+              f"page {page.stat().st_size / 1e6:.2f} MB, {len(written)} files")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chapter", default="ch02_linear")
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--overhead-students", type=int, default=6)
+    parser.add_argument("--report-only", action="store_true", help="time only the class report (tools.report)")
+    parser.add_argument("--report-students", type=int, default=1000)
+    parser.add_argument("--report-questions", type=int, default=5)
     args = parser.parse_args()
+    if args.report_only:
+        report_row(args.report_students, args.report_questions)
+        return
 
     env = kernel_environment()
     env.pop("COURSE_QUICK", None)
@@ -100,6 +137,7 @@ def main() -> None:
     print(f"  sandbox overhead per notebook ({args.overhead_students} notebooks, 1 worker): "
           f"{(with_sandbox - without) / args.overhead_students:+.2f} s "
           f"({with_sandbox / args.overhead_students:.2f} s with, {without / args.overhead_students:.2f} s without)")
+    report_row(args.report_students, args.report_questions)
 
 
 if __name__ == "__main__":
