@@ -138,7 +138,7 @@ def test_wrong_bytes_and_choices_get_a_hint():
 
 
 def test_a_wrong_axis_order_is_rejected():
-    with pytest.raises(ExerciseCheckError, match="shape"):
+    with pytest.raises(ExerciseCheckError, match="축의 순서"):
         ch01.TO_CHANNELS_LAST.check_value(lambda video: np.transpose(video, (0, 3, 2, 1)))
     with pytest.raises(ExerciseCheckError, match="값이 다릅니다"):
         ch01.TO_CHANNELS_LAST.check_value(lambda video: np.transpose(video, (0, 3, 2, 1)).swapaxes(1, 2)[:, ::-1])
