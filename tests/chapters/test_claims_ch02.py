@@ -97,8 +97,10 @@ def test_wrong_answers_get_hints(check, wrong, fragment):
 def test_my_dense_check():
     ch02.MY_DENSE.check_value(lambda x, k, b: np.asarray(x) @ k + b)
     ch02.MY_DENSE.check_value(dense)
-    with pytest.raises(ExerciseCheckError, match="값이 다릅니다"):
+    with pytest.raises(ExerciseCheckError, match="편향"):
         ch02.MY_DENSE.check_value(lambda x, k, b: np.asarray(x) @ k)          # forgot the bias
+    with pytest.raises(ExerciseCheckError, match="값이 다릅니다"):
+        ch02.MY_DENSE.check_value(lambda x, k, b: np.asarray(x) @ k + 2 * b)
     with pytest.raises(ExerciseCheckError, match="shape"):
         ch02.MY_DENSE.check_value(lambda x, k, b: (np.asarray(x) @ k + b).reshape(-1))
     with pytest.raises(ExerciseCheckError, match="NotImplementedError"):

@@ -90,7 +90,8 @@ def _shift_output_layer(autoencoder) -> None:
 
 
 def _run_build(build_encoder_decoder, args, kwargs):
-    """Runs next to the learner's code: (codes, rebuilt, rebuilt after the output layer changed) as arrays."""
+    """Runs next to the learner's code: codes, rebuilt, rebuilt after the output layer changed (arrays) and the
+    decoder's error message ("" when it ran)."""
     import keras
 
     input_dim, code_dim, seed, x = args
@@ -118,18 +119,17 @@ def _run_build(build_encoder_decoder, args, kwargs):
         except Exception as error:
             raise ExerciseCheckError(f"encoder에 (6, {input_dim}) 입력을 넣다 오류가 났습니다: {error}") from None
         try:
-            rebuilt = np.asarray(decoder(codes))
-        except Exception as error:
-            raise ExerciseCheckError(
-                f"decoder에 {codes.shape} 코드를 넣다 오류가 났습니다: {type(error).__name__}: {error}. "
-                "decoder의 입력은 keras.Input(shape=(코드 길이,))입니다."
-            ) from None
+            rebuilt, decoder_error = np.asarray(decoder(codes)), ""
+        except Exception as error:  # noqa: BLE001 - judged after the codes (a wrong encoder explains it better)
+            rebuilt = np.zeros((0,))
+            decoder_error = (f"decoder에 {codes.shape} 코드를 넣다 오류가 났습니다: {type(error).__name__}: {error}. "
+                             "decoder의 입력은 keras.Input(shape=(코드 길이,))입니다.")[:600]
         _shift_output_layer(autoencoder)
         try:
             rebuilt_after = np.asarray(decoder(encoder(x)))
-        except Exception as error:  # noqa: BLE001 - reported as a wrong output below
+        except Exception:  # noqa: BLE001 - reported as a wrong output below
             rebuilt_after = np.zeros((0,))
-    return (codes, rebuilt, rebuilt_after)
+    return (codes, rebuilt, rebuilt_after, decoder_error)
 
 
 def _reference_build(input_dim, code_dim, seed, x):
@@ -145,7 +145,8 @@ def _reference_build(input_dim, code_dim, seed, x):
 
 def _compare_build(received, expected, args, kwargs, where):
     input_dim, code_dim = args[0], args[1]
-    codes, rebuilt, rebuilt_after = (np.asarray(part) for part in received)
+    codes, rebuilt, rebuilt_after = (np.asarray(part) for part in received[:3])
+    decoder_error = received[3] if len(received) > 3 else ""
     right_codes, right_rebuilt, right_after = expected
     if codes.shape != right_codes.shape:
         return (f"{where}에서 encoder 출력 shape이 {codes.shape}입니다. (배치, 코드 길이)여야 합니다. "
@@ -153,6 +154,8 @@ def _compare_build(received, expected, args, kwargs, where):
     if not np.allclose(codes, right_codes, atol=1e-5):
         return ("encoder의 출력이 오토인코더의 은닉층 값과 다릅니다. 새 Dense 레이어를 만들지 말고 "
                 "학습된 오토인코더의 레이어를 그대로 쓰세요.")
+    if decoder_error:
+        return str(decoder_error)
     if rebuilt.shape != right_rebuilt.shape:
         return f"decoder 출력 shape이 {rebuilt.shape}입니다. (배치, {input_dim})여야 합니다."
     if not np.allclose(rebuilt, right_rebuilt, atol=1e-5):
