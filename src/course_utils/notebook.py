@@ -62,7 +62,7 @@ def _import_tensorflow_quietly() -> None:
 
 
 def remapper_log_ignores_log_level(version: str) -> bool:
-    """True for a TensorFlow release that prints Grappler's "remapper failed" line whatever the log level.
+    """True for a TensorFlow release that prints Grappler's "remapper failed" line whatever the log level (chapter 6).
 
     TensorFlow 2.20 (Colab's) writes it with absl's "All log messages before
     absl::InitializeLog()" notice even with ``TF_CPP_MIN_LOG_LEVEL=3``; 2.21 (the book's pin)
