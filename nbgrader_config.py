@@ -24,9 +24,14 @@ os.makedirs(os.path.join(_root, "grading"), exist_ok=True)  # sqlite creates the
 # Keep the chapter's own data and figures with it, but never the built book.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "_build", "feedback"]
 
-# What a learner sees in place of a solution.
+# What a learner sees in place of a solution.  `pass` does nothing and is valid both at the top
+# of a cell and as the body of a function (1-5: `def to_channels_last(video):`), so "Run all"
+# goes past an unanswered exercise: its check prints "아직 답을 넣지 않았습니다" (an answer
+# variable that is missing, `...` or None, a function whose body is only `pass`/`...` or that
+# raises NotImplementedError) and the hidden tests fail for it when grading.  (A bare `...`
+# would work too, but at the top of a cell Jupyter shows its value, `Ellipsis`.)
 c.ClearSolutions.code_stub = {
-    "python": '# 여기에 답을 작성하세요.\nraise NotImplementedError("이 셀을 완성하세요.")'
+    "python": "# 여기에 답을 작성하세요.\npass"
 }
 c.ClearSolutions.text_stub = "여기에 답을 쓰세요."
 

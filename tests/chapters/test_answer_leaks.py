@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from answer_leaks import Answer, build_answers, find, notebook_section, package_files
+from answer_leaks import (Answer, build_answers, find, find_in_docstring, notebook_section, package_docstrings,
+                          package_files)
 from notebook_helpers import editions, read
 
 ANSWERS = build_answers()
@@ -41,6 +42,35 @@ def test_installed_package_shows_no_answer(answer: Answer):
         for where in find(answer, text):
             leaks.append(f"{path.name}: {where}")
     assert not leaks, f"{answer} is readable in the package: {leaks[:3]}"
+
+
+DOCSTRINGS = package_docstrings()
+
+
+def test_the_package_has_docstrings_to_search():
+    names = {where.split(" ", 1)[1] for where, _text in DOCSTRINGS}
+    assert len(DOCSTRINGS) > 200 and {"type_problem", "exact", "stack_shapes", "module"} <= names
+
+
+@pytest.mark.parametrize("answer", ANSWERS, ids=IDS)
+def test_package_docstrings_and_doctests_show_no_answer(answer: Answer):
+    """What help() shows a learner, and the doctest examples, never spell an answer, however small."""
+    leaks = [f"{where}: {found}" for where, text in DOCSTRINGS for found in find_in_docstring(answer, text)]
+    assert not leaks, f"{answer} is readable in a docstring of the package: {leaks[:3]}"
+
+
+def test_the_docstring_rule_finds_planted_leaks():
+    by_number = {a.number: a for a in ANSWERS}
+    stacked, shapes, pair = by_number["1-4"], by_number["2-3"], by_number["4-2"]
+    stacked_text = stacked.value.__repr__()  # e.g. "(2, 3, 6)", built here, never written in this file
+    tight = stacked_text.replace(" ", "")
+    floats = "(" + ", ".join(f"{v}.0" for v in stacked.value) + ")"
+    for planted in (f">>> exact({stacked_text}, {stacked_text})", f'>>> type_problem("{tight}", (1, 1, 1))',
+                    f">>> exact({floats}, (1, 1, 1))"):
+        assert find_in_docstring(stacked, planted), planted
+    assert find_in_docstring(shapes, f"Dense acts on the last axis: {shapes.value[0]!r}")
+    assert find_in_docstring(pair, f"e.g. {list(pair.value)!r}")
+    assert not find_in_docstring(stacked, ">>> exact((4, 5, 7), (4, 5, 7))")
 
 
 def test_the_rule_finds_planted_leaks():

@@ -209,7 +209,9 @@ def test_checks_accept_the_computed_answers(transpose_ae):
     ch05.TRANSPOSE_SIZES.check_value(sizes)
     ch05.TRANSPOSE_SIZES.check_value(tuple(np.array(sizes)))
     ch05.TRANSPOSE_TRACE.check_value(_formula_sizes(transpose_ae, start=32))
-    ch05.TRANSPOSE_TRACE.check_value(tuple(_sizes(_rebuilt_for(transpose_ae, 32))))
+    ch05.TRANSPOSE_TRACE.check_value(list(_sizes(_rebuilt_for(transpose_ae, 32))))
+    with pytest.raises(ExerciseCheckError, match=r"리스트\(list\)"):  # the question asks for a list
+        ch05.TRANSPOSE_TRACE.check_value(tuple(_sizes(_rebuilt_for(transpose_ae, 32))))
     assert _formula_sizes(transpose_ae, start=32)[-1] != 32  # the balance only holds for 28
 
 

@@ -137,7 +137,7 @@ def test_compression_ratio_check():
     ch07.COMPRESSION_RATIO.check_value(784 / 36)
     ch07.COMPRESSION_RATIO.check_value(np.float32(784) / np.float32(36))
     ch07.COMPRESSION_RATIO.check_value(21.78)
-    for wrong, hint in [(36 / 784, "거꾸로"), (28 / 36, "28 × 28"), (21.8, "÷"), ("21.78", "숫자")]:
+    for wrong, hint in [(36 / 784, "거꾸로"), (28 / 36, "28 × 28"), (21.8, "소수 첫째 자리까지만"), (784 // 36, "정수 나눗셈"), (22, "정수로 반올림"), (20.0, "÷"), ("21.78", "숫자")]:
         with pytest.raises(ExerciseCheckError) as info:
             ch07.COMPRESSION_RATIO.check_value(wrong)
         assert hint in str(info.value)

@@ -3,11 +3,18 @@
 For each exercise of every chapter notebook the table holds the instructor's answer
 (the solution cell, executed), wrong values and wrong-typed look-alikes of the right
 answer (a string of it, floats, a float off by 1e-7, a bool, a list for a tuple,
-None, and the issue's examples "(2,3,6)", (2.0, 3.0, 6.0), "2432", 2432.0,
-101200.4, True), and an unanswered cell.  Each answer is bound in a fresh
-namespace; the visible check (``check("N-k", namespace)``) and the hidden test
-(its source taken from the source notebook and executed with the same namespace)
-both judge it, and the verdicts must be identical.
+and the issue's examples "(2,3,6)", (2.0, 3.0, 6.0), "2432", 2432.0, 101200.4, True),
+and unanswered cells.  Each answer is bound in a fresh namespace; the visible check
+(``check("N-k", namespace)``) and the hidden test (its source taken from the source
+notebook and executed with the same namespace) both judge it, and the verdicts must
+be identical.
+
+Unanswered is its own verdict.  The student version's answer cell as released (its
+stub executed: no answer variable, or a function whose body is only ``pass``), a
+missing variable, ``...``, ``None`` and a function that raises NotImplementedError
+make the visible check print "아직 답을 넣지 않았습니다" *without failing*, so a
+learner's "Run all" goes on to the end of the chapter; for each of them the hidden
+test must fail, so an unanswered exercise still scores 0 when graded.
 
 Conceptual multiple choice (6-4, 6-5) is the one designed exception: the visible
 check only validates the format (it says the grade comes from the instructor's
@@ -30,21 +37,25 @@ from notebook_helpers import editions, exercise_pairs, grade_id, read, solution_
 
 load_all()
 
-PASS, FAIL, FORMAT_OK = "pass", "fail", "format-ok"
+PASS, FAIL, FORMAT_OK, UNANSWERED = "pass", "fail", "format-ok", "unanswered"
+#: The variants that are not answers at all: the check says so and lets the notebook go on.
+UNANSWERED_LABELS = {"student version as released", "unanswered", "None", "Ellipsis", "stub (pass)",
+                     "stub (NotImplementedError)"}
 ISSUE_LOOKALIKES = ["(2,3,6)", (2.0, 3.0, 6.0), (2, 3, 6.0000001), "2432", 2432.0, 101200.4, True]
 
 
 def _exercises():
-    """(number, answer source, hidden-test source) for every exercise, from the source notebooks."""
+    """(number, answer source, hidden-test source, student stub) for every exercise, from the source notebooks."""
     rows = []
     for path in editions.chapter_notebooks():
         nb = read(path)
         by_id = {grade_id(c): c for c in nb.cells if grade_id(c)}
+        student = {grade_id(c): c.source for c in editions.student_notebook(nb).cells if grade_id(c)}
         for answer_id, test_id, _points in exercise_pairs(nb):
             test = by_id[test_id].source
             number = re.search(r'check\("(\d-\d)"\)', test).group(1)
             hidden = test.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
-            rows.append((number, solution_source(by_id[answer_id]), hidden))
+            rows.append((number, solution_source(by_id[answer_id]), hidden, student[answer_id]))
     return rows
 
 
@@ -73,10 +84,11 @@ def _variants(right, exercise):
     """Wrong and wrong-typed answers built from the right one (label, value)."""
     from course_utils.exercises._core import CHOICE, CUSTOM, FUNCTION
 
-    out = [("unanswered", _UNANSWERED), ("None", None)]
+    out = [("unanswered", _UNANSWERED), ("None", None), ("Ellipsis", ...)]
     if exercise.kind in (FUNCTION, CUSTOM) and callable(right):
-        out += [("not a function", 3), ("returns None", lambda *a, **k: None),
-                ("returns its input", lambda x, *a, **k: x), ("stub", _stub)]
+        out += [("not a function", 3), ("forgets to return", _forgets_to_return),
+                ("returns its input", lambda x, *a, **k: x), ("stub (NotImplementedError)", _stub),
+                ("stub (pass)", _pass_stub)]
         if exercise.number == "3-4":
             from course_utils.layers import conv2d
 
@@ -93,7 +105,7 @@ def _variants(right, exercise):
 
             out.append(("calls tf.nn.conv2d", keras_conv))
         return out
-    if exercise.kind == CUSTOM:  # 3-5: a kernel
+    if exercise.number == "3-5":  # a kernel
         kernel = np.asarray(right, dtype=float)
         return out + [("as a list", kernel.tolist()), ("transposed (horizontal edges)", kernel.T),
                       ("zeros", np.zeros((3, 3))), ("ones", np.ones((3, 3))), ("a string", str(kernel.tolist())),
@@ -131,6 +143,14 @@ def _stub(*_args, **_kwargs):
     raise NotImplementedError
 
 
+def _pass_stub(*_args, **_kwargs):
+    pass
+
+
+def _forgets_to_return(x, *_args, **_kwargs):
+    np.asarray(x)  # computes something, returns None: a wrong answer, not an unanswered one
+
+
 def _flatten(value):
     if isinstance(value, (tuple, list)):
         return [x for v in value for x in _flatten(v)]
@@ -165,6 +185,9 @@ def visible_verdict(exercise, namespace):
         assert re.search("[가-힣]", message), message  # a Korean message, never a bare error
         return FAIL, message
     text = printed.getvalue()
+    if "아직 답을 넣지 않았습니다" in text:
+        assert "통과" not in text, text
+        return UNANSWERED, text
     if "통과" in text:
         return PASS, text
     assert exercise.graded_by_instructor and "강사" in text, text
@@ -179,8 +202,8 @@ def hidden_verdict(hidden, namespace):
     return PASS, ""
 
 
-@pytest.mark.parametrize("number, solution, hidden", EXERCISES, ids=[row[0] for row in EXERCISES])
-def test_visible_check_and_hidden_test_agree(number, solution, hidden, base_namespace):
+@pytest.mark.parametrize("number, solution, hidden, stub", EXERCISES, ids=[row[0] for row in EXERCISES])
+def test_visible_check_and_hidden_test_agree(number, solution, hidden, stub, base_namespace):
     exercise = REGISTRY[number]
     solved = dict(base_namespace)
     exec(compile(solution, f"<solution {number}>", "exec"), solved)
@@ -189,8 +212,12 @@ def test_visible_check_and_hidden_test_agree(number, solution, hidden, base_name
         from course_utils.exercises import exact
 
         assert exact(right, exercise.expected()), (number, right, exercise.expected())
+    released = dict(base_namespace)  # the student version's answer cell, run as released
+    exec(compile(stub, f"<student stub {number}>", "exec"), released)
+    stub_value = released.get(exercise.name, _UNANSWERED)
     verdicts = {}
-    for label, value in [("right answer", right)] + _variants(right, exercise):
+    for label, value in [("right answer", right), ("student version as released", stub_value)] + \
+            _variants(right, exercise):
         namespace = dict(base_namespace)
         if value is not _UNANSWERED:
             namespace[exercise.name] = value
@@ -200,17 +227,24 @@ def test_visible_check_and_hidden_test_agree(number, solution, hidden, base_name
         if label == "right answer":
             assert hidden_result == PASS, why_hidden
             assert visible in (PASS, FORMAT_OK), why_visible
+        elif label in UNANSWERED_LABELS:
+            # not an answer: the check says so and the notebook goes on; grading gives 0
+            assert visible == UNANSWERED, f"{number} {label}: visible {visible} ({why_visible})"
+            assert hidden_result == FAIL, f"{number} {label}: the hidden test passed an unanswered exercise"
         elif visible == FORMAT_OK:
             pass  # conceptual choice, well formed: only the hidden test grades it
         else:
             assert visible == hidden_result, f"{number} {label}: visible {visible} ({why_visible}), hidden {hidden_result} ({why_hidden})"
-        if label == "unanswered":
-            assert "아직 답을 넣지 않았습니다" in why_visible
     wrong = [label for label, (v, h) in verdicts.items() if label != "right answer" and h == PASS]
     # the only wrong-looking answers a check may accept are spellings of the right one
-    allowed = {"lower case", "spaces", "numpy int", "numpy ints", "list", "tuple", "as a list", "rounded to 2 decimals",
+    allowed = {"lower case", "spaces", "numpy int", "numpy ints", "list", "tuple", "rounded to 2 decimals",
                "+0.004", "numpy float64"}
     assert set(wrong) <= allowed, (number, wrong)
+    # every exercise demands the type its question states: a tuple answer is not a list, nor a list a tuple,
+    # and 3-5's kernel is a numpy array
+    for label in ("list", "tuple", "as a list"):
+        if label in verdicts and type(dict(_variants(right, exercise))[label]) is not type(right):
+            assert verdicts[label] == (FAIL, FAIL), (number, label, verdicts[label])
     TABLE_COUNTS.setdefault(number, verdicts)
 
 
@@ -239,3 +273,51 @@ def test_hints_follow_from_the_actual_difference(number, wrong, says, never):
     message = str(error.value)
     assert says in message, message
     assert never is None or never not in message, message
+
+
+@pytest.mark.parametrize("number, wrong, message", [
+    # a float inside the nested tuple: the position is said once per level, never "1번째 값 1번째 값"
+    ("3-1", ((479.0, 269, 32), 2432),
+     "연습 3-1 (큰 이미지의 합성곱): 답의 형식이 다릅니다. 1번째 값 안의 1번째 값: 필요한 형식은 정수(int)인데, "
+     "받은 답은 실수(float) 479.0입니다."),
+    # 7-2: rounding to one decimal and integer division are different mistakes
+    ("7-2", 21.8,
+     "연습 7-2 (압축률): 아직 정답이 아닙니다. 소수 첫째 자리까지만 적었습니다 (반올림이나 버림). 소수 둘째 자리까지 "
+     "맞아야 하니, 반올림하지 말고 나눗셈 계산식(/)을 그대로 적어 보세요."),
+    ("7-2", 784 // 36,
+     "연습 7-2 (압축률): 아직 정답이 아닙니다. 정수 나눗셈(//)처럼 소수점 아래를 버렸습니다. 압축률은 실수입니다: "
+     "나눗셈은 /로 하세요 (계산식을 그대로 적어도 됩니다)."),
+    # the types the questions state: 3-5 "numpy 배열로", 5-5 "정수 12개의 리스트"
+    ("3-5", [[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]],
+     "연습 3-5 (세로 경계 커널): 답의 형식이 다릅니다. 필요한 형식은 3x3 numpy 배열(ndarray)인데, 받은 답은 "
+     "리스트(list)입니다. np.array(...)로 감싸 numpy 배열로 만드세요."),
+    ("5-5", (30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32),
+     "연습 5-5 (Conv2DTranspose 오토인코더의 shape 추적): 답의 형식이 다릅니다. 필요한 형식은 정수 12개로 된 "
+     "리스트(list) [...]인데, 받은 답은 값 12개로 된 튜플(tuple) (30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32)입니다."),
+])
+def test_the_issue_s_wrong_answers_get_exactly_their_message(number, wrong, message):
+    with pytest.raises(ExerciseCheckError) as error:
+        REGISTRY[number].check_value(wrong)
+    assert str(error.value) == message
+
+
+def test_an_unanswered_check_prints_and_does_not_stop_the_notebook(capsys):
+    """Run all goes on: no exception for a missing answer, `...`, None, or an unfinished function."""
+    from course_utils.exercises import check
+
+    def to_channels_last(video):
+        pass
+
+    def my_dense(x, kernel, bias):
+        raise NotImplementedError("이 셀을 완성하세요.")
+
+    for number, namespace, why in [("1-1", {}, "정의되지 않았습니다"), ("1-4", {"stacked_shape": ...}, "`...`"),
+                                   ("6-4", {"tanh_choice": None}, "None"),
+                                   ("1-5", {"to_channels_last": to_channels_last}, "비어 있습니다"),
+                                   ("2-4", {"my_dense": my_dense}, "NotImplementedError")]:
+        check(number, namespace)
+        out = capsys.readouterr().out
+        assert "아직 답을 넣지 않았습니다" in out and why in out and "통과" not in out, (number, out)
+    # a wrong answer still stops the notebook (the cell fails, as nbgrader counts it)
+    with pytest.raises(ExerciseCheckError):
+        check("1-4", {"stacked_shape": (4, 5, 7)})

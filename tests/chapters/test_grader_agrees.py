@@ -51,14 +51,17 @@ def grader_verdict(number: str, hidden: str, value) -> str:
     return PASS if passed else FAIL
 
 
-@pytest.mark.parametrize("number, solution, hidden", EXERCISES, ids=[row[0] for row in EXERCISES])
-def test_the_grader_agrees_with_the_hidden_test(number, solution, hidden, base_namespace):  # noqa: F811
+@pytest.mark.parametrize("number, solution, hidden, stub", EXERCISES, ids=[row[0] for row in EXERCISES])
+def test_the_grader_agrees_with_the_hidden_test(number, solution, hidden, stub, base_namespace):  # noqa: F811
     exercise = REGISTRY[number]
     solved = dict(base_namespace)
     exec(compile(solution, f"<solution {number}>", "exec"), solved)  # noqa: S102
     right = solved[exercise.name]
     disagreements = []
-    for label, value in [("right answer", right)] + _variants(right, exercise):
+    released = dict(base_namespace)
+    exec(compile(stub, f"<stub {number}>", "exec"), released)  # noqa: S102 - the student version's answer cell
+    variants = [("right answer", right), ("released stub", released.get(exercise.name, _UNANSWERED))]
+    for label, value in variants + _variants(right, exercise):
         namespace = dict(base_namespace)
         if value is not _UNANSWERED:
             namespace[exercise.name] = value

@@ -58,3 +58,39 @@ def test_a_failing_import_still_shows_its_error(tmp_path):
     result = _run(code)
     assert result.returncode != 0
     assert "broken tensorflow" in result.stderr and "native loader says why" in result.stderr
+
+
+KERAS2_GAN_RECIPE = """
+import numpy as np
+import keras
+from course_utils.gan import LATENT_DIM, build_discriminator, build_generator, sample_noise
+keras.utils.set_random_seed(0)
+g, d = build_generator(), build_discriminator()
+d.compile(loss="binary_crossentropy", optimizer="adam")
+d.trainable = False
+z = keras.Input(shape=(LATENT_DIM,))
+gan = keras.Model(z, d(g(z)))
+gan.compile(loss="binary_crossentropy", optimizer="adam")
+gan.train_on_batch(sample_noise(8, seed=2), np.ones((8, 1)))
+import tensorflow as tf
+print("remapping:", tf.config.optimizer.get_experimental_options().get("remapping", "default"))
+"""
+
+
+def test_chapter_6_keras2_recipe_prints_no_remapper_line():
+    """The frozen-discriminator step of chapter 6 (6.4) is where Grappler's remapper fails; nothing shows.
+
+    On TensorFlow 2.20 (Colab's) setup_notebook turns the remapper off, so it cannot fail (the
+    Colab job runs chapter 6 there); on the book's 2.21 the remapper stays on and the log level
+    hides its failure.
+    """
+    import tensorflow as tf
+
+    from course_utils.notebook import remapper_log_ignores_log_level
+
+    result = _run("from course_utils.notebook import setup_notebook\nsetup_notebook()\n" + KERAS2_GAN_RECIPE)
+    assert result.returncode == 0, result.stderr
+    shown = [line for line in result.stderr.splitlines() if any(n in line for n in NOTICES)]
+    assert not shown, shown
+    expected = False if remapper_log_ignores_log_level(tf.__version__) else "default"
+    assert f"remapping: {expected}" in result.stdout

@@ -55,7 +55,7 @@ def test_public_pages_show_no_solution_and_no_hidden_test(public_site):
         assert "BEGIN SOLUTION" not in html and "HIDDEN TESTS" not in html, doc
         shown = [line for line in lines if line in text]
         assert not shown, f"{doc} shows solution lines: {shown[:3]}"
-        assert "NotImplementedError" in text, f"{doc}: the exercise stubs should be shown"
+        assert "여기에 답을 작성하세요" in text, f"{doc}: the exercise stubs should be shown"
 
 
 def test_public_pages_show_no_answer(public_site):

@@ -19,6 +19,12 @@ tests/site/test_book.py (public HTML).  The rule, in short:
   a "receptive field"/``size=`` phrase for the receptive-field exercises, and the
   exercise's own section after its question (where a worked solution would sit).
 - Multiple-choice letters are searched as ``name = "B"`` and ``== "B"`` only.
+- **Docstrings and doctests** of the package (what ``help()`` shows a learner, and the
+  examples it runs) are held to more: there, every tuple or list answer, however small,
+  and every inner tuple of a nested answer is searched in all its spellings
+  (``(2, 3, 6)``, ``(2,3,6)``, ``[2, 3, 6]``), as well as its look-alikes with float
+  members (``(2.0, 3.0, 6.0)``, ``(2, 3, 6.0)``): a worked example there must use other
+  numbers.  Small single numbers and letters keep the answer-context rule.
 """
 
 from __future__ import annotations
@@ -198,6 +204,57 @@ def page_section(text: str, answer: Answer) -> str:
     following = _EXERCISE_HEADING.search(text, start)
     section = text[start:following.start() if following else len(text)]
     return re.sub(r'check\("\d-\d"\)|from course_utils\.exercises import check, exact', "", section)
+
+
+def _float_lookalikes(value) -> set[str]:
+    """(2.0, 3.0, 6.0) and (2, 3, 6.0): a tuple of ints written with float members."""
+    if not isinstance(value, (tuple, list)) or not all(isinstance(v, (int, np.integer)) for v in value):
+        return set()
+    every = [f"{int(v)}.0" for v in value]
+    last = [str(int(v)) for v in value[:-1]] + [f"{int(value[-1])}.0"]
+    return {f"({', '.join(every)})", f"({','.join(every)})", f"({', '.join(last)})", f"({','.join(last)})"}
+
+
+def docstring_forms(answer: Answer) -> list[str]:
+    """The spellings searched anywhere in the package's docstrings and doctests (see the module's rule)."""
+    if not isinstance(answer.value, (tuple, list)):
+        return []
+    forms = _spellings(answer.value) | _float_lookalikes(answer.value)
+    for inner in answer.value:
+        if isinstance(inner, (tuple, list)):
+            forms |= _spellings(inner) | _float_lookalikes(inner)
+    return sorted((f for f in forms if f not in answer.question), key=len, reverse=True)
+
+
+def find_in_docstring(answer: Answer, text: str) -> list[str]:
+    """Where ``answer`` can be read in a docstring: the general rule, then :func:`docstring_forms`."""
+    found = find(answer, text)
+    for form in docstring_forms(answer):
+        match = re.search(re.escape(form), text)
+        if match:
+            found.append(text[max(0, match.start() - 60):match.end() + 60])
+    return found
+
+
+def package_docstrings() -> list[tuple[str, str]]:
+    """(where, text) of every docstring of the installed package: modules, classes, functions, methods.
+
+    The doctests are part of the docstrings, so they are searched too.
+    """
+    import ast
+
+    out = []
+    for path in package_files():
+        if path.suffix != ".py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in [tree, *ast.walk(tree)]:
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                text = ast.get_docstring(node, clean=False)
+                if text:
+                    name = getattr(node, "name", "module")
+                    out.append((f"{path.name}:{getattr(node, 'lineno', 1)} {name}", text))
+    return out
 
 
 def package_files() -> list[Path]:

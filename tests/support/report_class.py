@@ -112,6 +112,11 @@ CH02_QUESTIONS = (("ch02_box_params_test", "2-1", 1.0), ("ch02_stack_params_test
                   ("ch02_stack_shapes_test", "2-3", 1.0), ("ch02_my_dense_test", "2-4", 2.0))
 
 
+
+def _forgets_to_return(x, kernel, bias):
+    """A my_dense that computes but never returns (a wrong answer, not an unanswered one)."""
+    y = x @ kernel + bias  # noqa: F841
+
 def _answers():
     from course_utils.exercises import ch02
     from course_utils.params import dense_params
@@ -128,7 +133,7 @@ def _answers():
         "2-2 first bias": first_layer_no_bias,
         "2-3 flattened": flattened, "2-3 batch": batch_changed,
         "2-4 no bias": lambda x, kernel, bias: x @ kernel,
-        "2-4 none": lambda x, kernel, bias: None,
+        "2-4 none": _forgets_to_return,
     }
     return right, wrong
 

@@ -139,7 +139,7 @@ def test_publish_student_branch_holds_no_solution(tmp_path):
         text = subprocess.run(["git", "show", f"{editions.STUDENT_BRANCH}:{name}"], cwd=clone, check=True,
                               capture_output=True, text=True).stdout
         assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text, name
-        assert "NotImplementedError" in text, name
+        assert "여기에 답을 작성하세요" in text, name  # the answer stubs (nbgrader_config.py's code_stub)
 
 
 def test_explorer_cells_carry_the_digest_of_the_explorer_sources():

@@ -7,13 +7,15 @@ hints follow from a wrong answer; :mod:`course_utils.exercises._core` does the
 checking once for all.  A check prints a short "통과" line when the answer is right
 and raises :class:`ExerciseCheckError` (an ``AssertionError``) with a Korean
 message when it is not, so the same cell works on Colab, in JupyterLab and under
-nbgrader.  The instructor's hidden tests compare with :func:`exact` and the literal
-answer.  No answer is stored in this package.
+nbgrader.  An exercise not answered yet only prints a Korean line, so "Run all"
+reaches the end of a chapter; the hidden tests still fail for it.  The
+instructor's hidden tests compare with :func:`exact` and the literal answer.  No
+answer is stored in this package.
 """
 
 from importlib import import_module
 
-from course_utils.exercises._core import REGISTRY, ExerciseCheckError, check, exact, type_problem
+from course_utils.exercises._core import REGISTRY, ExerciseCheckError, NotAnswered, check, exact, type_problem
 
 CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07")
 
@@ -28,4 +30,4 @@ def load_all() -> dict:
     return REGISTRY
 
 
-__all__ = ["ExerciseCheckError", "check", "exact", "type_problem", "load_all", "REGISTRY", "CHAPTERS"]
+__all__ = ["ExerciseCheckError", "NotAnswered", "check", "exact", "type_problem", "load_all", "REGISTRY", "CHAPTERS"]

@@ -15,7 +15,8 @@ A chapter module (``ch01.py`` ...) only *declares* its exercises with
   typical mistake, else ``None``.
 
 Everything else lives here once: looking the answer up by its variable name in the
-notebook (so an unanswered exercise gets a Korean message, not a ``NameError``),
+notebook (an unanswered exercise gets a Korean message, not a ``NameError``, and does
+not stop "Run all": see :func:`not_answered`),
 the type rules and their Korean messages, the hints, the success line, running a
 learner's function against a reference, and blocking the library functions a code
 exercise asks the learner to write.
@@ -28,6 +29,7 @@ same table of right, wrong and wrong-typed answers).
 from __future__ import annotations
 
 import contextlib
+import dis
 import numbers
 import sys
 from dataclasses import dataclass
@@ -54,6 +56,18 @@ class ExerciseCheckError(AssertionError):
     def __init__(self, message: str = "", kind: str = "unclassified"):
         super().__init__(message)
         self.kind = kind
+
+
+class NotAnswered(ExerciseCheckError):
+    """Raised by :meth:`Exercise.check_value` for an exercise that has no answer yet.
+
+    The notebooks' ``check("N-k")`` catches it and prints its message instead, so a
+    learner's "Run all" goes on past exercises not done yet; the instructor's hidden
+    tests still fail for them (no answer, no points).
+    """
+
+    def __init__(self, message: str = "", kind: str = "unanswered"):
+        super().__init__(message, kind)
 
 
 # --------------------------------------------------------------------------- types
@@ -122,12 +136,14 @@ def type_problem(value: Any, expected: Any, where: str = "") -> Optional[str]:
     a string answer must be a string; a tuple answer must be a tuple of the same
     length; a list answer may be a list or a tuple of the same length.
 
-    >>> type_problem((2, 3, 6), (2, 3, 6)) is None
+    >>> type_problem((4, 5, 7), (1, 1, 1)) is None
     True
-    >>> print(type_problem("(2,3,6)", (1, 1, 1)))
-    필요한 형식은 정수 3개로 된 튜플(tuple)인데, 받은 답은 문자열(str) '(2,3,6)'입니다.
-    >>> print(type_problem((2, 3, 6.0), (1, 1, 1)))
-    3번째 값: 필요한 형식은 정수(int)인데, 받은 답은 실수(float) 6.0입니다.
+    >>> print(type_problem("(4,5,7)", (1, 1, 1)))
+    필요한 형식은 정수 3개로 된 튜플(tuple)인데, 받은 답은 문자열(str) '(4,5,7)'입니다.
+    >>> print(type_problem((4, 5, 7.0), (1, 1, 1)))
+    3번째 값: 필요한 형식은 정수(int)인데, 받은 답은 실수(float) 7.0입니다.
+    >>> print(type_problem(((9.0, 4), 7), ((1, 1), 1)))
+    1번째 값 안의 1번째 값: 필요한 형식은 정수(int)인데, 받은 답은 실수(float) 9.0입니다.
     """
     prefix = f"{where}: " if where else ""
     if is_int(expected):
@@ -154,7 +170,7 @@ def type_problem(value: Any, expected: Any, where: str = "") -> Optional[str]:
         return f"{prefix}필요한 형식은 {_expected_name(expected)}인데, 받은 답은 {given} {_shown(value)}입니다.{hint}"
     if isinstance(expected, (tuple, list)):
         for i, (v, e) in enumerate(zip(value, expected)):
-            inner = f"{where + ' ' if where else ''}{i + 1}번째 값"
+            inner = f"{where + ' 안의 ' if where else ''}{i + 1}번째 값"
             message = type_problem(v, e, inner)
             if message:
                 return message
@@ -177,7 +193,7 @@ def exact(value: Any, expected: Any) -> bool:
     The hidden tests call it with the literal answer; the visible checks call it
     with the answer computed by :mod:`course_utils`, so both judge alike.
 
-    >>> exact((2, 3, 6), (2, 3, 6)), exact((2.0, 3.0, 6.0), (2, 3, 6)), exact(True, 1)
+    >>> exact((4, 5, 7), (4, 5, 7)), exact((4.0, 5.0, 7.0), (4, 5, 7)), exact(True, 1)
     (True, False, False)
     >>> exact(np.int64(7), 7), exact(7.0, 7), exact(" b", "B")
     (True, False, True)
@@ -193,11 +209,68 @@ def passed(label: str) -> None:
     print(f"✅ {label}: 통과!")
 
 
-def not_answered(label: str, name: str) -> ExerciseCheckError:
-    """The error of an exercise whose answer variable ``name`` does not exist yet (every chapter)."""
-    return ExerciseCheckError(
-        f"{label}: 아직 답을 넣지 않았습니다 (변수 `{name}`이 정의되지 않았습니다). "
-        "위의 답 셀을 완성하고 실행한 뒤 이 셀을 다시 실행하세요.", kind="unanswered")
+_UNANSWERED_WHY = {
+    "missing": "변수 `{name}`이 정의되지 않았습니다",
+    "ellipsis": "변수 `{name}`이 아직 `...`입니다",
+    "none": "변수 `{name}`이 None입니다",
+    "stub": "함수 `{name}`의 본문이 아직 비어 있습니다 (`pass`)",
+    "not implemented": "함수 `{name}`이 NotImplementedError를 냅니다",
+}
+
+
+def not_answered(label: str, name: str, why: str = "missing") -> NotAnswered:
+    """The message of an exercise that has no answer yet (every chapter).
+
+    ``why`` says what was found under ``name``: ``"missing"`` (no such variable),
+    ``"ellipsis"`` or ``"none"`` (the value ``...`` or ``None``), ``"stub"`` (a function
+    whose body is only the student version's ``pass``) or ``"not implemented"`` (a
+    function that raises ``NotImplementedError``).  :meth:`Exercise.check` prints it and
+    lets the notebook go on; :meth:`Exercise.check_value` raises it.
+
+    >>> print(not_answered("연습 0-0 (예)", "answer"))
+    연습 0-0 (예): 아직 답을 넣지 않았습니다 (변수 `answer`이 정의되지 않았습니다). 위의 답 셀을 완성하고 실행한 뒤 이 셀을 다시 실행하세요.
+    """
+    return NotAnswered(
+        f"{label}: 아직 답을 넣지 않았습니다 ({_UNANSWERED_WHY[why].format(name=name)}). "
+        "위의 답 셀을 완성하고 실행한 뒤 이 셀을 다시 실행하세요.")
+
+
+def is_stub(value: Any) -> bool:
+    """True for a function whose body does nothing: the student version's ``pass`` (or ``...``).
+
+    Such a function returns None without running any code of its own, so it is an
+    unanswered code exercise, not a wrong one (a function that computes something and
+    forgets ``return`` is a wrong answer).  Values that are not Python functions are
+    never stubs.
+
+    >>> def unfinished(x):
+    ...     pass
+    >>> def forgot_return(x):
+    ...     y = x + 1
+    >>> is_stub(unfinished), is_stub(forgot_return), is_stub(len), is_stub(3)
+    (True, False, False, False)
+    """
+    code = getattr(value, "__code__", None)
+    if code is None or not callable(value):
+        return False
+    for instruction in dis.get_instructions(code):
+        if instruction.opname in ("RESUME", "NOP", "CACHE", "RETURN_VALUE", "POP_TOP"):
+            continue
+        if instruction.opname in ("LOAD_CONST", "RETURN_CONST") and (
+                instruction.argval is None or instruction.argval is Ellipsis):
+            continue
+        return False
+    return True
+
+
+def _unanswered_reason(value: Any) -> Optional[str]:
+    if value is Ellipsis:
+        return "ellipsis"
+    if value is None:
+        return "none"
+    if is_stub(value):
+        return "stub"
+    return None
 
 
 def _lookup(name: str, namespace: Optional[dict], depth: int) -> Any:
@@ -240,18 +313,27 @@ class Exercise:
     def check_value(self, value: Any) -> None:
         """Check an answer given as a value (raises :class:`ExerciseCheckError` with a Korean message)."""
         label = self.label
+        why = _unanswered_reason(value)
+        if why:
+            raise not_answered(label, self.name, why)
         if self.function is not None:
-            if value is None or value is Ellipsis:
-                raise not_answered(label, self.name)
-            check_function(label, self.function, value)
+            try:
+                check_function(label, self.function, value)
+            except NotAnswered:
+                raise not_answered(label, self.name, "not implemented") from None
             return
         if self.judge is not None:
-            if value is None or value is Ellipsis:
-                raise not_answered(label, self.name)
-            self.judge(label, value)
+            try:
+                self.judge(label, value)
+            except NotAnswered:
+                raise
+            except ExerciseCheckError as error:
+                # the judge ran the learner's function and it raised NotImplementedError
+                # (an unfinished function of an older student version): unanswered, not wrong
+                if isinstance(error.__context__, NotImplementedError):
+                    raise not_answered(label, self.name, "not implemented") from None
+                raise
             return
-        if value is None or value is Ellipsis:
-            raise not_answered(label, self.name)
         if self.graded_by_instructor:
             problem = type_problem(value, "A")
             if problem is None and value.strip().upper() not in CHOICES:
@@ -264,7 +346,7 @@ class Exercise:
         expected = self.expected()
         problem = type_problem(value, expected)
         if problem and _only_length_differs(value, expected):
-            # e.g. (6, 6) for a 3-axis shape: a hint may know the mistake better than the type rule
+            # e.g. two numbers for a 3-axis shape: a hint may know the mistake better than the type rule
             self._raise_hint(value, expected)
         if problem:
             raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. {problem}", kind="type")
@@ -287,15 +369,24 @@ class Exercise:
                 raise ExerciseCheckError(f"{self.label}: 아직 정답이 아닙니다. {message}", kind="hint")
 
     def check(self, namespace: Optional[dict] = None, _depth: int = 1) -> None:
-        """Look the answer up by its name in the notebook's namespace and check it."""
+        """Look the answer up by its name in the notebook's namespace and check it.
+
+        A right answer prints the success line; a wrong one raises
+        :class:`ExerciseCheckError` (the cell fails, so "Run all" stops there and nbgrader
+        counts it as failed); an unanswered exercise prints :func:`not_answered`'s message
+        and returns, so "Run all" goes on to the rest of the chapter.
+        """
         value = _lookup(self.name, namespace, _depth)
-        if value is _MISSING:
-            raise not_answered(self.label, self.name)
-        self.check_value(value)
+        try:
+            if value is _MISSING:
+                raise not_answered(self.label, self.name)
+            self.check_value(value)
+        except NotAnswered as message:
+            print(f"✏️ {message}")
 
 
 def _only_length_differs(value: Any, expected: Any) -> bool:
-    """True when ``value`` has the right types except for the length of some tuple (e.g. (6, 6) for (2, 3, 6))."""
+    """True when ``value`` has the right types except for the length of some tuple (e.g. (5, 7) for (4, 5, 7))."""
     def same_kind(v, e):
         if isinstance(e, (tuple, list)):
             if not isinstance(v, (tuple, list) if isinstance(e, list) else tuple) or not e:
@@ -351,7 +442,8 @@ def check(number: str, namespace: Optional[dict] = None) -> None:
     """Check exercise ``number`` (e.g. ``"1-1"``): the call in every chapter's test cell.
 
     The answer is looked up by name in the calling notebook's namespace, so an answer
-    cell that was not completed gives a Korean message instead of a ``NameError``.
+    cell that was not completed gives a Korean message instead of a ``NameError``; that
+    message is printed and the notebook goes on (see :meth:`Exercise.check`).
     """
     import importlib
 
@@ -580,6 +672,8 @@ def check_function(label: str, spec: FunctionSpec, function: Callable[..., Any],
         expected = spec.reference(*args, **kwargs)
         verdict = judge_case(spec, run_case(spec, label, function, args, kwargs), expected, args, kwargs, description)
         if verdict:
+            if verdict[0] == "unanswered":
+                raise NotAnswered(f"{label}: {verdict[1]}")
             raise ExerciseCheckError(f"{label}: {verdict[1]}", kind=verdict[0])
     passed(label)
 

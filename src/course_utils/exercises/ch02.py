@@ -28,7 +28,7 @@ def stack_params() -> tuple:
 
 
 def stack_shapes() -> tuple:
-    """Dense acts on the last axis only: (32, 5, 7) -> (32, 5, 16) -> (32, 5, 4)."""
+    """The output shapes of :data:`UNITS` on :data:`BATCH_SHAPE` (연습 2-3): Dense changes the last axis only."""
     shapes, shape = [], BATCH_SHAPE
     for units in UNITS:
         shape = shape[:-1] + (units,)

@@ -12,7 +12,7 @@ import numpy as np
 
 from course_utils import layers as _layers
 from course_utils.exercises._core import (PAIR, INTS, ExerciseCheckError, FunctionSpec, custom_exercise,
-                                          differing, function_exercise, passed, value_exercise)
+                                          differing, function_exercise, passed, type_name, value_exercise)
 from course_utils.params import conv2d_params
 from course_utils.shapes import conv_output_length
 
@@ -174,10 +174,11 @@ def _respond(kernel, image):
 
 
 def _judge_edge_kernel(label, edge_kernel) -> None:
-    """A property check: no single answer (연습 3-5)."""
-    if not isinstance(edge_kernel, (np.ndarray, list, tuple)):
-        raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. 필요한 형식은 3x3 numpy 배열인데, "
-                                 f"받은 답은 {type(edge_kernel).__name__}입니다.")
+    """A property check: no single answer (연습 3-5).  The question asks for a numpy array, and so does the check."""
+    if not isinstance(edge_kernel, np.ndarray):
+        wrap = " np.array(...)로 감싸 numpy 배열로 만드세요." if isinstance(edge_kernel, (list, tuple)) else ""
+        raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. 필요한 형식은 3x3 numpy 배열(ndarray)인데, "
+                                 f"받은 답은 {type_name(edge_kernel)}입니다.{wrap}")
     try:
         kernel = np.asarray(edge_kernel, dtype=float)
     except (TypeError, ValueError):

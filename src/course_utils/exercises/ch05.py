@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from course_utils import layers as _layers
-from course_utils.exercises._core import (INTS, FunctionSpec, differing, function_exercise,
-                                          value_exercise)
+from course_utils.exercises._core import (INTS, Exercise, ExerciseCheckError, FunctionSpec, _shown,
+                                          custom_exercise, differing, function_exercise, type_name, value_exercise)
 from course_utils.shapes import conv_output_length, conv_transpose_output_length, pool_output_length
 
 
@@ -185,5 +185,22 @@ def trace_one(kind, k, s, padding, n):
 
 TRANSPOSE_SIZES = value_exercise("5-4", "transposed convolution 출력 크기", "transpose_sizes", INTS, transpose_sizes,
                                  [_transpose_sizes_hint])
-TRANSPOSE_TRACE = value_exercise("5-5", "Conv2DTranspose 오토인코더의 shape 추적", "spatial_sizes", INTS, trace,
-                                 [_trace_hint])
+# 연습 5-5 asks for "정수 12개의 리스트": the core's INTS rule also takes a tuple for a list answer, so the
+# declaration checks the list itself and then judges the numbers with the core's rules and hints.
+_TRACE_NUMBERS = Exercise("5-5", "Conv2DTranspose 오토인코더의 shape 추적", "spatial_sizes", INTS, answer=trace,
+                          hints=(_trace_hint,))
+
+
+def _judge_trace(label, spatial_sizes) -> None:
+    """연습 5-5: a list of ints (the question says 리스트), judged like an INTS answer."""
+    if not isinstance(spatial_sizes, list):
+        given = type_name(spatial_sizes)
+        if isinstance(spatial_sizes, tuple):
+            given = f"값 {len(spatial_sizes)}개로 된 {given}"
+        raise ExerciseCheckError(
+            f"{label}: 답의 형식이 다릅니다. 필요한 형식은 정수 {len(TRACE_LAYERS)}개로 된 리스트(list) [...]인데, "
+            f"받은 답은 {given} {_shown(spatial_sizes)}입니다.")
+    _TRACE_NUMBERS.check_value(spatial_sizes)
+
+
+TRANSPOSE_TRACE = custom_exercise("5-5", _TRACE_NUMBERS.title, _TRACE_NUMBERS.name, _judge_trace)
