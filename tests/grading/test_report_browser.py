@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import base64
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from playwright.sync_api import sync_playwright
+
+from browser import chromium_path
 
 import report_class as rc
 from tools import report
@@ -22,12 +23,6 @@ from tools import report
 IMAGES_JS = """() => [...document.images].map((img) => ({src: img.currentSrc || img.src, alt: img.alt,
     complete: img.complete, width: img.naturalWidth, height: img.naturalHeight,
     shown: img.getBoundingClientRect().width}))"""
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-    assert Path(path).exists(), "Chromium is needed: bash scripts/install_system_packages.sh installs Debian's chromium"
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import statistics
 import threading
 from pathlib import Path
@@ -30,6 +29,8 @@ from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+from browser import chromium_path
 
 from course_utils import shapes
 
@@ -99,12 +100,6 @@ TIME_JS = """([root, name, a, b]) => {
   times.sort((x, y) => x - y);
   return times[times.length >> 1];
 }"""
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-    assert Path(path).exists(), "Chromium is needed: bash scripts/install_system_packages.sh installs Debian's chromium"
-    return path
 
 
 @pytest.fixture(scope="module")
