@@ -1,0 +1,19 @@
+"""The stages of ``python -m tools.grade`` (tools/grade.py), one module each.
+
+==========================  ==============================================================
+module                      its one job
+==========================  ==============================================================
+``plan.py``                 which questions, where each answer is, what to run, flags read
+                            from the code; secrets (literals, input cases) stay here
+``probe.py``                the probe cells: report an answer's value (or a function's
+                            outputs on given inputs) from inside the kernel
+``codec.py``                plain data in and out of the sandbox, decoded with limits
+``sandbox.py``              bubblewrap: the command, the limits, refusing with the fix
+``sandbox_worker.py``       inside the sandbox: run the cells, time limits, restarts
+``judge.py``                the verdicts: the only place a score is decided
+``records.py``              the gradebook, CSV and resume state (the only writer)
+==========================  ==============================================================
+
+Everything but ``probe.py``'s cell text and ``sandbox_worker.py`` runs in the grader's
+own process; nothing secret is ever sent into the sandbox.
+"""
