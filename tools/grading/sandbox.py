@@ -155,6 +155,10 @@ class Options:
     memory_bytes: int
     max_procs: int
     max_restarts: int = 2
+    #: The :data:`PASS_ENV` values for the kernel; ``None``: this process's environment. A Dask job
+    #: carries the instructor's (tools/grading/dask_runner.py), so a worker's own environment never
+    #: makes its sandboxes differ from a local run's.
+    env: dict | None = None
 
 
 _slots = threading.local()
@@ -213,7 +217,8 @@ def run_in_sandbox(run_nb, release_dir: Path, student_nb_path: Path, options: Op
                # Thread pools sized by the core count would hit the process limit on a big machine.
                "OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2", "MKL_NUM_THREADS": "2",
                "TF_NUM_INTEROP_THREADS": "2", "TF_NUM_INTRAOP_THREADS": "2"}
-        env.update({k: os.environ[k] for k in PASS_ENV if k in os.environ})
+        passed = os.environ if options.env is None else options.env
+        env.update({k: passed[k] for k in PASS_ENV if k in passed})
         if options.sandbox:
             cmd = [shutil.which("bwrap"), "--die-with-parent", "--new-session", "--clearenv",
                    "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
