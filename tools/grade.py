@@ -138,9 +138,10 @@ def main(argv=None) -> int:
     warnings.filterwarnings("ignore", message=".*not in session.*")
 
     use_sandbox = not args.unsafe_no_sandbox
-    if use_sandbox and not args.dask_scheduler:  # on Dask, each worker checks its own bwrap
+    if use_sandbox:
         try:
-            sandbox.check_sandbox()
+            if not args.dask_scheduler:  # on Dask, each worker checks its own bwrap
+                sandbox.check_sandbox()
         except sandbox.SandboxUnavailable as error:
             print(f"오류: {error}", file=sys.stderr)
             return EXIT_NO_SANDBOX

@@ -24,13 +24,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from dask_cluster import Cluster, children
 from notebook_helpers import ROOT, kernel_environment
 from test_grade_command import WRONG, Crafted, grade_command
 from test_grading import scores
 
-DASK = Path(sys.executable).parent / "dask"
 ASSIGNMENT = "ch01_data_shapes"
-OUTPUTS = ("submitted", "autograded", "feedback", "reports", "gradebook.db", "grades.csv")
 
 
 # --------------------------------------------------------------------------- fast: no cluster
@@ -70,86 +69,9 @@ def _checkout_copy(target: Path, changed: str) -> Path:
     return target
 
 
-def _children(pid: int) -> list[str]:
-    """The names of the processes whose parent is ``pid``."""
-    names = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
-            if int(rest[1]) == pid:
-                names.append(name)
-    return names
-
-
-class Cluster:
-    """A Dask scheduler and ``workers`` workers on 127.0.0.1, as subprocesses; :meth:`close` ends them all."""
-
-    def __init__(self, tmp: Path, workers: int = 2):
-        self.tmp = tmp
-        self.tmp.mkdir(parents=True, exist_ok=True)
-        self.processes: list[subprocess.Popen] = []
-        self.workers: list[subprocess.Popen] = []
-        file = tmp / "scheduler.json"
-        try:
-            self.scheduler = self._start([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                          "--no-dashboard", "--scheduler-file", str(file)], "scheduler", ROOT)
-            deadline = time.monotonic() + 60
-            while not (file.exists() and file.stat().st_size):
-                assert self.scheduler.poll() is None and time.monotonic() < deadline, self.logs()
-                time.sleep(0.2)
-            time.sleep(0.2)  # the file is written at once; read it whole
-            self.address = json.loads(file.read_text())["address"]
-            assert self.address.startswith("tcp://127.0.0.1:"), self.address
-            for _ in range(workers):
-                self.add_worker()
-            self.wait_for(workers)
-        except BaseException:
-            self.close()
-            raise
-
-    def _start(self, command, name, cwd, pythonpath=ROOT) -> subprocess.Popen:
-        env = kernel_environment()
-        env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), env["PYTHONPATH"]])  # tools.grading imports
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=open(self.tmp / f"{name}.log", "wb"))
-        self.processes.append(process)
-        return process
-
-    def add_worker(self, checkout: Path = ROOT) -> subprocess.Popen:
-        name = f"worker{len(self.workers)}"
-        process = self._start([str(DASK), "worker", self.address, "--nthreads", "1", "--nworkers", "1", "--no-nanny",
-                               "--no-dashboard", "--host", "127.0.0.1", "--name", name, "--local-directory",
-                               str(self.tmp / name)], name, checkout, pythonpath=checkout)
-        self.workers.append(process)
-        return process
-
-    def wait_for(self, count: int) -> None:
-        from distributed import Client
-
-        with Client(self.address, timeout=30, set_as_default=False) as client:
-            client.wait_for_workers(count, timeout=90)
-
-    def logs(self) -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-2000:]}" for p in sorted(self.tmp.glob("*.log")))
-
-    def close(self) -> None:
-        for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-        for process in reversed(self.processes):
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
-
-
 def _fresh_course(crafted: Crafted, target: Path) -> Path:
-    shutil.copytree(crafted.course, target, ignore=shutil.ignore_patterns(*OUTPUTS))
+    """A copy of the released course, nothing graded yet (its gradebook knows the assignment)."""
+    shutil.copytree(crafted.course, target)
     return target
 
 
@@ -192,7 +114,7 @@ def graded(tmp_path_factory):
     local = grade_command(local_course, inbox, "--workers", "2")
     local_s = time.monotonic() - began
     dask_course = _fresh_course(crafted, tmp / "dask")
-    cluster = Cluster(tmp / "cluster")
+    cluster = Cluster(tmp / "cluster", kernel_environment())
     try:
         began = time.monotonic()
         on_dask = grade_command(dask_course, inbox, "--dask-scheduler", cluster.address)
@@ -256,7 +178,7 @@ def test_a_worker_killed_in_the_middle_of_a_job_loses_and_doubles_nothing(graded
     inbox.mkdir()
     for name in ("s01_honest", "w01_wrong", "s14_exit", "s23_forge"):
         shutil.copy(graded["inbox"] / f"{name}.ipynb", inbox)
-    cluster = Cluster(tmp_path / "cluster")
+    cluster = Cluster(tmp_path / "cluster", kernel_environment())
     command = None
     try:
         env = kernel_environment()
@@ -266,11 +188,11 @@ def test_a_worker_killed_in_the_middle_of_a_job_loses_and_doubles_nothing(graded
             stderr=subprocess.PIPE, text=True)
         victim = cluster.workers[1]
         deadline = time.monotonic() + 120
-        while "bwrap" not in _children(victim.pid):  # its sandbox is running a student's notebook
+        while "bwrap" not in children(victim.pid):  # its sandbox is running a student's notebook
             assert time.monotonic() < deadline and command.poll() is None, "the worker never ran a job"
             time.sleep(0.1)
         time.sleep(1.5)
-        assert "bwrap" in _children(victim.pid)
+        assert "bwrap" in children(victim.pid)
         os.kill(victim.pid, signal.SIGKILL)
         out, err = command.communicate(timeout=600)
         assert victim.wait(timeout=10) == -signal.SIGKILL
@@ -301,7 +223,7 @@ def test_a_scheduler_that_goes_away_stops_the_run_and_the_rerun_resumes(graded, 
     for name in ("s01_honest", "w01_wrong", "s20_edited"):
         shutil.copy(graded["inbox"] / f"{name}.ipynb", inbox)
     state_path = course / "grading" / "reports" / f"{ASSIGNMENT}_state.json"
-    cluster = Cluster(tmp_path / "first", workers=1)
+    cluster = Cluster(tmp_path / "first", kernel_environment(), workers=1)
     command = None
     try:
         command = subprocess.Popen(
@@ -323,7 +245,7 @@ def test_a_scheduler_that_goes_away_stops_the_run_and_the_rerun_resumes(graded, 
     assert "스케줄러" in err and "연결이 끊겨" in err and "다시 실행하면" in err and "이어서 채점" in err
     first = _state(course)
     assert 1 <= len(first) < 3 and {e["status"] for e in first.values()} == {"graded"}
-    cluster = Cluster(tmp_path / "second", workers=1)
+    cluster = Cluster(tmp_path / "second", kernel_environment(), workers=1)
     try:
         again = grade_command(course, inbox, "--dask-scheduler", cluster.address)
     finally:
@@ -344,7 +266,7 @@ def test_a_worker_with_another_checkout_is_refused_and_no_score_is_written(grade
     for name in ("s01_honest", "w01_wrong"):
         shutil.copy(graded["inbox"] / f"{name}.ipynb", inbox)
     checkout = _checkout_copy(tmp_path / "checkout", changed="tools/grading/judge.py")
-    cluster = Cluster(tmp_path / "cluster", workers=0)
+    cluster = Cluster(tmp_path / "cluster", kernel_environment(), workers=0)
     try:
         cluster.add_worker(checkout)
         cluster.wait_for(1)
@@ -362,3 +284,59 @@ def test_a_worker_with_another_checkout_is_refused_and_no_score_is_written(grade
     assert "고칠 것" in result.stdout and "워커를 다시 시작" in result.stdout and theirs in result.stdout
     assert scores(course, ASSIGNMENT) == {}, "no score written"
     assert not (course / "grading" / "autograded").exists() or not any((course / "grading" / "autograded").iterdir())
+
+
+@slow
+def test_a_scheduler_that_cannot_import_the_grader_is_named_before_any_job(graded, tmp_path):
+    """Dask unpickles each job's function on the scheduler too: one started outside the checkout is refused."""
+    course = _fresh_course(graded["crafted"], tmp_path / "course")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(graded["inbox"] / "s01_honest.ipynb", inbox)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cluster = Cluster(tmp_path / "cluster", kernel_environment(), workers=1, scheduler_path=elsewhere)
+    try:
+        result = grade_command(course, inbox, "--dask-scheduler", cluster.address)
+    finally:
+        cluster.close()
+    assert result.returncode == 5, _said(result)
+    assert "PYTHONPATH" in result.stderr and "tools.grading.dask_runner" in result.stderr
+    assert not (course / "grading" / "reports" / f"{ASSIGNMENT}_state.json").exists() or _state(course) == {}
+
+
+def _certificates(folder: Path) -> Path:
+    """A cluster's own CA and certificates for the scheduler, the worker and the client (book/instructor_guide.md)."""
+    if not shutil.which("openssl"):
+        pytest.fail("openssl is missing (Debian: apt-get install openssl)")
+    folder.mkdir()
+    run = lambda *args: subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)  # noqa: E731
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=course-dask-ca", "-keyout",
+        "ca.key", "-out", "ca.pem")
+    for who in ("scheduler", "worker", "client"):
+        run("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN=course-dask-{who}", "-keyout", f"{who}.key",
+            "-out", f"{who}.csr")
+        run("x509", "-req", "-in", f"{who}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+            "-out", f"{who}.pem")
+    return folder
+
+
+@slow
+def test_tls_with_the_guides_certificates_and_no_certificate_no_connection(graded, tmp_path):
+    course = _fresh_course(graded["crafted"], tmp_path / "course")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(graded["inbox"] / "s01_honest.ipynb", inbox)
+    tls = _certificates(tmp_path / "tls")
+    cluster = Cluster(tmp_path / "cluster", kernel_environment(), workers=1, tls=tls)
+    try:
+        quick = {"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "3s"}
+        refused = grade_command(course, inbox, "--dask-scheduler", cluster.address, env_extra=quick)
+        result = grade_command(course, inbox, "--dask-scheduler", cluster.address, "--dask-tls-ca-file",
+                               str(tls / "ca.pem"), "--dask-tls-cert", str(tls / "client.pem"), "--dask-tls-key",
+                               str(tls / "client.key"))
+    finally:
+        cluster.close()
+    assert refused.returncode == 5 and "연결하지 못했습니다" in refused.stderr, _said(refused)
+    assert result.returncode == 0, _said(result) + cluster.logs()
+    assert "tls://127.0.0.1:" in result.stdout and _rows(course)["s01"] == _rows(graded["local_course"])["s01"]

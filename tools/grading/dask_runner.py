@@ -44,6 +44,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -179,7 +180,7 @@ class DaskRunner:
     POLL_S = 2.0
 
     def __init__(self, address: str, release_dir: Path, options: sandbox.Options, *, tls_ca_file=None,
-                 tls_cert=None, tls_key=None, connect_timeout: float = 30):
+                 tls_cert=None, tls_key=None, connect_timeout: float | None = None):
         try:
             from distributed import Client
             from distributed.security import Security
@@ -196,18 +197,21 @@ class DaskRunner:
         self._running: dict = {}
         self._workers = self._threads = 0
         self._polled = 0.0
-        kwargs = {}
+        kwargs = {} if connect_timeout is None else {"timeout": connect_timeout}
         if tls_ca_file or tls_cert or tls_key:
             kwargs["security"] = Security(tls_ca_file=tls_ca_file, tls_client_cert=tls_cert, tls_client_key=tls_key,
                                           require_encryption=True)
         where = {"scheduler_file": address} if Path(address).is_file() else {"address": address}
         try:
-            self.client = Client(**where, timeout=connect_timeout, set_as_default=False, **kwargs)
+            # The default client of this process: distributed.wait() below finds it (one client per run).
+            # no timeout given: distributed.comm.timeouts.connect (30 s unless the Dask configuration says otherwise)
+            self.client = Client(**where, set_as_default=True, **kwargs)
         except Exception as error:  # noqa: BLE001 - OSError, TimeoutError, a TLS or version error
             raise RunStopped(f"Dask 스케줄러 {address}에 연결하지 못했습니다 ({type(error).__name__}: {error}). "
                              "주소(tcp://호스트:포트, tls://… 또는 --scheduler-file의 파일)와 TLS 설정, "
                              "스케줄러가 실행 중인지 확인하세요.") from error
         self._poll(force=True)
+        self._check_scheduler()
 
     # -- the runner interface
 
@@ -259,6 +263,10 @@ class DaskRunner:
             except TimeoutError:
                 self._poll()
                 continue
+            except CancelledError:  # distributed's FuturesCancelledError: the scheduler went away, or a cancel
+                if self.client.status != "running":
+                    raise self._lost() from None
+                done = [future for future in self._running if future.done()]
             for future in done:
                 job = self._running.pop(future)
                 yield self._outcome(job, future)
@@ -285,6 +293,22 @@ class DaskRunner:
         return RunStopped(f"Dask 스케줄러 {self.address}와의 연결이 끊겨 채점을 멈춥니다 (결과를 받지 못한 학생 {waiting}명 이상은 "
                           "성적에 쓰지 않았습니다). 스케줄러와 워커를 다시 시작한 뒤 같은 명령을 다시 실행하면 "
                           "채점하지 않은 학생부터 이어서 채점합니다.")
+
+    def _check_scheduler(self) -> None:
+        """The scheduler unpickles each job's function (by reference): it must import this module too."""
+        import pydoc
+
+        try:
+            found = self.client.run_on_scheduler(pydoc.locate, f"{__name__}.ROOT")
+        except Exception as error:  # noqa: BLE001 - an old scheduler, or one that refuses to run it
+            found, why = None, f" ({type(error).__name__}: {error})"
+        else:
+            why = ""
+        if found is None:
+            self.close()
+            raise RunStopped(f"Dask 스케줄러 {self.address}가 채점기 코드({__name__})를 가져오지 못합니다{why}. "
+                             "스케줄러도 워커처럼 같은 커밋의 과목 체크아웃 폴더에서 PYTHONPATH=체크아웃_폴더 로, "
+                             "그 환경(.venv)의 `dask scheduler`로 시작하세요 (Dask는 작업의 함수를 스케줄러에서도 읽습니다).")
 
     def _poll(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -324,6 +348,9 @@ class DaskRunner:
         if name == "KilledWorker":
             return Outcome(job, error=f"이 학생을 채점하던 Dask 워커가 거듭 죽었습니다 ({error}); 워커의 메모리와 로그를 "
                                       "확인하세요 (다시 실행하면 다시 채점합니다)")
+        if "deserialization of the task graph" in str(error):
+            return Outcome(job, error="Dask 스케줄러가 채점기 코드를 가져오지 못함: 스케줄러를 과목 체크아웃 폴더에서 "
+                                      "PYTHONPATH=체크아웃_폴더 로 시작하세요")
         if name in _NOT_IMPORTED:
             return Outcome(job, error=f"Dask 워커가 채점기 코드를 가져오지 못함 ({name}: {error}): 워커를 과목 폴더에서 "
                                       "PYTHONPATH=과목_폴더 로 시작하세요")
