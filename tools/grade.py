@@ -172,6 +172,8 @@ def main(argv=None) -> int:
     report.print()
 
     book = Book(root, args.assignment, source_path.stem)
+    if book.ensure_assignment(released_nb):
+        print(f"성적 DB에 {args.assignment}가 없어 배포본({release_path.name})의 채점 셀로 등록했습니다.")
     todo = []
     for student, _, _ in report.collected:
         path = root / "grading" / "submitted" / student / args.assignment / source_path.name

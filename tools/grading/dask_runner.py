@@ -290,9 +290,9 @@ class DaskRunner:
 
     def _lost(self) -> RunStopped:
         waiting = len(self._running)
-        return RunStopped(f"Dask 스케줄러 {self.address}와의 연결이 끊겨 채점을 멈춥니다 (결과를 받지 못한 학생 {waiting}명 이상은 "
-                          "성적에 쓰지 않았습니다). 스케줄러와 워커를 다시 시작한 뒤 같은 명령을 다시 실행하면 "
-                          "채점하지 않은 학생부터 이어서 채점합니다.")
+        return RunStopped(f"Dask 스케줄러 {self.address}와의 연결이 끊겨 채점을 멈춥니다 (워커에 보낸 학생 {waiting}명과 아직 "
+                          "보내지 않은 학생은 성적에 쓰지 않았고, 결과를 받은 학생은 모두 썼습니다). 스케줄러와 워커를 다시 "
+                          "시작한 뒤 같은 명령을 다시 실행하면 채점하지 않은 학생부터 이어서 채점합니다.")
 
     def _check_scheduler(self) -> None:
         """The scheduler unpickles each job's function (by reference): it must import this module too."""

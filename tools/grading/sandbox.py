@@ -105,17 +105,28 @@ def check_sandbox() -> str:
 
 # --- The sandbox ------------------------------------------------------------------------
 
+#: The grader's own checkout (tools/, book/ with the source notebooks): never visible in a sandbox, even
+#: when the course folder (``--root``) is another folder and this checkout is on ``sys.path``.
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+
 def _visible_paths(root: Path) -> list[Path]:
-    """Read-only paths the kernel needs: the Python installation, the venv and course_utils' code."""
+    """Read-only paths the kernel needs: the Python installation, the venv and course_utils' code.
+
+    Neither the course folder ``root`` nor the grader's checkout is among them (only the venv and
+    ``course_utils`` inside them), nor any folder that holds one of them.
+    """
     import course_utils
 
+    hidden = {root.resolve(), CHECKOUT}
     wanted = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(),
               Path(course_utils.__file__).resolve().parent}
     for entry in sys.path:
         p = Path(entry or ".").resolve()
-        if p.is_dir() and not _inside(p, root) and not str(p).startswith(("/usr", "/lib", "/etc", "/bin")):
+        if p.is_dir() and not any(p == h or _inside(p, h) for h in hidden) \
+                and not str(p).startswith(("/usr", "/lib", "/etc", "/bin")):
             wanted.add(p)
-    return sorted(p for p in wanted if not (p == root or _inside(root, p)))
+    return sorted(p for p in wanted if not any(p == h or _inside(h, p) for h in hidden))
 
 
 def _inside(path: Path, parent: Path) -> bool:
