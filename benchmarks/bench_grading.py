@@ -2,6 +2,7 @@
 
     python -m benchmarks.bench_grading [--chapter ch02_linear] [--students 30] [--overhead-students 6]
     python -m benchmarks.bench_grading --report-only [--report-students 1000] [--report-questions 5]
+    python -m benchmarks.bench_grading --dask-only [--students 30]
 
 Builds a throw-away course with one chapter, generates the student version,
 makes ``--students`` honest submissions (the instructor's answers) and times:
@@ -9,7 +10,11 @@ makes ``--students`` honest submissions (the instructor's answers) and times:
 - plain ``nbgrader autograde`` of the same folder (after tools/collect_submissions.py);
 - ``python -m tools.grade`` with the sandbox on, 1, 2 and N (= cores) workers;
 - the sandbox overhead per notebook: ``--workers 1`` with and without the sandbox
-  on ``--overhead-students`` submissions.
+  on ``--overhead-students`` submissions;
+- ``--dask-scheduler`` on a local Dask cluster of 2 workers (``dask scheduler`` and two
+  ``dask worker --nthreads 1`` processes on 127.0.0.1, started before the timed run as a
+  department's cluster would be) against ``--workers 2`` here: the Dask path's cost per
+  submission (target: at most 0.5 s more).  ``--dask-only`` runs just these two rows.
 
 Prints seconds per submission and the speed-up against plain nbgrader, then the time of the
 class report (tools.report, target < 10 s on 2 cores) for ``--report-students`` students and
@@ -78,12 +83,37 @@ def report_row(students: int, questions: int) -> None:
               f"page {page.stat().st_size / 1e6:.2f} MB, {len(written)} files")
 
 
+def dask_run(grade: list, tmp: Path, env: dict) -> float:
+    """The same command through ``--dask-scheduler`` on a local cluster of 2 one-thread workers (started untimed)."""
+    from tests.support.dask_cluster import Cluster
+
+    cluster = Cluster(tmp / "dask-cluster", env, workers=2)
+    try:
+        return run(grade + ["--dask-scheduler", cluster.address], ROOT, env)
+    finally:
+        cluster.close()
+
+
+def dask_rows(figures: dict, grade: list, tmp: Path, env: dict, students: int) -> None:
+    """``--dask-only``: ``--workers 2`` here, then the Dask cluster, and the difference per submission."""
+    figures["tools.grade, sandbox, 2 workers here"] = run(grade + ["--workers", "2"], ROOT, env)
+    figures["tools.grade, sandbox, Dask 2 workers"] = dask_run(grade, tmp, env)
+    local, dask = figures.values()
+    print(f"{students} honest submissions on {os.cpu_count()} cores (1-min load average at the start of each run: "
+          f"{', '.join(f'{v:.1f}' for v in LOADS[-2:])}; a busy machine makes every figure larger)")
+    for name, seconds in figures.items():
+        print(f"  {name:<40} {seconds:7.1f} s  {seconds / students:5.2f} s/submission")
+    print(f"  Dask cost per submission: {(dask - local) / students:+.2f} s (target: at most +0.50 s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chapter", default="ch02_linear")
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--overhead-students", type=int, default=6)
     parser.add_argument("--report-only", action="store_true", help="time only the class report (tools.report)")
+    parser.add_argument("--dask-only", action="store_true",
+                        help="time only --workers 2 against --dask-scheduler on a local cluster of 2 workers")
     parser.add_argument("--report-students", type=int, default=1000)
     parser.add_argument("--report-questions", type=int, default=5)
     args = parser.parse_args()
@@ -115,13 +145,17 @@ def main() -> None:
                 nbformat.write(honest, small / f"s{n:03d}_{args.chapter}.ipynb")
 
         figures = {}
+        grade = [sys.executable, "-m", "tools.grade", args.chapter, str(inbox), "--root", str(course),
+                 "--regrade", "--no-feedback"]
+        if args.dask_only:
+            dask_rows(figures, grade, tmp, env, args.students)
+            return
         run([sys.executable, "-m", "tools.collect_submissions", args.chapter, str(inbox),
              "--root", str(course)], ROOT, env)
         figures["plain nbgrader autograde"] = run([nbgrader, "autograde", args.chapter, "--force"], course, env)
-        grade = [sys.executable, "-m", "tools.grade", args.chapter, str(inbox), "--root", str(course),
-                 "--regrade", "--no-feedback"]
         for workers in sorted({1, 2, cores}):
             figures[f"tools.grade, sandbox, {workers} worker(s)"] = run(grade + ["--workers", str(workers)], ROOT, env)
+        figures["tools.grade, sandbox, Dask 2 workers"] = dask_run(grade, tmp, env)
         small_grade = [sys.executable, "-m", "tools.grade", args.chapter, str(small), "--root", str(course),
                        "--regrade", "--no-feedback", "--workers", "1"]
         with_sandbox = run(small_grade, ROOT, env)

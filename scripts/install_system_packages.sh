@@ -5,6 +5,7 @@
 #   bubblewrap  the sandbox every student notebook runs in when grading (tools/grading/sandbox.py)
 #   fonts-nanum a Korean font, so the browser test sees Hangul as a reader does (the book's CSS
 #               uses the fonts readers have: Apple SD Gothic Neo, Malgun Gothic, Noto/Nanum)
+#   openssl     the certificates of the Dask TLS test (tests/grading/test_grade_dask.py), as the guide makes them
 #   nodejs      `node --test` compares the explorers' JavaScript geometry with course_utils.shapes
 #               (tests/site/test_widgets_js.py; Node 18+)
 # Used by test.sh. Needs root or sudo; elsewhere it says what to install and stops.
@@ -13,6 +14,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 fc-list :lang=ko 2>/dev/null | grep -q . || missing+=(fonts-nanum)
 [ ${#missing[@]} -eq 0 ] && exit 0
 

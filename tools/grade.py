@@ -1,4 +1,4 @@
-"""Grade a folder of submissions safely: ``python -m tools.grade ASSIGNMENT FOLDER [--workers N]``.
+"""Grade a folder of submissions safely: ``python -m tools.grade ASSIGNMENT FOLDER [--workers N | --dask-scheduler ADDRESS]``.
 
 What it does (book/instructor_guide.md, "자동 채점"), one module per stage:
 
@@ -10,7 +10,10 @@ What it does (book/instructor_guide.md, "자동 채점"), one module per stage:
    the answer's value; the hidden tests and expected values stay here;
 3. **run** it in a bubblewrap sandbox (tools/grading/sandbox.py and
    tools/grading/sandbox_worker.py): no network, read-only system, no view of the
-   course folder, limits on processes, memory and time;
+   course folder, limits on processes, memory and time.  A *runner*
+   (tools/grading/runner.py) runs the sandboxes: ``--workers`` threads on this machine,
+   or the workers of a Dask cluster with ``--dask-scheduler`` (tools/grading/dask_runner.py);
+   either way only the notebook to run and the student's and release's files leave this process;
 4. **judge** each question in this process (tools/grading/judge.py) from the reported
    plain data (tools/grading/codec.py): the exercise's own check and the hidden
    test's literal, or this student's input cases against the reference;
@@ -25,13 +28,13 @@ not yet graded with the same submission.
 Exit status: 0 all graded, nothing to review; 1 some students failed (run again);
 4 all graded but some questions are flagged or lost to a dead kernel (review them in
 formgrader); 2 a wrong assignment or a missing release; 3 no working sandbox;
+5 the Dask scheduler could not be reached or went away (run again: it resumes);
 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as futures
 import os
 import subprocess
 import sys
@@ -54,32 +57,46 @@ from tools.grading import sandbox  # noqa: E402
 from tools.grading.judge import judge  # noqa: E402
 from tools.grading.plan import build_plan, questions_of, student_seed  # noqa: E402
 from tools.grading.records import Book, checksum, unpack  # noqa: E402
+from tools.grading.runner import Job, LocalRunner, RunStopped  # noqa: E402
 from tools.notebooks import chapter_notebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_SANDBOX, EXIT_REVIEW, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_SCHEDULER = 5
 
 
 class Progress:
-    def __init__(self, total: int):
+    """The progress line; ``status`` adds the runner's few words (the Dask workers connected)."""
+
+    def __init__(self, total: int, status=lambda: ""):
         self.total, self.done, self.counts = total, 0, {"graded": 0, "flagged": 0, "failed": 0}
-        self.start = time.monotonic()
+        self.start, self.status = time.monotonic(), status
 
     def update(self, outcome: str):
         self.done += 1
         self.counts[outcome] += 1
+        self.show()
+
+    def show(self):
         width = 30
         filled = int(width * self.done / max(self.total, 1))
         elapsed = time.monotonic() - self.start
+        extra = self.status()
         print(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}  채점 {self.counts['graded']}"
-              f" · 플래그 {self.counts['flagged']} · 실패 {self.counts['failed']}  {elapsed:.0f}s",
+              f" · 플래그 {self.counts['flagged']} · 실패 {self.counts['failed']}  {elapsed:.0f}s"
+              f"{f'  · {extra}' if extra else ''}",
               end="\n" if self.done == self.total else "", flush=True)
 
 
-def run_one(assignment, student, digest, path, source_nb, released_nb, release_dir, options):
-    """Plan one student's run and execute it in the sandbox (a worker thread); the judging is the caller's."""
+def plan_one(assignment, student, digest, path, source_nb, released_nb):
+    """One student's plan, built in this process (its secrets never leave it)."""
     student_nb = nbformat.read(path, as_version=4)
-    plan = build_plan(student_nb, source_nb, released_nb, seed=student_seed(assignment, student, digest))
+    return build_plan(student_nb, source_nb, released_nb, seed=student_seed(assignment, student, digest))
+
+
+def run_one(assignment, student, digest, path, source_nb, released_nb, release_dir, options):
+    """Plan one student's run and execute it in the sandbox here; the judging is the caller's."""
+    plan = plan_one(assignment, student, digest, path, source_nb, released_nb)
     out = sandbox.run_in_sandbox(plan.run_nb, release_dir, path, options)
     return plan, out
 
@@ -96,7 +113,14 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("assignment", help="과제 이름 (예: ch01_data_shapes)")
     parser.add_argument("folder", type=Path, help="제출물 폴더 또는 LMS zip 파일")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="동시에 채점할 학생 수 (기본: CPU 코어 수)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="동시에 채점할 학생 수 (기본: CPU 코어 수; --dask-scheduler에서는 워커의 스레드 수가 정함)")
+    parser.add_argument("--dask-scheduler", metavar="ADDRESS",
+                        help="학생별 샌드박스 실행을 이 Dask 스케줄러의 워커에 보냄: tcp://호스트:포트, tls://호스트:포트, "
+                             "또는 `dask scheduler --scheduler-file`의 파일 (판정과 성적 기록은 이 컴퓨터에서)")
+    parser.add_argument("--dask-tls-ca-file", metavar="PEM", help="Dask TLS: CA 인증서 (--tls-ca-file과 같은 파일)")
+    parser.add_argument("--dask-tls-cert", metavar="PEM", help="Dask TLS: 이 클라이언트의 인증서")
+    parser.add_argument("--dask-tls-key", metavar="PEM", help="Dask TLS: 이 클라이언트의 개인 키")
     parser.add_argument("--unsafe-no-sandbox", action="store_true",
                         help="bubblewrap 없이 실행 (신뢰할 수 있는 제출물에만!)")
     parser.add_argument("--root", type=Path, default=ROOT, help="과목 폴더 (nbgrader_config.py가 있는 곳)")
@@ -116,7 +140,8 @@ def main(argv=None) -> int:
     use_sandbox = not args.unsafe_no_sandbox
     if use_sandbox:
         try:
-            sandbox.check_sandbox()
+            if not args.dask_scheduler:  # on Dask, each worker checks its own bwrap
+                sandbox.check_sandbox()
         except sandbox.SandboxUnavailable as error:
             print(f"오류: {error}", file=sys.stderr)
             return EXIT_NO_SANDBOX
@@ -147,6 +172,8 @@ def main(argv=None) -> int:
     report.print()
 
     book = Book(root, args.assignment, source_path.stem)
+    if book.ensure_assignment(released_nb):
+        print(f"성적 DB에 {args.assignment}가 없어 배포본({release_path.name})의 채점 셀로 등록했습니다.")
     todo = []
     for student, _, _ in report.collected:
         path = root / "grading" / "submitted" / student / args.assignment / source_path.name
@@ -161,7 +188,13 @@ def main(argv=None) -> int:
     options = sandbox.Options(root=root, sandbox=use_sandbox, cell_timeout=args.cell_timeout,
                               notebook_timeout=args.notebook_timeout, memory_bytes=int(args.memory_gb * 2**30),
                               max_procs=args.max_procs)
-    progress = Progress(len(todo))
+    try:
+        runner = make_runner(args, release_dir, options) if todo else LocalRunner(1, release_dir, options)
+    except RunStopped as error:
+        print(f"오류: {error}", file=sys.stderr)
+        return EXIT_SCHEDULER
+    progress = Progress(len(todo), runner.status)
+    runner.on_status = progress.show
     failures, flagged = [], []
 
     def failed(student, digest, reason):
@@ -172,33 +205,45 @@ def main(argv=None) -> int:
         failures.append((student, reason))
         progress.update("failed")
 
-    if todo:
-        with futures.ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
-            jobs = {pool.submit(run_one, args.assignment, student, digest, path, source_nb, released_nb, release_dir,
-                                options): (student, path, digest) for student, path, digest in todo}
+    def jobs():
+        for student, path, digest in todo:
             try:
-                for job in futures.as_completed(jobs):
-                    student, path, digest = jobs[job]
-                    try:
-                        plan, out = job.result()
-                        verdicts, graded = judge(plan, out, source_nb)  # here, in the parent, never in the sandbox
-                    except Exception as error:  # noqa: BLE001 - one student's failure is reported, never a 0
-                        failed(student, digest, str(error) or type(error).__name__)
-                        continue
-                    rows = [v.row() for v in verdicts]
-                    stamp_file = path.parent / "timestamp.txt"
-                    stamp = stamp_file.read_text(encoding="utf-8").strip() if stamp_file.exists() else None
-                    book.write(student, digest, rows, graded, stamp)
-                    marked = [r for r in rows if r["status"] in ("flagged", "kernel died")]
-                    if marked:
-                        flagged.append((student, marked))
-                    progress.update("flagged" if marked else "graded")
-            except KeyboardInterrupt:
-                pool.shutdown(wait=False, cancel_futures=True)
-                sandbox.kill_running()
-                print("\n중단했습니다. 다시 실행하면 채점하지 않은 학생부터 이어서 채점합니다.", file=sys.stderr)
-                book.write_csv()
-                return EXIT_INTERRUPTED
+                plan = plan_one(args.assignment, student, digest, path, source_nb, released_nb)
+            except Exception as error:  # noqa: BLE001 - reported as this student's failure
+                yield Job(student, path, digest, error=str(error) or type(error).__name__)
+                continue
+            yield Job(student, path, digest, plan)
+
+    try:
+        for outcome in runner.results(jobs()):  # in the order they finish, from whichever runner
+            student, path, digest = outcome.job.student, outcome.job.path, outcome.job.digest
+            if outcome.error is not None:
+                failed(student, digest, outcome.error)
+                continue
+            try:
+                verdicts, graded = judge(outcome.job.plan, outcome.notebook, source_nb)  # here, never in the sandbox
+            except Exception as error:  # noqa: BLE001 - one student's failure is reported, never a 0
+                failed(student, digest, str(error) or type(error).__name__)
+                continue
+            rows = [v.row() for v in verdicts]
+            stamp_file = path.parent / "timestamp.txt"
+            stamp = stamp_file.read_text(encoding="utf-8").strip() if stamp_file.exists() else None
+            book.write(student, digest, rows, graded, stamp)
+            marked = [r for r in rows if r["status"] in ("flagged", "kernel died")]
+            if marked:
+                flagged.append((student, marked))
+            progress.update("flagged" if marked else "graded")
+    except KeyboardInterrupt:
+        runner.stop()
+        print("\n중단했습니다. 다시 실행하면 채점하지 않은 학생부터 이어서 채점합니다.", file=sys.stderr)
+        book.write_csv()
+        return EXIT_INTERRUPTED
+    except RunStopped as error:
+        print(f"\n오류: {error}", file=sys.stderr)
+        book.write_csv()
+        return EXIT_SCHEDULER
+    finally:
+        runner.close()
     csv_path = book.write_csv()
 
     if not args.no_feedback:
@@ -226,6 +271,8 @@ def main(argv=None) -> int:
     for student, entry in sorted(book.state.items()):
         if entry["status"] != "graded":
             print(f"  실패 {student}: {entry['status']}  (다시 실행하면 다시 채점합니다)")
+    for line in runner.advice():
+        print(f"  고칠 것: {line}")
     print(f"문항별 CSV: {csv_path}")
     print("성적: grading/grades.csv (nbgrader export)")
     for path in report_paths:
@@ -233,6 +280,18 @@ def main(argv=None) -> int:
     if total - graded_n:
         return EXIT_FAILED
     return EXIT_REVIEW if review else EXIT_OK
+
+
+def make_runner(args, release_dir: Path, options: sandbox.Options):
+    """The runner of this run: a Dask cluster with ``--dask-scheduler``, else ``--workers`` threads here."""
+    if not args.dask_scheduler:
+        return LocalRunner(args.workers, release_dir, options)
+    from tools.grading.dask_runner import DaskRunner  # imports dask: only for a Dask run
+
+    runner = DaskRunner(args.dask_scheduler, release_dir, options, tls_ca_file=args.dask_tls_ca_file,
+                        tls_cert=args.dask_tls_cert, tls_key=args.dask_tls_key)
+    print(runner.describe() + f" (채점기 코드 {runner.hash})")
+    return runner
 
 
 def _class_report(root: Path, assignment: str) -> list:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import tomllib
 from collections import Counter
 
@@ -110,7 +111,8 @@ def test_package_dependencies_stay_light():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     names = {re.split(r"[<>=!~ \[;]", r, maxsplit=1)[0].lower().replace("_", "-") for r in project["dependencies"]}
     assert names <= {"numpy", "matplotlib", "ipywidgets", "anywidget"}, names
-    for heavy in ("tensorflow", "tensorflow-cpu", "keras", "mlxtend", "pandas", "scikit-learn", "torch", "jax"):
+    for heavy in ("tensorflow", "tensorflow-cpu", "keras", "mlxtend", "pandas", "scikit-learn", "torch", "jax",
+                  "dask", "distributed"):  # the grader's --dask-scheduler only (requirements.txt)
         assert heavy not in names
     assert any(r.startswith("mlxtend") for r in project["optional-dependencies"]["offline"])
 
@@ -121,7 +123,7 @@ def test_requirements_are_pinned_exactly():
         l for l in lines if "==" not in l]
     names = {l.split("==")[0].lower().replace("_", "-") for l in lines}
     for needed in ("tensorflow-cpu", "keras", "jupyter-book", "nbgrader", "ipywidgets", "anywidget", "scikit-learn",
-                   "mlxtend"):
+                   "mlxtend", "dask", "distributed"):
         assert needed in names, needed
 
 
@@ -136,3 +138,13 @@ def test_generated_folders_are_ignored():
     ignored = (ROOT / ".gitignore").read_text()
     for folder in ("_build/", "grading/", ".venv/"):
         assert folder in ignored
+
+
+def test_the_graders_own_modules_are_not_ignored():
+    """The course root's grading/ is nbgrader's working folder; tools/grading/ is source and must be committed."""
+    modules = sorted((ROOT / "tools" / "grading").glob("*.py"))
+    assert {p.stem for p in modules} >= {"plan", "probe", "codec", "sandbox", "sandbox_worker", "judge", "records",
+                                         "runner", "dask_runner"}
+    result = subprocess.run(["git", "check-ignore", *[str(p.relative_to(ROOT)) for p in modules]], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and result.stdout == "", f"ignored by .gitignore: {result.stdout}"

@@ -255,6 +255,36 @@ def _add_flags(verdict: Verdict, q: Question, guards: dict) -> None:
     verdict.reason = f"{verdict.reason}; {text}" if verdict.reason else text
 
 
+#: What marks the grader's own cells or reports in a student's output (a student who prints ``In`` or
+#: ``_ih`` sees the guard and probe cells the grader ran in their kernel): such lines never reach the
+#: autograded notebook, hence never the feedback.
+GRADER_MARKS = ("HIDDEN TESTS", "_grader_guard", "__course_grader_setup", "@@COURSE-", "<course-grader-probe>",
+                "_course_report", "_course_user_ns", "채점기가 넣은 셀")
+REDACTED = "[채점기: 채점기 셀의 내용이라 지웠습니다]\n"
+
+
+def _redact_text(text: str) -> str:
+    if not any(mark in text for mark in GRADER_MARKS):
+        return text
+    kept = [line for line in text.splitlines(keepends=True) if not any(mark in line for mark in GRADER_MARKS)]
+    return "".join(kept) + REDACTED
+
+
+def redact_outputs(cell) -> None:
+    """Drop the lines of ``cell``'s outputs that show the grader's cells (:data:`GRADER_MARKS`)."""
+    for out in cell.get("outputs", []):
+        kind = out.get("output_type")
+        if kind == "stream":
+            out["text"] = _redact_text("".join(out.get("text", "")))
+        elif kind in ("execute_result", "display_data"):
+            for mime, value in list(out.get("data", {}).items()):
+                if isinstance(value, str):
+                    out["data"][mime] = _redact_text(value)
+        elif kind == "error":
+            out["traceback"] = [_redact_text(line) for line in out.get("traceback", [])]
+            out["evalue"] = _redact_text(out.get("evalue", ""))
+
+
 def graded_notebook(plan: Plan, out_nb, source_nb, verdicts: list[Verdict]):
     """The autograded notebook: the student's cells with their outputs and, after each answer, the
     source's test cell whose output is the verdict's diagnosis (the feedback hides the hidden tests)."""
@@ -286,5 +316,6 @@ def graded_notebook(plan: Plan, out_nb, source_nb, verdicts: list[Verdict]):
             continue
         clean = copy.deepcopy(cell)
         clean.metadata.pop("course_grader", None)
+        redact_outputs(clean)
         cells.append(clean)
     return nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(source_nb.metadata))

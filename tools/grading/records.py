@@ -45,6 +45,28 @@ class Book:
         self.state_path = self.reports / f"{assignment}_state.json"
         self.state = json.loads(self.state_path.read_text(encoding="utf-8")) if self.state_path.exists() else {}
 
+    def ensure_assignment(self, released_nb) -> bool:
+        """Register the assignment and its cells from the released notebook when the gradebook lacks them.
+
+        ``nbgrader generate_assignment`` registers them; a new or replaced ``gradebook.db`` (a course
+        folder copied without it) does not have them, and no grade could be written.  True when registered.
+        """
+        import copy
+
+        from nbgrader.api import Gradebook, MissingEntry
+
+        with Gradebook(self.db_url) as gb:
+            try:
+                gb.find_notebook(self.notebook, self.assignment)
+                return False
+            except MissingEntry:
+                gb.update_or_create_assignment(self.assignment)
+        from nbgrader.preprocessors import SaveCells
+
+        SaveCells().preprocess(copy.deepcopy(released_nb), {"nbgrader": {
+            "db_url": self.db_url, "assignment": self.assignment, "notebook": self.notebook}})
+        return True
+
     def done(self, student: str, digest: str) -> bool:
         entry = self.state.get(student)
         return bool(entry and entry["checksum"] == digest and entry["status"] == "graded")

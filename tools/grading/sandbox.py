@@ -105,14 +105,21 @@ def check_sandbox() -> str:
 
 # --- The sandbox ------------------------------------------------------------------------
 
+#: The grader's own checkout (tools/, book/ with the source notebooks): never visible in a sandbox, even
+#: when the course folder (``--root``) is another folder and this checkout is on ``sys.path``.
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+
 def _visible_paths(root: Path) -> list[Path]:
     """Read-only paths the kernel needs: the Python installation, the venv's packages and course_utils' code.
 
     Only installed packages: not the folders of ``sys.path`` in general, which include the
-    directory the command was started from (the course checkout, with the source notebooks).
+    directory the command was started from. Neither the course folder ``root`` nor the grader's
+    checkout is visible (only the venv and ``course_utils`` inside them), nor any folder holding one.
     """
     import course_utils
 
+    hidden = {root.resolve(), CHECKOUT}
     prefixes = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()]
     wanted = set(prefixes) | {Path(course_utils.__file__).resolve().parent}
     for entry in sys.path:
@@ -120,7 +127,7 @@ def _visible_paths(root: Path) -> list[Path]:
         installed = {"site-packages", "dist-packages"} & set(p.parts) or any(_inside(p, x) for x in prefixes)
         if p.is_dir() and installed and not str(p).startswith(("/usr", "/lib", "/etc", "/bin")):
             wanted.add(p)
-    return sorted(p for p in wanted if not (p == root or _inside(root, p)))
+    return sorted(p for p in wanted if not any(p == h or _inside(h, p) for h in hidden))
 
 
 def _inside(path: Path, parent: Path) -> bool:
@@ -160,6 +167,10 @@ class Options:
     memory_bytes: int
     max_procs: int
     max_restarts: int = 2
+    #: The :data:`PASS_ENV` values for the kernel; ``None``: this process's environment. A Dask job
+    #: carries the instructor's (tools/grading/dask_runner.py), so a worker's own environment never
+    #: makes its sandboxes differ from a local run's.
+    env: dict | None = None
 
 
 _slots = threading.local()
@@ -218,7 +229,8 @@ def run_in_sandbox(run_nb, release_dir: Path, student_nb_path: Path, options: Op
                # Thread pools sized by the core count would hit the process limit on a big machine.
                "OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2", "MKL_NUM_THREADS": "2",
                "TF_NUM_INTEROP_THREADS": "2", "TF_NUM_INTRAOP_THREADS": "2"}
-        env.update({k: os.environ[k] for k in PASS_ENV if k in os.environ})
+        passed = os.environ if options.env is None else options.env
+        env.update({k: passed[k] for k in PASS_ENV if k in passed})
         if options.sandbox:
             cmd = [shutil.which("bwrap"), "--die-with-parent", "--new-session", "--clearenv",
                    "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
