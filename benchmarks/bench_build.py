@@ -4,6 +4,7 @@ Run from the repository root, with ``.venv`` made (``bash scripts/setup_env.sh``
 
     python -m benchmarks.bench_build                # cold + warm build, chapter times, page weights
     python -m benchmarks.bench_build --build-only   # the two builds and the chapter times
+    python -m benchmarks.bench_build --build-only --jobs 1   # the same, notebooks one after another
     python -m benchmarks.bench_build --pages-only   # page weights of an existing site (built if missing)
     python -m benchmarks.bench_build --suite        # also the test suite's time per folder of tests/ (~20 min)
 
@@ -52,10 +53,12 @@ def build_env() -> dict:
     return env
 
 
-def run_build(out: Path) -> float:
+def run_build(out: Path, jobs: int | None = None) -> float:
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "tools.build_book", "--output", str(out), "--quiet"],
-                            cwd=ROOT, env=build_env(), capture_output=True, text=True)
+    command = [sys.executable, "-m", "tools.build_book", "--output", str(out), "--quiet"]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    result = subprocess.run(command, cwd=ROOT, env=build_env(), capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         print(result.stdout[-3000:], result.stderr[-3000:], sep="\n")
@@ -78,11 +81,12 @@ def chapter_times(out: Path) -> dict[str, float]:
     return times
 
 
-def bench_builds(out: Path) -> Path:
+def bench_builds(out: Path, jobs: int | None = None) -> Path:
     shutil.rmtree(out, ignore_errors=True)
-    print(f"cold build (public edition, empty {out.name}/): ...", flush=True)
+    print(f"cold build (public edition, empty {out.name}/, notebooks {jobs or 'one per CPU'} at a time): ...",
+          flush=True)
     before = load()
-    cold = run_build(out)
+    cold = run_build(out, jobs)
     print(f"cold build: {cold:.1f} s ({before} before, {load()} after)", flush=True)
     warm = run_build(out)
     print(f"warm build: {warm:.1f} s ({load()})", flush=True)
@@ -178,6 +182,8 @@ def main(argv=None) -> None:
     parser.add_argument("--suite", action="store_true", help="also time the test suite per folder (about 20 min)")
     parser.add_argument("--output", type=Path, default=Path(tempfile.gettempdir()) / "bench_build_public",
                         help="build folder (emptied for the cold build; default: %(default)s)")
+    parser.add_argument("--jobs", type=int, help="notebooks executed at a time in the builds "
+                        "(tools.build_book --jobs; default one per CPU, 1 = one after another as before issue 22)")
     parser.add_argument("--site", type=Path, help="--pages-only: an HTML folder already built "
                         "(default: the --output build's, built if missing)")
     args = parser.parse_args(argv)
@@ -189,7 +195,7 @@ def main(argv=None) -> None:
             run_build(args.output)
         bench_pages(site)
     else:
-        site = bench_builds(args.output)
+        site = bench_builds(args.output, args.jobs)
         if not args.build_only:
             bench_pages(site)
     if args.suite:
