@@ -7,14 +7,25 @@ The sources of the edition are staged under ``_build/<edition>/src`` (see
 tools/editions.py), executed with Jupyter Book's execution cache and written to
 ``_build/<edition>/_build/html``.  The build fails when a notebook fails to
 execute or Sphinx reports a warning.
+
+Both cores work: before Jupyter Book runs, the notebooks that its execution cache does not
+hold are executed here, ``--jobs`` at a time (default: one per CPU), longest first (the times
+of the cache's earlier records, else the training demos' calls, else the code's length), each exactly as MyST-NB's cache
+mode executes it (jupyter-cache's ``single_nb_execution`` in the notebook's folder, the
+``execute:`` settings of ``_config.yml``), and written into the same cache
+(``_build/<edition>/_build/.jupyter_cache``, with ``execution_seconds``). Jupyter Book then
+finds every notebook cached; a notebook that fails stops the build with its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 # jsonschema (under nbformat) imports rfc3987_syntax when installed, only to check "iri"
@@ -28,10 +39,88 @@ from tools import editions  # noqa: E402  (after the rfc3987_syntax line above)
 _JUPYTER_BOOK = SKIP_SLOW_IMPORTS + "; sys.argv[0] = 'jupyter-book'; from jupyter_book.cli.main import main; sys.exit(main())"
 
 
-def build(edition: str, *, output: Path | None = None, quiet: bool = False) -> Path:
-    """Stage and build ``edition`` under ``output`` (default ``_build/<edition>``); return the HTML folder."""
+def _execute_one(path: str, timeout, allow_errors: bool):
+    """Execute one staged notebook as MyST-NB's cache mode does (in a worker process)."""
+    import nbformat
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    nb = nbformat.read(path, as_version=4)
+    result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=allow_errors,
+                                 meta_override=True)
+    return path, nbformat.writes(result.nb), result.time, result.exc_string
+
+
+def execute_notebooks(src: Path, out: Path, jobs: int | None = None) -> dict[str, float]:
+    """Execute the notebooks of ``src`` that the execution cache lacks, ``jobs`` at a time; cache them.
+
+    Returns {notebook path: seconds} of what ran. Raises SystemExit when one fails (after the
+    others finish, so the cache keeps their results).
+    """
+    import nbformat
+    import yaml
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    from tools.notebooks import book_notebooks
+
+    execute = (yaml.safe_load((src / "_config.yml").read_text(encoding="utf-8")) or {}).get("execute") or {}
+    if execute.get("execute_notebooks") != "cache":
+        return {}  # the cache is what hands the results to Jupyter Book
+    cache = get_cache(out / "_build" / ".jupyter_cache")  # MyST-NB's default: next to the html folder
+    earlier = {record.uri: (record.data or {}).get("execution_seconds") for record in cache.list_cache_records()}
+    todo, cost = [], {}
+    for path in book_notebooks(src):
+        nb = nbformat.read(path, as_version=4)
+        try:
+            cache.match_cache_notebook(nb)
+        except KeyError:
+            key = str(path.resolve())
+            todo.append(key)
+            code = [cell.source for cell in nb.cells if cell.cell_type == "code"]
+            # Longest first: the time recorded last, else the training demos (chapters 5-7), else the code's length.
+            cost[key] = (earlier.get(key) or 0, sum(c.count("fit(") + c.count("train") for c in code),
+                         sum(map(len, code)))
+    if not todo:
+        return {}
+    todo.sort(key=cost.get, reverse=True)
+    jobs = max(1, min(jobs or len(os.sched_getaffinity(0)), len(todo)))
+    print(f"build_book: executing {len(todo)} notebook(s), {jobs} at a time", flush=True)
+    timeout, allow_errors = execute.get("timeout", 30), bool(execute.get("allow_errors", False))
+    times, failures = {}, []
+    # fork: the workers start at once (this process holds no threads and imports little)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_execute_one, path, timeout, allow_errors) for path in todo]
+        for future in as_completed(futures):
+            path, text, seconds, error = future.result()
+            name = Path(path).relative_to(src.resolve()).as_posix()
+            if error:
+                failures.append((name, error))
+                print(f"build_book: {name} failed after {seconds:.1f} s", flush=True)
+                continue
+            cache.cache_notebook_bundle(CacheBundleIn(nbformat.reads(text, as_version=4), path,
+                                                      data={"execution_seconds": seconds}),
+                                        check_validity=False, overwrite=True)
+            times[path] = seconds
+            print(f"build_book: {name} executed in {seconds:.1f} s", flush=True)
+    if failures:
+        reports = out / "_build" / "reports"
+        reports.mkdir(parents=True, exist_ok=True)
+        for name, error in failures:
+            (reports / (Path(name).stem + ".err.log")).write_text(error, encoding="utf-8")
+            print(f"build_book: {name} failed:\n{error}", file=sys.stderr)
+        raise SystemExit(f"build_book: {len(failures)} notebook(s) failed to execute: "
+                         f"{', '.join(n for n, _ in failures)}. Tracebacks: {reports}")
+    return times
+
+
+def build(edition: str, *, output: Path | None = None, quiet: bool = False, jobs: int | None = None) -> Path:
+    """Stage and build ``edition`` under ``output`` (default ``_build/<edition>``); return the HTML folder.
+
+    ``jobs``: notebooks executed at a time (default: one per CPU; 1 executes them one after another)."""
     out = Path(output) if output else editions.ROOT / "_build" / edition
+    started = time.perf_counter()
     src = editions.stage(edition, out / "src")
+    execute_notebooks(src, out, jobs)
     command = [
         sys.executable, "-c", _JUPYTER_BOOK, "build", str(src),
         "--path-output", str(out),
@@ -39,7 +128,6 @@ def build(edition: str, *, output: Path | None = None, quiet: bool = False) -> P
     ]
     if quiet:
         command.append("--quiet")
-    started = time.perf_counter()
     result = subprocess.run(command, cwd=editions.ROOT)
     elapsed = time.perf_counter() - started
     html = out / "_build" / "html"
@@ -58,8 +146,9 @@ def main(argv=None) -> None:
     parser.add_argument("--output", type=Path, help="folder for the staged sources, cache and site "
                         "(default: _build/public or _build/instructor)")
     parser.add_argument("--quiet", action="store_true", help="less output from Sphinx")
+    parser.add_argument("--jobs", type=int, help="notebooks executed at a time (default: one per CPU)")
     args = parser.parse_args(argv)
-    build("instructor" if args.instructor else "public", output=args.output, quiet=args.quiet)
+    build("instructor" if args.instructor else "public", output=args.output, quiet=args.quiet, jobs=args.jobs)
 
 
 if __name__ == "__main__":

@@ -131,9 +131,10 @@ class Page:
 
     def __init__(self, browser):
         self.context = browser.new_context()
-        self.external, self.errors = [], []
+        self.external, self.errors, self.finished = [], [], []
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
+        self.page.on("requestfinished", lambda request: self.finished.append(request))
         self.page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         self.page.on("request", self._request)
@@ -158,6 +159,17 @@ class Page:
         self.page.wait_for_load_state("networkidle")
         return self.page
 
+    def loaded_bytes(self) -> int:
+        """Bytes of every response so far (headers and body): a first load, since each Page is a new context."""
+        total = 0
+        for request in self.finished:
+            sizes = request.sizes()
+            total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        return total
+
+    def loaded(self, name: str) -> list[str]:
+        return [r.url for r in self.finished if name in r.url]
+
     def close(self):
         self.context.close()
 
@@ -179,10 +191,16 @@ def check_page(page, doc):
     return math
 
 
+#: The most a page without formulas may transfer on its first load (issue 22).
+PAGE_WITHOUT_MATH_MAX_BYTES = 3_000_000
+
+
 def test_every_page_offline_without_errors_and_with_math(public_site, server, browser):
+    """Every page: nothing leaves the host, no error, formulas typeset by MathJax; a page without a
+    formula loads no MathJax (nor the theme's 1.5 MB fontawesome.js) and at most 3 MB in all."""
     pages = site_pages(public_site)
     assert len(pages) >= 10, pages
-    total_external, total_errors, formulas = 0, 0, 0
+    total_external, total_errors, formulas, without_math = 0, 0, 0, []
     for doc in pages:
         p = Page(browser)
         try:
@@ -191,6 +209,13 @@ def test_every_page_offline_without_errors_and_with_math(public_site, server, br
             formulas += math["count"]
             if math["count"]:
                 assert math["version"].startswith("3."), (doc, math)
+                assert p.loaded("mathjax/tex-svg.js"), doc
+            else:
+                assert not math["mathjax"] and not p.loaded("mathjax"), f"{doc}: no formula, but MathJax is loaded"
+                weight = p.loaded_bytes()
+                without_math.append((doc, weight))
+                assert weight <= PAGE_WITHOUT_MATH_MAX_BYTES, f"{doc}: {weight / 1e6:.2f} MB on first load (max 3 MB)"
+            assert not p.loaded("fontawesome.js"), f"{doc}: loads the theme's fontawesome.js"
         finally:
             p.close()
         total_external += len(p.external)
@@ -199,7 +224,9 @@ def test_every_page_offline_without_errors_and_with_math(public_site, server, br
         assert not p.errors, f"{doc}: JavaScript errors: {p.errors[:5]}"
     print(f"browser: {len(pages)} pages, {formulas} formulas typeset, {total_external} external requests, "
           f"{total_errors} JavaScript errors")
+    print("browser: pages without formulas, first load: " + ", ".join(f"{doc} {b / 1e6:.2f} MB" for doc, b in without_math))
     assert formulas > 20
+    assert len(without_math) >= 3 and len(without_math) < len(pages), without_math
 
 
 def expected_output(kind: str, v: dict):
@@ -308,6 +335,34 @@ def test_hangul_is_drawn_with_a_local_font(server, browser):
     assert not p.external and not p.errors, (p.external, p.errors)
 
 
+ICONS_JS = """async () => {
+  await document.fonts.ready;
+  return [...document.querySelectorAll("i.fa-solid, i.fas, i.fab, i.fa-brands")]
+    .filter((i) => i.offsetParent !== null)
+    .map((i) => ({cls: i.className, width: i.getBoundingClientRect().width,
+                  glyph: getComputedStyle(i, "::before").content}));
+}"""
+
+
+def assert_icons_drawn(page, doc):
+    """The theme's icons (its CSS and web fonts, no fontawesome.js) take room and have a glyph."""
+    icons = page.evaluate(ICONS_JS)
+    assert len(icons) >= 3, (doc, icons)
+    blank = [i for i in icons if i["width"] < 4 or i["glyph"] in ("none", "normal", '""')]
+    assert not blank, f"{doc}: icons drawn as nothing: {blank[:3]}"
+    families = page.evaluate("() => [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family)")
+    assert any("Font Awesome" in f for f in families), (doc, families)
+
+
+def test_the_theme_icons_are_drawn(server, browser):
+    p = Page(browser)
+    try:
+        assert_icons_drawn(p.open(server + "book/intro.html"), "book/intro")
+    finally:
+        p.close()
+    assert not p.external and not p.errors, (p.external, p.errors)
+
+
 def test_a_page_opened_as_a_file_renders_its_math(public_site, browser):
     p = Page(browser)
     try:
@@ -316,6 +371,7 @@ def test_a_page_opened_as_a_file_renders_its_math(public_site, browser):
         math = check_page(page, doc)
         assert math["count"] > 0 and math["rendered"] == math["count"], math
         assert page.query_selector(".cu-mount .cu-controls input[type=range]"), "the explorer sliders are missing"
+        assert_icons_drawn(page, doc)
     finally:
         p.close()
     assert not p.external, p.external

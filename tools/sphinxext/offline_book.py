@@ -7,6 +7,11 @@
   and the embedded widget state are left out (the explorers are self-contained
   HTML, see course_utils.widgets.static_html); the thebe scripts (live code on a
   Binder, which needs the network) are not loaded.  The Colab launch button stays.
+- **Only what a page uses**: MathJax (2 MB) only on a page with a formula of its own
+  (Sphinx would also load it on a page whose table of contents lists one, the front page);
+  no ``fontawesome.js`` (1.5 MB, the theme's script "so that users can add custom icons"):
+  the theme's CSS draws the icons with its web fonts, loaded only for the icons a page shows
+  (``templates/static/webpack-macros.html``).
 - **Page style**: ``course.css`` (a Korean font stack from fonts installed on
   Linux/macOS/Windows, no web fonts; wrapped output text).
 
@@ -58,16 +63,36 @@ def _dropped(script) -> bool:
             or attributes.get("type") == "application/vnd.jupyter.widget-state+json")  # no widget manager reads it
 
 
+def _is_mathjax(script, app) -> bool:
+    """MathJax itself, or its configuration (``window.MathJax = ...``), as sphinx.ext.mathjax adds them."""
+    attributes = getattr(script, "attributes", {}) or {}
+    body = str(attributes.get("body", ""))
+    source = str(getattr(script, "filename", None) or script or "").split("?")[0]
+    return (source.endswith(app.config.mathjax_path)
+            or body.startswith(("window.MathJax", "MathJax.Hub.Config")))
+
+
+def page_has_math(app, pagename) -> bool:
+    """True when the page itself has a formula (the math domain's record of its own document).
+
+    sphinx.ext.mathjax also loads MathJax on a page whose table of contents *includes* a page
+    with formulas (for singlehtml): here that would load 2 MB on the front page for nothing."""
+    return bool(app.env.get_domain("math").data.get("has_equations", {}).get(pagename, False))
+
+
 def _clean_page(app, pagename, templatename, context, doctree):
     scripts = context.get("script_files")
     if scripts is not None:
-        scripts[:] = [s for s in scripts if not _dropped(s)]
+        keep_mathjax = page_has_math(app, pagename)
+        scripts[:] = [s for s in scripts if not _dropped(s) and (keep_mathjax or not _is_mathjax(s, app))]
 
 
 def _config(app, config):
     config.mathjax_path = "mathjax/tex-svg.js"
     config.nb_ipywidgets_js = {}
     config.html_static_path = list(config.html_static_path) + [str(HERE / "static")]
+    # The theme's asset macros without fontawesome.js (templates/static/webpack-macros.html).
+    config.templates_path = [str(HERE / "templates")] + list(config.templates_path)
     # pydata-sphinx-theme logs a console error ("Got invalid theme mode") when no mode is set.
     config.html_context = dict(config.html_context or {})
     config.html_context.setdefault("default_mode", "auto")

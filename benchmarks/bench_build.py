@@ -1,0 +1,206 @@
+"""How fast the book builds and how heavy its pages are (figures only, nothing asserted).
+
+Run from the repository root, with ``.venv`` made (``bash scripts/setup_env.sh``):
+
+    python -m benchmarks.bench_build                # cold + warm build, chapter times, page weights
+    python -m benchmarks.bench_build --build-only   # the two builds and the chapter times
+    python -m benchmarks.bench_build --build-only --jobs 1   # the same, notebooks one after another
+    python -m benchmarks.bench_build --pages-only   # page weights of an existing site (built if missing)
+    python -m benchmarks.bench_build --suite        # also the test suite's time per folder of tests/ (~20 min)
+
+- **cold build**: the public edition into a fresh folder (no staged sources, no Sphinx
+  environment, no execution cache), as ``tools.build_book`` does with the build's settings
+  (offline data, full notebooks); **warm build**: the same command again into the same folder.
+- **chapter execution**: each notebook's execution time, from the records of the build's
+  jupyter-cache (``_build/.jupyter_cache``), as Jupyter Book's execution statistics show it.
+- **first-load weight**: each page of the site opened in a new, empty browser context of
+  Debian's Chromium (the launch of ``tests/site/test_browser.py``), served by ``http.server``
+  on 127.0.0.1: the bytes of every response (headers and body) until the network is idle,
+  and whether MathJax was loaded.
+- **suite** (``--suite``): ``pytest tests/<folder>`` for each folder, its wall time.
+
+Targets of issue 22 (README): cold build <= 60 s, warm <= 5 s, slowest chapter <= 20 s of
+execution, <= 3 MB for a page without formulas; test suite <= 12 min on 2 cores.
+Timings on a shared machine are noisy: the 1-minute load average is printed with each figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "JUPYTER_PREFER_ENV_PATH": "1", "COURSE_OFFLINE_DATA": "1"}
+TEST_FOLDERS = ("package", "chapters", "grading", "site", "tools", "colab")
+
+
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.2f}"
+
+
+def build_env() -> dict:
+    env = dict(os.environ, **BUILD_ENV)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def run_build(out: Path, jobs: int | None = None) -> float:
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "tools.build_book", "--output", str(out), "--quiet"]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    result = subprocess.run(command, cwd=ROOT, env=build_env(), capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        print(result.stdout[-3000:], result.stderr[-3000:], sep="\n")
+        raise SystemExit(f"bench_build: the build failed (exit {result.returncode})")
+    return elapsed
+
+
+def chapter_times(out: Path) -> dict[str, float]:
+    """Execution seconds of each notebook, from the jupyter-cache of the build under ``out``."""
+    from jupyter_cache import get_cache
+
+    cache_path = out / "_build" / ".jupyter_cache"
+    if not cache_path.exists():
+        return {}
+    times = {}
+    for record in get_cache(cache_path).list_cache_records():
+        seconds = (record.data or {}).get("execution_seconds")
+        if seconds is not None:
+            times[Path(record.uri).stem] = float(seconds)
+    return times
+
+
+def bench_builds(out: Path, jobs: int | None = None) -> Path:
+    shutil.rmtree(out, ignore_errors=True)
+    print(f"cold build (public edition, empty {out.name}/, notebooks {jobs or 'one per CPU'} at a time): ...",
+          flush=True)
+    before = load()
+    cold = run_build(out, jobs)
+    print(f"cold build: {cold:.1f} s ({before} before, {load()} after)", flush=True)
+    warm = run_build(out)
+    print(f"warm build: {warm:.1f} s ({load()})", flush=True)
+    times = chapter_times(out)
+    if times:
+        print("chapter execution (jupyter-cache records of the cold build):")
+        for name, seconds in sorted(times.items(), key=lambda kv: -kv[1]):
+            print(f"  {name:42s} {seconds:6.1f} s")
+        print(f"  {'sum':42s} {sum(times.values()):6.1f} s")
+    else:
+        print("chapter execution: no jupyter-cache records with execution_seconds found")
+    return out / "_build" / "html"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def site_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if not p.relative_to(site).parts[0].startswith("_"))
+
+
+def page_weights(site: Path) -> list[tuple[str, int, int, bool, int]]:
+    """(page, bytes, requests, MathJax loaded, formulas) for every page, each in a new empty context."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    rows = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, headless=True)
+            for page_name in site_pages(site):
+                context = browser.new_context()
+                # Nothing leaves the host (as in the browser test).
+                context.route("**/*", lambda route: route.abort() if not route.request.url.startswith(
+                    (base, "data:", "blob:", "about:")) else route.continue_())
+                page = context.new_page()
+                finished = []
+                page.on("requestfinished", lambda request: finished.append(request))
+                page.goto(base + page_name, wait_until="load")
+                page.wait_for_load_state("networkidle")
+                total = 0
+                for request in finished:
+                    if request.url.startswith(base):
+                        sizes = request.sizes()
+                        total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                mathjax = any("mathjax" in r.url.lower() for r in finished)
+                formulas = page.evaluate("() => document.querySelectorAll('.math').length")
+                rows.append((page_name, total, len(finished), mathjax, formulas))
+                context.close()
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    return rows
+
+
+def bench_pages(site: Path) -> None:
+    print(f"first-load weight of each page (new browser context, http://127.0.0.1; {load()}):")
+    print(f"  {'page':76s} {'MB':>6s} {'req':>4s}  MathJax  formulas")
+    for name, total, requests, mathjax, formulas in page_weights(site):
+        print(f"  {name:76s} {total / 1e6:6.2f} {requests:4d}  {'yes' if mathjax else 'no':7s}  {formulas}")
+
+
+def bench_suite() -> None:
+    print("test suite, per folder of tests/ (each as its own pytest run):", flush=True)
+    env = dict(build_env(), PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    total = 0.0
+    for folder in TEST_FOLDERS:
+        if not (ROOT / "tests" / folder).exists():
+            continue
+        before = load()
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "pytest", f"tests/{folder}", "-q", "-p", "no:cacheprovider"],
+                                cwd=ROOT, env=env, capture_output=True, text=True)
+        elapsed = time.perf_counter() - started
+        total += elapsed
+        last = (result.stdout.strip().splitlines() or ["?"])[-1]
+        print(f"  tests/{folder:10s} {elapsed:7.1f} s  ({before} before, {load()} after)  {last}", flush=True)
+    print(f"  {'total':16s} {total:7.1f} s")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parts = parser.add_mutually_exclusive_group()
+    parts.add_argument("--build-only", action="store_true", help="only the cold and warm builds and chapter times")
+    parts.add_argument("--pages-only", action="store_true", help="only the page weights (of --site, built if missing)")
+    parser.add_argument("--suite", action="store_true", help="also time the test suite per folder (about 20 min)")
+    parser.add_argument("--output", type=Path, default=Path(tempfile.gettempdir()) / "bench_build_public",
+                        help="build folder (emptied for the cold build; default: %(default)s)")
+    parser.add_argument("--jobs", type=int, help="notebooks executed at a time in the builds "
+                        "(tools.build_book --jobs; default one per CPU, 1 = one after another as before issue 22)")
+    parser.add_argument("--site", type=Path, help="--pages-only: an HTML folder already built "
+                        "(default: the --output build's, built if missing)")
+    args = parser.parse_args(argv)
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {load()}")
+    if args.pages_only:
+        site = args.site or args.output / "_build" / "html"
+        if not (site / "index.html").exists():
+            print(f"building the public edition into {args.output} first ...", flush=True)
+            run_build(args.output)
+        bench_pages(site)
+    else:
+        site = bench_builds(args.output, args.jobs)
+        if not args.build_only:
+            bench_pages(site)
+    if args.suite:
+        bench_suite()
+
+
+if __name__ == "__main__":
+    main()
