@@ -24,8 +24,17 @@ if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; the
 fi
 
 echo "setup_env: creating $VENV (Python $version) with the pinned requirements..."
-"$PYTHON" -m venv "$VENV"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+"$PYTHON" -m venv --clear "$VENV"
+# --no-deps: requirements.txt is the whole environment, pinned (mlxtend comes without the
+# pandas, scikit-learn and scipy it asks for; see the file's header).
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.txt
+# Nothing else may be missing: pip check may only report mlxtend's requirements left out on purpose.
+missing=$("$VENV/bin/python" -m pip check --disable-pip-version-check 2>&1 | grep -v '^mlxtend ' || true)
+if [ -n "$missing" ] && [ "$missing" != "No broken requirements found." ]; then
+  echo "setup_env: requirements.txt lacks what its packages need:" >&2
+  echo "$missing" >&2
+  exit 1
+fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
 # A kernel spec inside the environment, so notebooks run with this Python.
 "$VENV/bin/python" -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null

@@ -4,10 +4,14 @@
 # scripts/colab_env.sh builds from the package index once per machine and caches outside the repo).
 #   bash scripts/test.sh            everything
 #   bash scripts/test.sh -m "not slow"   the quick part only (extra arguments go to pytest)
+#   COURSE_TEST_WORKERS=0 bash scripts/test.sh tests/site   one process, no xdist workers
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_system_packages.sh
 bash scripts/setup_env.sh
 export TF_CPP_MIN_LOG_LEVEL=2 JUPYTER_PREFER_ENV_PATH=1 COURSE_OFFLINE_DATA=1
 export PATH="$PWD/.venv/bin:$PATH"
-exec .venv/bin/python -m pytest src tests "$@"
+# Two xdist workers (one per core of the reference machine), a whole test file per worker at a time
+# (module fixtures run once), files in the order of tests/conftest.py's SLOWEST_FIRST.
+# COURSE_TEST_WORKERS=0 runs everything in this one process.
+exec .venv/bin/python -m pytest -n "${COURSE_TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder src tests "$@"

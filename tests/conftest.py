@@ -14,15 +14,83 @@ from course_utils.runtime import BOOK_ONEDNN, configure
 configure(log_level=2, onednn=BOOK_ONEDNN)
 
 from notebook_helpers import build_book  # noqa: E402
+from shared import once  # noqa: E402
+
+#: The longest test files, longest first (seconds on a worker of a two-worker run, 2026-12-03). scripts/test.sh
+#: runs the suite on two xdist workers, a whole file at a time (--dist loadfile) in collection order:
+#: starting the long files first keeps both workers busy to the end, where only short files are left.
+SLOWEST_FIRST = (
+    "tests/grading/test_grading.py",            # 400 s: nbgrader on every chapter (one core)
+    "tests/grading/test_grade_command.py",      # 352 s: the crafted class, as root and unprivileged
+    "tests/grading/test_grade_dask.py",         # 288 s: a real Dask cluster
+    "tests/colab/test_colab_run_all.py",        # 115 s: the Colab job
+    "tests/grading/test_student_version.py",    # 107 s
+    "tests/grading/test_grading_edge_cases.py",  # 95 s: nbgrader on chapter 1's awkward cases
+    "tests/site/test_book.py",                  #  88 s: both editions built (shared, tests/support/shared.py)
+    "tests/chapters/test_notebooks.py",         #  the instructor build's executions
+    "tests/tools/test_train_models_script.py",  #  49 s
+    "tests/site/test_browser.py",               #  45 s after the public build
+    "tests/package/test_runtime.py",            #  30 s
+    "tests/tools/test_bench_gan_recipes.py",    #  23 s
+    "tests/package/test_setup_notebook.py",     #  21 s
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the files of SLOWEST_FIRST first, in that order; every other test keeps its place after them."""
+    rank = {name: index for index, name in enumerate(SLOWEST_FIRST)}
+    root = Path(str(config.rootpath))
+
+    def file_rank(item) -> int:
+        try:
+            name = Path(str(item.path)).relative_to(root).as_posix()
+        except ValueError:
+            return len(rank)
+        return rank.get(name, len(rank))
+
+    order = {id(item): index for index, item in enumerate(items)}
+    items.sort(key=lambda item: (file_rank(item), order[id(item)]))
 
 
 @pytest.fixture(scope="session")
 def public_site(tmp_path_factory):
-    """The public edition built once per session in quick mode (tests/site/test_book.py, tests/site/test_browser.py).
+    """The public edition built once per test run in quick mode (tests/site/test_book.py, tests/site/test_browser.py).
 
     COURSE_PUBLIC_SITE=_build/public/_build/html reuses a site built by scripts/build_book.sh
     (handy while working on the pages; CI always builds).
     """
     if os.environ.get("COURSE_PUBLIC_SITE"):
         return Path(os.environ["COURSE_PUBLIC_SITE"]).resolve()
-    return build_book("public", tmp_path_factory.mktemp("public"))
+    return once(tmp_path_factory, "public", lambda folder: build_book("public", folder)) / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def instructor_build(tmp_path_factory) -> Path:
+    """The instructor edition built once per test run in quick mode: the output folder.
+
+    Its execution cache holds every source notebook of the book executed once (solutions in,
+    quick mode, offline data): tests/chapters/test_notebooks.py reads those executions
+    (:func:`executed_source_notebooks`) instead of running the notebooks again, and
+    tests/site/test_book.py reads the pages.
+    """
+    return once(tmp_path_factory, "instructor", lambda folder: build_book("instructor", folder))
+
+
+@pytest.fixture(scope="session")
+def instructor_site(instructor_build) -> Path:
+    return instructor_build / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def executed_source_notebooks(instructor_build) -> dict:
+    """{path under book/ (posix): the notebook as the instructor build executed it}."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    src = (instructor_build / "src" / "book").resolve()
+    cache = get_cache(instructor_build / "_build" / ".jupyter_cache")
+    executed = {}
+    for record in cache.list_cache_records():
+        nb = cache.get_cache_bundle(record.pk).nb
+        executed[Path(record.uri).resolve().relative_to(src).as_posix()] = nbformat.from_dict(nb)
+    return executed

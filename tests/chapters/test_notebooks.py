@@ -1,7 +1,9 @@
 """Every notebook of the book executes, and every chapter's visible checks pass on the solutions.
 
 The notebooks run in quick mode (COURSE_QUICK=1: small data, short training)
-with offline data and no network (tests/network_guard).
+with offline data and no network (tests/network_guard), once per test run: the
+instructor edition's build executes them (tests/conftest.py) and these tests read its
+execution cache.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from notebook_helpers import ROOT, editions, errors, execute, grade_cells, read, stdout
+from notebook_helpers import ROOT, editions, errors, grade_cells, stdout
 from tools.notebooks import book_notebooks
 
 pytestmark = pytest.mark.slow
@@ -19,9 +21,13 @@ NOTEBOOKS = book_notebooks()
 
 
 @pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def executed(request):
+def executed(request, executed_source_notebooks):
+    """The notebook as the instructor edition's build executed it (tests/conftest.py: each notebook
+    runs once per test run, in a new kernel, exactly as the book's build runs it)."""
     path: Path = request.param
-    return path, execute(read(path), cwd=path.parent)
+    key = path.relative_to(ROOT / "book").as_posix()
+    assert key in executed_source_notebooks, f"{key} was not executed by the instructor build"
+    return path, executed_source_notebooks[key]
 
 
 def test_notebook_executes_without_error(executed):

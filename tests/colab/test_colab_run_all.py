@@ -122,6 +122,7 @@ class Colab:
         """Execute ``nb`` top to bottom, stopping at the first error; return (executed nb, error or None)."""
         from jupyter_client.kernelspec import KernelSpecManager
         from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError
 
@@ -132,6 +133,13 @@ class Colab:
             client.execute(env=self.environment())  # nbclient starts the kernel in cwd
         except CellExecutionError as error:
             return nb, error
+        finally:
+            # nbclient leaves a kernel it did not start (km=...) running: stop it, or each
+            # chapter's kernel (about 1 GB with TensorFlow) stays until the session ends
+            if client.kc is not None:
+                client.kc.stop_channels()
+            if km.has_kernel:
+                run_sync(km.shutdown_kernel)(now=True)
         return nb, None
 
 

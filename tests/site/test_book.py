@@ -1,8 +1,9 @@
 """The book builds offline in both editions, and the pages show what each reader should see.
 
 Both editions are built in quick mode into temporary folders (never into
-_build/, whose execution cache must only hold full runs); the public one once per
-session (tests/conftest.py), shared with the browser test.
+_build/, whose execution cache must only hold full runs), each once per test run
+(tests/conftest.py): the public one shared with the browser test, the instructor one's
+executed notebooks with tests/chapters/test_notebooks.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from notebook_helpers import ROOT, build_book, editions, read, solution_lines
+from notebook_helpers import ROOT, editions, read, solution_lines
 
 pytestmark = pytest.mark.slow
 
@@ -26,12 +27,8 @@ def toc_files() -> list[str]:
     return files
 
 
-@pytest.fixture(scope="module")
-def instructor_site(tmp_path_factory):
-    return build_book("instructor", tmp_path_factory.mktemp("instructor"))
-
-
-# public_site: tests/conftest.py (one build per test session, shared with tests/site/test_browser.py)
+# public_site, instructor_site: tests/conftest.py (each edition built once per test run; the public one
+# shared with tests/site/test_browser.py, the instructor one's executions with tests/chapters/test_notebooks.py)
 
 
 def page_text(site: Path, doc: str) -> tuple[str, BeautifulSoup]:
