@@ -6,7 +6,7 @@ Run from the repository root, with ``.venv`` made (``bash scripts/setup_env.sh``
     python -m benchmarks.bench_build --build-only   # the two builds and the chapter times
     python -m benchmarks.bench_build --build-only --jobs 1   # the same, notebooks one after another
     python -m benchmarks.bench_build --pages-only   # page weights of an existing site (built if missing)
-    python -m benchmarks.bench_build --suite        # also the test suite's time per folder of tests/ (~20 min)
+    python -m benchmarks.bench_build --suite        # also the test suite as scripts/test.sh runs it, per folder (~12 min)
 
 - **cold build**: the public edition into a fresh folder (no staged sources, no Sphinx
   environment, no execution cache), as ``tools.build_book`` does with the build's settings
@@ -17,7 +17,9 @@ Run from the repository root, with ``.venv`` made (``bash scripts/setup_env.sh``
   Debian's Chromium (the launch of ``tests/site/test_browser.py``), served by ``http.server``
   on 127.0.0.1: the bytes of every response (headers and body) until the network is idle,
   and whether MathJax was loaded.
-- **suite** (``--suite``): ``pytest tests/<folder>`` for each folder, its wall time.
+- **suite** (``--suite``): the whole suite run once as ``scripts/test.sh`` runs it (two xdist
+  workers): its wall time, then for each folder of ``tests/`` the seconds its tests took and
+  when its first test started and its last ended (plugin ``benchmarks/suite_timeline.py``).
 
 Targets of issue 22 (README): cold build <= 60 s, warm <= 5 s, slowest chapter <= 20 s of
 execution, <= 3 MB for a page without formulas; test suite <= 12 min on 2 cores.
@@ -40,7 +42,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "JUPYTER_PREFER_ENV_PATH": "1", "COURSE_OFFLINE_DATA": "1"}
-TEST_FOLDERS = ("package", "chapters", "grading", "site", "tools", "colab")
 
 
 def load() -> str:
@@ -157,21 +158,38 @@ def bench_pages(site: Path) -> None:
 
 
 def bench_suite() -> None:
-    print("test suite, per folder of tests/ (each as its own pytest run):", flush=True)
-    env = dict(build_env(), PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-    total = 0.0
-    for folder in TEST_FOLDERS:
-        if not (ROOT / "tests" / folder).exists():
-            continue
-        before = load()
-        started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "pytest", f"tests/{folder}", "-q", "-p", "no:cacheprovider"],
-                                cwd=ROOT, env=env, capture_output=True, text=True)
-        elapsed = time.perf_counter() - started
-        total += elapsed
-        last = (result.stdout.strip().splitlines() or ["?"])[-1]
-        print(f"  tests/{folder:10s} {elapsed:7.1f} s  ({before} before, {load()} after)  {last}", flush=True)
-    print(f"  {'total':16s} {total:7.1f} s")
+    """The whole suite as ``scripts/test.sh`` runs it, once: its wall time, then per folder of tests/ the
+    seconds its tests took (setup + call + teardown, summed over both workers) and when the folder's
+    first test started and its last one ended, and how long each worker was busy."""
+    import json
+    from collections import defaultdict
+
+    timeline = Path(tempfile.mkdtemp(prefix="bench-suite-")) / "timeline.jsonl"
+    env = dict(build_env(), COURSE_SUITE_TIMELINE=str(timeline))
+    before = load()
+    started = time.time()
+    # the README's test command itself (its pytest options, workers and order), plus the timeline plugin
+    result = subprocess.run(["bash", "scripts/test.sh", "-q", "-p", "no:cacheprovider", "-p", "benchmarks.suite_timeline"],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    elapsed = time.time() - started
+    last = (result.stdout.strip().splitlines() or ["?"])[-1]
+    print(f"test suite (bash scripts/test.sh): {elapsed:.1f} s = {elapsed / 60:.1f} min "
+          f"({before} before, {load()} after): {last}")
+    rows = [json.loads(line) for line in timeline.read_text(encoding="utf-8").splitlines()] if timeline.exists() else []
+    spent, first, final, busy = defaultdict(float), {}, defaultdict(float), defaultdict(float)
+    for row in rows:
+        parts = row["nodeid"].split("::")[0].split("/")
+        folder = "/".join(parts[:2]) if parts[0] == "tests" and len(parts) > 2 else parts[0]
+        begin = row["end"] - row["duration"] - started
+        spent[folder] += row["duration"]
+        busy[row["worker"]] += row["duration"]
+        first[folder] = min(first.get(folder, begin), begin)
+        final[folder] = max(final[folder], row["end"] - started)
+    print(f"  {'folder':16s} {'test s':>8s} {'from s':>7s} {'to s':>7s}")
+    for folder in sorted(spent, key=spent.get, reverse=True):
+        print(f"  {folder:16s} {spent[folder]:8.1f} {first[folder]:7.0f} {final[folder]:7.0f}")
+    for worker in sorted(busy):
+        print(f"  worker {worker}: busy {busy[worker]:.0f} s of {elapsed:.0f} s")
 
 
 def main(argv=None) -> None:
@@ -179,7 +197,7 @@ def main(argv=None) -> None:
     parts = parser.add_mutually_exclusive_group()
     parts.add_argument("--build-only", action="store_true", help="only the cold and warm builds and chapter times")
     parts.add_argument("--pages-only", action="store_true", help="only the page weights (of --site, built if missing)")
-    parser.add_argument("--suite", action="store_true", help="also time the test suite per folder (about 20 min)")
+    parser.add_argument("--suite", action="store_true", help="also run the test suite as scripts/test.sh does and time it per folder (about 12 min)")
     parser.add_argument("--output", type=Path, default=Path(tempfile.gettempdir()) / "bench_build_public",
                         help="build folder (emptied for the cold build; default: %(default)s)")
     parser.add_argument("--jobs", type=int, help="notebooks executed at a time in the builds "

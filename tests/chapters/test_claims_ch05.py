@@ -386,3 +386,37 @@ def test_the_5_6_table_describes_the_built_model(transpose_ae):
             assert layer.activation.__name__ in settings, (number, layer.name)
         if kind != "UpSampling2D":
             assert ('"same"' in settings) == (layer.padding == "same"), (number, layer.name, settings)
+
+
+def test_building_the_optimizer_first_traces_once_and_changes_nothing():
+    """5.3's comment (and the same line in 5.4, 5.6 and chapter 7): with the optimizer's variables made
+    before ``fit``, Keras traces the training step once instead of twice, and the weights after
+    training are the very same."""
+    from course_utils import pretrained
+
+    x = np.random.default_rng(5).random((96, 28, 28, 1), dtype=np.float32)
+    results = {}
+    for prebuilt in (False, True):
+        keras.utils.set_random_seed(42)
+        model = pretrained.build_upsampling_autoencoder()
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=5e-3), loss="binary_crossentropy",
+                      jit_compile=False)
+        traced = []
+        step = model.train_step
+        model.train_step = lambda data: (traced.append(1), step(data))[1]  # runs once per trace
+        if prebuilt:
+            model.optimizer.build(model.trainable_variables)
+        model.fit(x, x, epochs=2, batch_size=32, shuffle=True, verbose=0)
+        results[prebuilt] = (len(traced), model.get_weights())
+    assert results[False][0] == 2 and results[True][0] == 1
+    assert all(np.array_equal(a, b) for a, b in zip(results[False][1], results[True][1]))
+
+
+def test_every_training_cell_builds_its_optimizer_before_fit():
+    for path in (NOTEBOOK, NOTEBOOK.parents[1] / "ch07_autoencoders" / "ch07_autoencoders.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code" and ".fit(" in source:
+                model = source.split(".fit(")[0].split()[-1].split("=")[-1].strip()
+                assert f"{model}.optimizer.build({model}.trainable_variables)" in source, (path.name, model)
