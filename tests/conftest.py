@@ -20,7 +20,7 @@ from shared import once  # noqa: E402
 #: runs the suite on two xdist workers, a whole file at a time (--dist loadfile) in collection order:
 #: starting the long files first keeps both workers busy to the end, where only short files are left.
 SLOWEST_FIRST = (
-    "tests/grading/test_grading.py",            # 400 s: nbgrader on every chapter (one core)
+    "tests/grading/test_grading.py",            # ~400 s: nbgrader on every chapter (497 s with the awkward cases)
     "tests/grading/test_grade_command.py",      # 352 s: the crafted class, as root and unprivileged
     "tests/grading/test_grade_dask.py",         # 288 s: a real Dask cluster
     "tests/colab/test_colab_run_all.py",        # 115 s: the Colab job
