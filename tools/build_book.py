@@ -28,15 +28,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-# jsonschema (under nbformat) imports rfc3987_syntax when installed, only to check "iri"
-# strings, and that import builds a grammar for several seconds in every process. The build
-# never checks IRIs: leave it out here and in the Jupyter Book process (half of a warm build).
-sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  (an import of it now raises ImportError)
-SKIP_SLOW_IMPORTS = "import sys; sys.modules['rfc3987_syntax'] = None"
+from tools import editions
 
-from tools import editions  # noqa: E402  (after the rfc3987_syntax line above)
-
-_JUPYTER_BOOK = SKIP_SLOW_IMPORTS + "; sys.argv[0] = 'jupyter-book'; from jupyter_book.cli.main import main; sys.exit(main())"
+_JUPYTER_BOOK = "import sys; sys.argv[0] = 'jupyter-book'; from jupyter_book.cli.main import main; sys.exit(main())"
 
 
 def _execute_one(path: str, timeout, allow_errors: bool):

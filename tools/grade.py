@@ -42,8 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.modules.setdefault("rfc3987_syntax", None)  # see tools/grading/sandbox_worker.py: seconds of import, never used
-import nbformat  # noqa: E402
+import nbformat
 
 # nbgrader's package imports its submodules circularly.  Imported for the first time by two worker
 # threads at once, one thread gets a partially initialised nbgrader.api ("cannot import name

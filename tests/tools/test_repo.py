@@ -131,6 +131,9 @@ def test_requirements_are_pinned_exactly():
     # installs with --no-deps): Keras imports them with TensorFlow when present (issue 22)
     for unwanted in ("pandas", "scikit-learn", "scipy"):
         assert unwanted not in names, unwanted
+    # jsonschema's optional IRI checker: 1.3 s of grammar building in every process that reads a notebook
+    for unwanted in ("rfc3987-syntax", "lark"):
+        assert unwanted not in names, unwanted
 
 
 def test_kernels_import_tensorflow_without_pandas_scikit_learn_or_scipy():
@@ -139,6 +142,13 @@ def test_kernels_import_tensorflow_without_pandas_scikit_learn_or_scipy():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_reading_a_notebook_builds_no_iri_grammar():
+    """In .venv, nbformat (every nbgrader and tools.grade command, the build) imports no rfc3987_syntax."""
+    code = "import sys, nbformat, nbgrader.api; print('rfc3987_syntax' in sys.modules, 'lark' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False False"
 
 
 def test_setup_env_installs_exactly_the_pins():

@@ -82,9 +82,6 @@ def run(job_dir: str) -> int:
 async def _run(job_dir: str) -> int:
     import asyncio
 
-    # jsonschema (imported by nbformat) loads rfc3987_syntax, which builds a grammar for 1-3 s at import
-    # and is only used for "iri" formats that notebooks never have: skip it (ImportError is expected there).
-    sys.modules.setdefault("rfc3987_syntax", None)
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
