@@ -346,6 +346,16 @@ def test_tls_with_the_guides_certificates_and_no_certificate_no_connection(grade
     assert "tls://127.0.0.1:" in result.stdout and _rows(course)["s01"] == _rows(graded["local_course"])["s01"]
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the command's process, before it starts: SIGINT does what it does in a terminal.
+
+    A shell without job control starts background commands with SIGINT ignored, and Python then
+    installs no KeyboardInterrupt handler: the suite run as ``bash scripts/test.sh &`` (or under
+    nohup in a script) would hand that on to this command, which would never see the Ctrl-C.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @slow
 @pytest.mark.parametrize("where", ["local", "dask"])
 def test_ctrl_c_stops_either_runner_at_once_and_the_rerun_resumes(graded, tmp_path, where):
@@ -362,7 +372,7 @@ def test_ctrl_c_stops_either_runner_at_once_and_the_rerun_resumes(graded, tmp_pa
         command = subprocess.Popen(
             [sys.executable, "-m", "tools.grade", ASSIGNMENT, str(inbox), "--root", str(course), "--cell-timeout",
              "20", *extra], cwd=ROOT, env=kernel_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True)
+            text=True, preexec_fn=_ctrl_c_as_in_a_terminal)
         running = cluster.workers[0] if cluster else command
         deadline = time.monotonic() + 120
         while "bwrap" not in children(running.pid):
