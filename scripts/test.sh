@@ -4,7 +4,8 @@
 # scripts/colab_env.sh builds from the package index once per machine and caches outside the repo).
 #   bash scripts/test.sh            everything
 #   bash scripts/test.sh -m "not slow"   the quick part only (extra arguments go to pytest)
-#   COURSE_TEST_WORKERS=0 bash scripts/test.sh tests/site   one process, no xdist workers
+#   COURSE_TEST_WORKERS=0 bash scripts/test.sh -k browser   one process, no xdist workers
+#   (arguments are added after "src tests": to run one file, call .venv/bin/python -m pytest FILE)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_system_packages.sh
