@@ -48,16 +48,16 @@ import nbformat
 # threads at once, one thread gets a partially initialised nbgrader.api ("cannot import name
 # 'Gradebook'") and the whole run stops with no report.  Importing both here, once, before any thread
 # starts, rules that out (tests/grading/test_grade_plan.py::test_nbgrader_is_imported_before_the_workers_start).
-import nbgrader.api  # noqa: E402,F401
-import nbgrader.utils  # noqa: E402,F401
+import nbgrader.api  # noqa: F401
+import nbgrader.utils  # noqa: F401
 
-from tools.collect_submissions import collect, read_mapping  # noqa: E402
-from tools.grading import sandbox  # noqa: E402
-from tools.grading.judge import judge  # noqa: E402
-from tools.grading.plan import build_plan, questions_of, student_seed  # noqa: E402
-from tools.grading.records import Book, checksum, unpack  # noqa: E402
-from tools.grading.runner import Job, LocalRunner, RunStopped  # noqa: E402
-from tools.notebooks import chapter_notebook  # noqa: E402
+from tools.collect_submissions import collect
+from tools.grading import sandbox
+from tools.grading.judge import judge
+from tools.grading.plan import build_plan, questions_of, student_seed
+from tools.grading.records import Book, checksum, unpack
+from tools.grading.runner import Job, LocalRunner, RunStopped
+from tools.notebooks import chapter_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_SANDBOX, EXIT_REVIEW, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
