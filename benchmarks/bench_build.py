@@ -19,7 +19,9 @@ Run from the repository root, with ``.venv`` made (``bash scripts/setup_env.sh``
   and whether MathJax was loaded.
 - **suite** (``--suite``): the whole suite run once as ``scripts/test.sh`` runs it (two xdist
   workers): its wall time, then for each folder of ``tests/`` the seconds its tests took and
-  when its first test started and its last ended (plugin ``benchmarks/suite_timeline.py``).
+  when its first test started and its last ended (plugin ``benchmarks/suite_timeline.py``),
+  and how busy the CPUs were meanwhile (``/proc/stat``: 96-98 % on 2026-12-03, so the suite
+  gets faster only with less CPU work).
 
 Targets of issue 22 (README): cold build <= 60 s, warm <= 5 s, slowest chapter <= 20 s of
 execution, <= 3 MB for a page without formulas; test suite <= 12 min on 2 cores.
@@ -46,6 +48,17 @@ BUILD_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "JUPYTER_PREFER_ENV_PATH": "1", "COURS
 
 def load() -> str:
     return f"load {os.getloadavg()[0]:.2f}"
+
+
+def cpu_jiffies() -> tuple[int, int]:
+    """(busy, total) clock ticks of all CPUs since boot, from /proc/stat ((0, 0) where there is none)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as handle:
+            fields = [int(v) for v in handle.readline().split()[1:]]
+    except OSError:
+        return 0, 0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
 
 
 def build_env() -> dict:
@@ -167,14 +180,19 @@ def bench_suite() -> None:
     timeline = Path(tempfile.mkdtemp(prefix="bench-suite-")) / "timeline.jsonl"
     env = dict(build_env(), COURSE_SUITE_TIMELINE=str(timeline))
     before = load()
+    busy_before, total_before = cpu_jiffies()
     started = time.time()
     # the README's test command itself (its pytest options, workers and order), plus the timeline plugin
     result = subprocess.run(["bash", "scripts/test.sh", "-q", "-p", "no:cacheprovider", "-p", "benchmarks.suite_timeline"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     elapsed = time.time() - started
+    busy_after, total_after = cpu_jiffies()
     last = (result.stdout.strip().splitlines() or ["?"])[-1]
     print(f"test suite (bash scripts/test.sh): {elapsed:.1f} s = {elapsed / 60:.1f} min "
           f"({before} before, {load()} after): {last}")
+    if total_after > total_before:  # near 100 %: only less CPU work makes the suite faster, not better packing
+        print(f"  all {os.cpu_count()} CPUs busy {100 * (busy_after - busy_before) / (total_after - total_before):.0f} % "
+              "of the time (/proc/stat)")
     rows = [json.loads(line) for line in timeline.read_text(encoding="utf-8").splitlines()] if timeline.exists() else []
     spent, first, final, busy = defaultdict(float), {}, defaultdict(float), defaultdict(float)
     for row in rows:
