@@ -6,7 +6,7 @@ Run from the repository root, with ``.venv`` made (``bash scripts/setup_env.sh``
     python -m benchmarks.bench_build --build-only   # the two builds and the chapter times
     python -m benchmarks.bench_build --build-only --jobs 1   # the same, notebooks one after another
     python -m benchmarks.bench_build --pages-only   # page weights of an existing site (built if missing)
-    python -m benchmarks.bench_build --suite        # also the test suite as scripts/test.sh runs it, per folder (~12 min)
+    python -m benchmarks.bench_build --suite        # also the test suite as scripts/test.sh runs it, per folder (~15 min)
 
 - **cold build**: the public edition into a fresh folder (no staged sources, no Sphinx
   environment, no execution cache), as ``tools.build_book`` does with the build's settings
@@ -54,7 +54,8 @@ def cpu_jiffies() -> tuple[int, int]:
     """(busy, total) clock ticks of all CPUs since boot, from /proc/stat ((0, 0) where there is none)."""
     try:
         with open("/proc/stat", encoding="ascii") as handle:
-            fields = [int(v) for v in handle.readline().split()[1:]]
+            # user nice system idle iowait irq softirq steal; guest and guest_nice follow, already counted in user
+            fields = [int(v) for v in handle.readline().split()[1:9]]
     except OSError:
         return 0, 0
     idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
@@ -215,7 +216,7 @@ def main(argv=None) -> None:
     parts = parser.add_mutually_exclusive_group()
     parts.add_argument("--build-only", action="store_true", help="only the cold and warm builds and chapter times")
     parts.add_argument("--pages-only", action="store_true", help="only the page weights (of --site, built if missing)")
-    parser.add_argument("--suite", action="store_true", help="also run the test suite as scripts/test.sh does and time it per folder (about 12 min)")
+    parser.add_argument("--suite", action="store_true", help="also run the test suite as scripts/test.sh does and time it per folder (about 15 min)")
     parser.add_argument("--output", type=Path, default=Path(tempfile.gettempdir()) / "bench_build_public",
                         help="build folder (emptied for the cold build; default: %(default)s)")
     parser.add_argument("--jobs", type=int, help="notebooks executed at a time in the builds "
