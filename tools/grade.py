@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -55,7 +54,7 @@ from tools.collect_submissions import collect
 from tools.grading import sandbox
 from tools.grading.judge import judge
 from tools.grading.plan import build_plan, questions_of, student_seed
-from tools.grading.records import Book, checksum, unpack
+from tools.grading.records import Book, checksum, feedback_and_export, unpack
 from tools.grading.runner import Job, LocalRunner, RunStopped
 from tools.notebooks import chapter_notebook
 
@@ -132,6 +131,9 @@ def main(argv=None) -> int:
     parser.add_argument("--no-feedback", action="store_true", help="피드백 HTML과 성적 내보내기를 건너뜀")
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    # nbgrader runs the `alembic` command when it makes a new gradebook (here, in feedback_and_export):
+    # the one installed next to this Python, as in an activated environment.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     import warnings
     warnings.filterwarnings("ignore", module="nbgrader")
     warnings.filterwarnings("ignore", message=".*not in session.*")
@@ -247,13 +249,8 @@ def main(argv=None) -> int:
 
     if not args.no_feedback:
         graded_students = [s for s, e in book.state.items() if e["status"] == "graded"]
-        nbgrader = str(Path(sys.executable).parent / "nbgrader")
-        env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-        for command in (["generate_feedback", args.assignment, "--force"],
-                        ["export", "--to", str(root / "grading" / "grades.csv")]):
-            result = subprocess.run([nbgrader, *command], cwd=root, env=env, capture_output=True, text=True)
-            if result.returncode != 0:
-                print(f"경고: nbgrader {command[0]} 실패:\n{result.stderr[-2000:]}", file=sys.stderr)
+        for problem in feedback_and_export(root, args.assignment):
+            print(f"경고: {problem}", file=sys.stderr)
         print(f"피드백: grading/feedback/<학번>/{args.assignment}/ ({len(graded_students)}명)")
 
     report_paths = _class_report(root, args.assignment)

@@ -279,8 +279,10 @@ class Crafted(ReleasedCourse):
                 "subprocess.Popen(['sh', '-c', '(sleep 4243 &) ; exit 0'])")}),
             "s14_exit.ipynb": self.nb(prefix={2: "import os\nos._exit(1)"}),
             "s15_sigkill.ipynb": self.nb(prefix={2: "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"}),
+            # The loop sleeps: ignoring SIGINT is what sends it down the grace-and-restart path, and a
+            # spinning loop would only take a core from the other workers for 35 s (s27 spins).
             "s16_siginttrap.ipynb": self.nb(prefix={3: (
-                "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass")}),
+                "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    time.sleep(1)")}),
             "s17_duplicated.ipynb": duplicated,
             "s18_deleted.ipynb": deleted,
             "s19_stderr.ipynb": self.nb(replace={4: stderr_answer}, prefix={0: (

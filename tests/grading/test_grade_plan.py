@@ -359,3 +359,28 @@ def test_nbgrader_is_imported_before_the_workers_start():
     path is asserted: tools.grade has loaded both modules before main() starts its threads.
     """
     assert _race("import tools.grade\nassert {'nbgrader.api', 'nbgrader.utils'} <= set(sys.modules)").strip() == "[]"
+
+
+def test_feedback_and_export_report_failures_and_leave_the_process_as_they_found_it(tmp_path, monkeypatch):
+    """nbgrader's feedback and export run inside the grader (records.feedback_and_export): a failure is a
+    warning with nbgrader's reason (the gradebook is already written), and the working folder and sys.path
+    are as before.  The end-to-end feedback and export are read in test_grade_command.py."""
+    import os
+    import shutil
+
+    from tools.grading.records import feedback_and_export
+
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")  # alembic
+    before = (list(sys.path), os.getcwd())
+    problems = feedback_and_export(tmp_path, "ch99_not_graded")
+    assert (list(sys.path), os.getcwd()) == before
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("nbgrader generate_feedback 실패") and "No notebooks were matched" in problems[0]
+    assert (tmp_path / "grading" / "grades.csv").read_text(encoding="utf-8").startswith("assignment,")  # empty export
+
+    monkeypatch.setenv("PATH", "/nonexistent")  # no alembic: nbgrader cannot make the gradebook
+    (tmp_path / "grading" / "gradebook.db").unlink()
+    problems = feedback_and_export(tmp_path, "ch99_not_graded")
+    assert any(p.startswith("nbgrader export 실패") and "alembic" in p for p in problems), problems
+    assert (list(sys.path), os.getcwd()) == before

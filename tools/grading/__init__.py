@@ -11,11 +11,8 @@ module                      its one job
 ``sandbox.py``              bubblewrap: the command, the limits, refusing with the fix
 ``sandbox_worker.py``       inside the sandbox: run the cells, time limits, restarts
 ``judge.py``                the verdicts: the only place a score is decided
-``records.py``              the gradebook, CSV and resume state (the only writer)
-
-Everything but ``probe.py``'s cell text and ``sandbox_worker.py`` runs in the grader's
-own process; nothing secret is ever sent into the sandbox.
-=======
+``records.py``              the gradebook, CSV, resume state, nbgrader's feedback and
+                            export (the only writer)
 ``runner.py``               who runs the sandboxes: this machine's threads (``LocalRunner``)
 ``dask_runner.py``          ... or a Dask cluster (``--dask-scheduler``); the worker's side too
 ==========================  ==============================================================

@@ -8,17 +8,24 @@
   graded only after the gradebook holds all their rows, so an interrupted run loses
   and doubles nothing;
 - the per-question CSV (``grading/reports/ASSIGNMENT_questions.csv``), columns
-  :data:`CSV_COLUMNS`, which the class report (tools/report.py) reads.
+  :data:`CSV_COLUMNS`, which the class report (tools/report.py) reads;
+- nbgrader's feedback (``grading/feedback/STUDENT/ASSIGNMENT/``) and grade export
+  (``grading/grades.csv``), written by nbgrader's own commands run in this process
+  (:func:`feedback_and_export`).
 
 Also here: :func:`unpack`, which opens an LMS zip safely.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import io
 import json
+import logging
 import os
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -116,6 +123,42 @@ class Book:
                 for row in self.state[student]["rows"]:
                     writer.writerow({column: "" for column in CSV_COLUMNS} | {"student": student, **row})
         return path
+
+
+def feedback_and_export(root: Path, assignment: str) -> list[str]:
+    """Run ``nbgrader generate_feedback ASSIGNMENT --force`` and ``nbgrader export --to grading/grades.csv``.
+
+    Both run in this process, in ``root`` with its ``nbgrader_config.py`` (as the commands would from
+    that folder), which saves starting two Python processes that import nbgrader for every grading
+    run.  Their log is kept, not printed.  Returns one warning per command that failed, with the end
+    of its log (an empty list when both worked).  Used by tools/grade.py, after the gradebook is written.
+    """
+    from nbgrader.apps.exportapp import ExportApp
+    from nbgrader.apps.generatefeedbackapp import GenerateFeedbackApp
+
+    problems = []
+    for name, app_class, argv in (
+            ("generate_feedback", GenerateFeedbackApp, [assignment, "--force"]),
+            ("export", ExportApp, ["--to", str(root / "grading" / "grades.csv")])):
+        log = io.StringIO()
+        saved_path = list(sys.path)  # nbgrader's initialize() puts the working folder first on sys.path
+        app = app_class()
+        try:
+            with contextlib.chdir(root):
+                app.initialize(argv)
+                for handler in app.log.handlers:  # the console handler: into the kept log instead
+                    if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
+                        handler.setStream(log)
+                app.start()
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - the gradebook is written; only this step failed
+            detail = log.getvalue().strip()
+            if not isinstance(error, SystemExit):  # nbgrader logs why before it exits; an exception says it here
+                detail = f"{detail}\n{type(error).__name__}: {error}".strip()
+            problems.append(f"nbgrader {name} 실패:\n{detail[-2000:]}")
+        finally:
+            app.deinit_logging()  # closes the log file handler (.nbgrader.log)
+            sys.path[:] = saved_path
+    return problems
 
 
 def unpack(folder: Path, tmp: Path) -> Path:
