@@ -16,25 +16,25 @@ configure(log_level=2, onednn=BOOK_ONEDNN)
 from notebook_helpers import build_book  # noqa: E402
 from shared import once  # noqa: E402
 
-#: The longest test files, longest first (seconds on a worker of a two-worker run, 2026-12-03, 14 min 26 s in
+#: The longest test files, longest first (seconds on a worker of a two-worker run, 2026-12-03, 14 min 7 s in
 #: all). scripts/test.sh runs the suite on two xdist workers, a whole file at a time (--dist loadfile) in
 #: collection order: starting the long files first keeps both workers busy to the end, where only short
 #: files are left.
 SLOWEST_FIRST = (
-    "tests/grading/test_grading.py",            # 359 s: nbgrader on every chapter
-    "tests/grading/test_grade_command.py",      # 355 s: the crafted class, as root and unprivileged
+    "tests/grading/test_grade_command.py",      # 347 s: the crafted class, as root and unprivileged
+    "tests/grading/test_grading.py",            # 308 s: nbgrader on every chapter
     "tests/grading/test_grade_dask.py",         # 245 s: a real Dask cluster
-    "tests/colab/test_colab_run_all.py",        # 120 s: the Colab job
-    "tests/grading/test_student_version.py",    #  69 s
-    "tests/grading/test_grading_edge_cases.py",  # 65 s: nbgrader on chapter 1's awkward cases
-    "tests/site/test_book.py",                  # 101 s: both editions built (shared, tests/support/shared.py)
-    "tests/chapters/test_notebooks.py",         #  86 s: the instructor build's executions
-    "tests/tools/test_train_models_script.py",  #  62 s
-    "tests/site/test_browser.py",               #  45 s after the public build
+    "tests/colab/test_colab_run_all.py",        # 143 s: the Colab job
+    "tests/grading/test_student_version.py",    #  66 s
+    "tests/grading/test_grading_edge_cases.py",  # 63 s: nbgrader on chapter 1's awkward cases
+    "tests/site/test_book.py",                  #  87 s: both editions built (shared, tests/support/shared.py)
+    "tests/chapters/test_notebooks.py",         #  82 s: the instructor build's executions
+    "tests/tools/test_train_models_script.py",  #  49 s
+    "tests/site/test_browser.py",               #  46 s after the public build
+    "tests/tools/test_bench_gan_recipes.py",    #  37 s
     "tests/package/test_runtime.py",            #  29 s
-    "tests/tools/test_bench_gan_recipes.py",    #  22 s
-    "tests/grading/test_report.py",             #  20 s
-    "tests/package/test_setup_notebook.py",     #  17 s
+    "tests/grading/test_report.py",             #  22 s
+    "tests/package/test_setup_notebook.py",     #  20 s
 )
 
 
