@@ -131,8 +131,8 @@ def main(argv=None) -> int:
     parser.add_argument("--no-feedback", action="store_true", help="피드백 HTML과 성적 내보내기를 건너뜀")
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    # nbgrader runs the `alembic` command when it makes a new gradebook (here, in feedback_and_export):
-    # the one installed next to this Python, as in an activated environment.
+    # nbgrader runs the `alembic` command whenever it makes a new gradebook (records.Book, then
+    # feedback_and_export): the one installed next to this Python, as in an activated environment.
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     import warnings
     warnings.filterwarnings("ignore", module="nbgrader")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +24,7 @@ from course_utils.exercises._core import judge_case, run_case
 from tools.grading import codec, probe
 from tools.grading.judge import judge
 from tools.grading.plan import banned_uses, build_plan, literal_answer, questions_of, static_flags
+from tools.grading.records import feedback_and_export
 
 load_all()
 ROOT = Path(__file__).resolve().parents[2]
@@ -365,11 +368,6 @@ def test_feedback_and_export_report_failures_and_leave_the_process_as_they_found
     """nbgrader's feedback and export run inside the grader (records.feedback_and_export): a failure is a
     warning with nbgrader's reason (the gradebook is already written), and the working folder and sys.path
     are as before.  The end-to-end feedback and export are read in test_grade_command.py."""
-    import os
-    import shutil
-
-    from tools.grading.records import feedback_and_export
-
     shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
     monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")  # alembic
     before = (list(sys.path), os.getcwd())
