@@ -140,19 +140,45 @@ def test_own_code_rule_reads_library_calls_imports_and_built_names():
     assert banned_uses("def my_conv2d(x, k, stride=1, padding='valid'):\n    return np.sum(x)", banned) == []
     assert banned_uses("import tensorflow as tf\ndef f(x, k):\n    return tf.nn.conv2d(x, k, 1, 'VALID')", banned)
     assert banned_uses("from scipy.signal import correlate2d", banned)
-    assert banned_uses("f = getattr(tf.nn, 'conv' + '2d')", banned)[0].endswith("확인할 수 없음)")
+    assert "getattr에 만든 문자열로 속성 이름을 줌" in banned_uses("f = getattr(tf.nn, 'conv' + '2d')", banned)
     upsampling = REGISTRY["5-1"].function.banned_names
     assert banned_uses("def my_upsample_nearest(x, size):\n    return keras.layers.UpSampling2D(size)(x)", upsampling)
     assert banned_uses("def my_upsample_nearest(x, size):\n    return x.repeat(size, 1).repeat(size, 2)",
                        upsampling) == []
 
 
+def conv_source():
+    """A one-question notebook on exercise 3-4, the own-code convolution."""
+    return new_notebook(cells=[
+        new_code_cell("import numpy as np"),
+        new_code_cell("def my_conv2d(x, kernel, stride=1, padding='valid'):\n    ### BEGIN SOLUTION\n"
+                      "    return 0\n    ### END SOLUTION", metadata=_meta("a1", solution=True)),
+        new_code_cell('check("3-4")', metadata=_meta("t1", grade=True, points=2)),
+    ])
+
+
+#: A helper the student wrote: it calls the library convolution through a table the sandbox's block does not
+#: patch (so the outputs are right), and the answer only calls the helper.
+CONV_HELPER = ("from course_utils import layers as _L\n_impl = {'f': _L.conv2d}\n"
+               "def helper(x, kernel, stride, padding):\n"
+               "    p = 0 if padding == 'valid' else padding\n"
+               "    x = np.pad(np.asarray(x, float), ((p, p), (p, p), (0, 0)))\n"
+               "    return _impl['f'](x[None], np.asarray(kernel, float), stride=stride)[0]")
+CONV_ANSWER = "def my_conv2d(x, kernel, stride=1, padding='valid'):\n    return helper(x, kernel, stride, padding)"
+
+
 def test_own_code_rule_follows_a_helper_the_student_added():
-    src, rel = source(), released()
-    student = answered()
-    student.cells.insert(3, new_code_cell("import tensorflow as tf\ndef helper(x, k):\n    return tf.nn.conv2d(x, k)"))
-    plan = build_plan(student, src, rel)
-    assert not any(q.rule_broken for q in plan.questions), "2-4 states no own-code rule"
+    src = conv_source()
+    rel = copy.deepcopy(src)
+    rel.cells[1].source = "def my_conv2d(x, kernel, stride=1, padding='valid'):\n    pass"
+    student = copy.deepcopy(rel)
+    student.cells[1].source = CONV_ANSWER
+    student.cells.insert(1, new_code_cell(CONV_HELPER))
+    plan = build_plan(student, src, rel, seed=5)
+    assert any("_L.conv2d" in r for r in plan.questions[0].rule_broken), plan.questions[0].rule_broken
+    verdict = judge(plan, _execute_here(plan), src)[0][0]
+    assert verdict.score == 0 and verdict.status == "flagged" and "직접 구한 답이 아님" in verdict.reason
+    assert verdict.diagnosis_kind == "function", "the outputs were right: only the rule costs the points"
 
 
 # --------------------------------------------------------------------------- codec
@@ -212,20 +238,21 @@ def test_codec_limits_depth_size_and_items():
 # --------------------------------------------------------------------------- probe + judge, with a real kernel's output faked
 
 
-def _execute_here(plan):
+def _execute_here(plan, guard="OK"):
     """Run the plan's notebook cells in this process (no sandbox): enough to test probe and judge.
 
+    The guard cells are not run: each reports ``guard`` (``OK`` or ``FLAG [...]``, what the real guard prints).
     The crafted answers patch ``json`` and ``numpy``: both are restored afterwards.
     """
     saved = {module: dict(vars(module)) for module in (json, np)}
     try:
-        return _execute_cells(plan)
+        return _execute_cells(plan, guard)
     finally:
         for module, members in saved.items():
             vars(module).update(members)
 
 
-def _execute_cells(plan):
+def _execute_cells(plan, guard):
     namespace = {"get_ipython": lambda: None}
     out = copy.deepcopy(plan.run_nb)
     import contextlib
@@ -237,7 +264,7 @@ def _execute_cells(plan):
             cell.metadata["course_grader"]["status"] = "ok"
             if kind == "guard":
                 nonce = cell.metadata["course_grader"]["nonce"]
-                cell.outputs = [new_output("stream", name="stdout", text=f"@@COURSE-GUARD {nonce} OK\n")]
+                cell.outputs = [new_output("stream", name="stdout", text=f"@@COURSE-GUARD {nonce} {guard}\n")]
             continue
         sink = io.StringIO()
         try:
@@ -277,6 +304,32 @@ def test_lying_objects_and_patched_modules_change_only_what_is_reported():
     rows, _ = _rows(answered(box=liar, dense=patched))
     assert rows["t1"].score == 0 and rows["t1"].value == "(1, 1)"
     assert rows["t2"].score == 0
+
+
+def test_a_report_forged_with_the_right_value_scores_zero():
+    """json.dumps patched to report the right (8, 18) while the answer is (1, 2): held for review, 0 points."""
+    right = json.dumps({"kind": "value", "value": codec.encode((8, 18))})
+    forged = f"import json\njson.dumps = lambda *a, **k: {right!r}\nbox_params = (1, 2)"
+    rows, _ = _rows(answered(box=forged))
+    assert rows["t1"].value == "(8, 18)", "the forged value was reported"
+    assert rows["t1"].score == 0 and rows["t1"].status == "flagged" and "검토 필요" in rows["t1"].reason
+
+
+def test_a_tampered_channel_found_by_the_guard_scores_zero_whatever_was_reported():
+    """The patch hides from the code reading (a cell the answer does not use); the guard cell reports it."""
+    right = json.dumps({"kind": "value", "value": codec.encode((8, 18))})
+    student = answered(box="box_params = (1, 2)")
+    student.cells.insert(1, new_code_cell(f"import json as _j\nvars(_j)['dumps'] = lambda *a, **k: {right!r}"))
+    plan = build_plan(student, source(), released(), seed=3)
+    assert not plan.questions[0].review and not plan.questions[0].rule_broken
+    out = _execute_here(plan, guard='FLAG ["json.dumps이(가) 바뀜"]')
+    rows = {v.question: v for v in judge(plan, out, source())[0]}
+    assert rows["t1"].value == "(8, 18)" and rows["t1"].score == 0 and rows["t1"].status == "flagged"
+    assert "json.dumps" in rows["t1"].reason and "검토 필요" in rows["t1"].reason
+    honest = answered()
+    plan = build_plan(honest, source(), released(), seed=3)
+    rows = {v.question: v for v in judge(plan, _execute_here(plan), source())[0]}
+    assert [r.score for r in rows.values()] == [1.0, 2.0], "an honest answer is never affected"
 
 
 def test_a_forged_or_malformed_report_scores_zero_with_the_reason():

@@ -13,10 +13,19 @@ decodes it as plain data with strict limits (tools/grading/codec.py) and judges 
   ``judge_case``: the same comparison as the visible check).
 
 What the kernel reported can only be a value; a value earns the points only if it
-is the answer. Flags (tampering detected by the guard cells or by reading the code,
-an edited test cell, a source notebook) are recorded for the instructor's review
-and never change the points, except a rule the exercise states: calling a library
-function in an own-implementation exercise (3-4, 5-1) scores 0.
+is the answer, and only if it is the learner's own:
+
+- an answer computed with the answer machinery or a library call the exercise forbids
+  (``Question.rule_broken``, read by the plan with ``course_utils/exercises/_own_work.py``,
+  the visible check's rule) scores 0, with the learner's refusal as the diagnosis;
+- a report through a channel that was tampered with (the guard cell found the kernel,
+  the serializer or the guard changed, or the code reading found tampering) or an
+  answer reached through a route the reading cannot follow (``Question.review``) is
+  **held for review**: it scores 0, whatever value was reported, until the instructor
+  looks. An honest notebook never triggers either.
+
+Other flags (an edited test cell, a source notebook handed in) are recorded for the
+instructor's review and never change the points.
 
 Every row also records the reported value (a short repr) and the diagnosis the
 learner would have seen (``diagnosis``, ``diagnosis_kind``), which the class report
@@ -35,7 +44,7 @@ from dataclasses import dataclass
 import nbformat
 import numpy as np
 
-from course_utils.exercises import load_all
+from course_utils.exercises import _own_work, load_all
 from course_utils.exercises._core import (CUSTOM, FUNCTION, ExerciseCheckError, exact, judge_case, not_a_function,
                                           not_answered)
 from tools.grading import codec, probe
@@ -239,9 +248,32 @@ def judge(plan: Plan, out_nb, source_nb) -> tuple[list[Verdict], object]:
         rules = list(q.rule_broken) + (["샌드박스에서 금지된 라이브러리 함수를 불렀습니다"] if refused else [])
         if rules:
             verdict.score, verdict.status = 0.0, "flagged"
-            verdict.reason = "직접 구현 규칙 위반 (0점): " + "; ".join(dict.fromkeys(rules))
+            verdict.reason = f"{OWN_WORK_REASON}: " + "; ".join(dict.fromkeys(rules))
+            if q.rule_broken:
+                verdict.diagnosis = _own_work.Finding(refused=list(q.rule_broken)).message()
+                verdict.diagnosis_kind = "function" if exercise.kind == FUNCTION else "error"
+        _hold_for_review(verdict, q, guards)
         _add_flags(verdict, q, guards)
     return verdicts, graded_notebook(plan, out_nb, source_nb, verdicts)
+
+
+#: The reasons that cost the points (book/instructor_guide.md names them).
+OWN_WORK_REASON = "직접 구한 답이 아님 (0점)"
+REVIEW_REASON = "검토 필요 (강사가 확인하기 전까지 0점)"
+
+
+def _hold_for_review(verdict: Verdict, q: Question, guards: dict) -> None:
+    """Tampering with the reporting path, or a route the code reading cannot follow: 0 points until reviewed."""
+    review = list(dict.fromkeys(list(q.review) + list(guards.get(q.test_id) or [])))
+    if not review:
+        return
+    verdict.score, verdict.status = 0.0, "flagged"
+    own = "; ".join(r for r in review if r not in (guards.get(q.test_id) or []))  # guards: added by _add_flags
+    text = f"{REVIEW_REASON}: {own}" if own else REVIEW_REASON
+    verdict.reason = f"{verdict.reason}; {text}" if verdict.reason else text
+    if verdict.diagnosis_kind == "correct" or not verdict.diagnosis:
+        verdict.diagnosis = _own_work.Finding(review=review).message()
+        verdict.diagnosis_kind = "error"
 
 
 def _add_flags(verdict: Verdict, q: Question, guards: dict) -> None:

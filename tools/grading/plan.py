@@ -12,8 +12,11 @@ the student's submission. It holds:
   cell (tools/grading/probe.py) that reports the answer's value. No test cell, no
   hidden test and no expected value is in it;
 - **flags** found by reading the student's code (never by running it): edited test
-  cells, a source notebook handed in, code that tampers with the kernel, and calls
-  of library functions that an own-code exercise forbids.
+  cells, a source notebook handed in, code that tampers with the kernel (held for
+  review: 0 points until the instructor looks), and answers that are not the
+  learner's own (``course_utils/exercises/_own_work.py``, the rule the visible check
+  applies too: the answer machinery, or a library call the exercise forbids, scores 0;
+  a route the reading cannot follow is held for review).
 
 Answer cells are found by their nbgrader id, or, when an editor dropped the
 metadata and a test cell is gone too, by content: the last student cell that
@@ -31,7 +34,7 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from course_utils.exercises import load_all
+from course_utils.exercises import _own_work, load_all
 from course_utils.exercises._core import FUNCTION
 from course_utils.grading import HIDDEN_BEGIN, HIDDEN_END, is_grade_cell, is_solution_cell
 from tools.grading import probe
@@ -62,7 +65,8 @@ class Question:
     seed: int | None = None            # code exercises: the input cases drawn for this student
     nonce: str = ""
     flags: list = field(default_factory=list)       # for the instructor's review; never costs points
-    rule_broken: list = field(default_factory=list)  # a rule the exercise states (costs the points)
+    rule_broken: list = field(default_factory=list)  # not the learner's own answer (costs the points)
+    review: list = field(default_factory=list)       # tampering, or a route the reading cannot follow: 0 until reviewed
     found_by_content: bool = False
     answered: bool = False             # an answer cell was found
 
@@ -137,15 +141,8 @@ _PROTECTED_ROOTS = {"builtins", "__builtins__", "np", "numpy", "sys", "testing",
 _DYNAMIC = {"getattr", "__import__", "import_module", "eval", "exec", "compile"}
 
 
-def strip_magics(source: str) -> str:
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
-
-
-def _parse(source: str):
-    try:
-        return ast.parse(strip_magics(source))
-    except SyntaxError:
-        return None
+strip_magics = _own_work.strip_magics
+_parse = _own_work.parse
 
 
 def static_flags(source: str) -> list[str]:
@@ -186,28 +183,11 @@ def static_flags(source: str) -> list[str]:
 
 
 def banned_uses(source: str, banned: frozenset) -> list[str]:
-    """Uses of the library names an own-code exercise forbids (``tf.nn.conv2d``, ``from x import conv2d``),
-    and dynamic look-ups that could hide one (``getattr(m, "con" + "v2d")``, ``__import__(...)``)."""
+    """The own-work rule's reading of one cell: library names that ``banned`` forbids, and routes it cannot follow."""
     tree = _parse(source)
-    if tree is None or not banned:
+    if tree is None:
         return []
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr in banned:
-            found.append(f"라이브러리 함수 {ast.unparse(node)} 사용")
-        elif isinstance(node, ast.ImportFrom):
-            found += [f"라이브러리 함수 {alias.name}을(를) 가져옴" for alias in node.names if alias.name in banned]
-        elif isinstance(node, ast.Call):
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-            if name in _DYNAMIC:
-                arg = node.args[1] if name == "getattr" and len(node.args) > 1 else node.args[0] if node.args else None
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    if arg.value in banned or arg.value.rsplit(".", 1)[-1] in banned:
-                        found.append(f"라이브러리 함수 {arg.value}을(를) 문자열로 찾음")
-                elif name in ("getattr", "__import__", "import_module", "eval", "exec", "compile"):
-                    found.append(f"{name}(...)로 이름을 만들어 찾음 (직접 구현 규칙을 확인할 수 없음)")
-    return sorted(set(found))
+    return sorted({u for node in tree.body for u in _own_work.banned_uses(node, banned) + _own_work.indirect_uses(node)})
 
 
 def _defined_names(tree) -> set[str]:
@@ -230,11 +210,6 @@ def defines(source: str, name: str) -> bool:
     """True when a code cell defines ``name`` at its top level (assignment, def, import)."""
     tree = _parse(source)
     return tree is not None and name in _defined_names(tree)
-
-
-def _used_names(source: str) -> set[str]:
-    tree = _parse(source)
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} if tree is not None else set()
 
 
 # --------------------------------------------------------------------------- the notebook to run
@@ -383,22 +358,18 @@ def build_plan(student_nb, source_nb, released_nb, *, seed: int = 0) -> Plan:
         if reasons:
             for q in ordered:
                 if answer_at.get(q.test_id, len(kept)) >= index:
-                    q.flags.extend(f"코드 검사: {r}" for r in reasons)
+                    q.review.extend(f"코드 검사: {r}" for r in reasons)
+    # Is each answer the learner's own? The rule of the visible check, on the code cells in the order they run.
+    code_at = [i for i, c in enumerate(kept) if c.cell_type == "code"]
+    sources = [kept[i].source for i in code_at]
     for q in questions:
         exercise = registry.get(q.number) if q.number else None
-        if exercise is None or exercise.function is None or not exercise.function.banned_names \
-                or q.test_id not in answer_at:
+        if exercise is None or q.test_id not in answer_at:
             continue
-        answer = kept[answer_at[q.test_id]]
-        cells = [answer.source]
-        used = _used_names(answer.source)
-        for index in student_written:
-            if index != answer_at[q.test_id] and used & _defined_names(_parse(kept[index].source) or ast.Module([])):
-                cells.append(kept[index].source)
-        uses = sorted({u for source in cells for u in banned_uses(source, exercise.function.banned_names)})
-        dynamic = [u for u in uses if "(...)" in u]
-        q.rule_broken += [u for u in uses if u not in dynamic]
-        q.flags += dynamic
+        finding = _own_work.judge_sources(sources, code_at.index(answer_at[q.test_id]), exercise.banned_names,
+                                          exercise.banned_variables)
+        q.rule_broken += finding.refused
+        q.review += finding.review
     if handed_in_source:
         for q in questions:
             q.flags.append(SOURCE_NOTEBOOK_FLAG)

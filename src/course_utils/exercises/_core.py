@@ -301,6 +301,10 @@ class Exercise:
     judge: Optional[Callable[[str, Any], None]] = None  # CUSTOM kind
     function: Optional["FunctionSpec"] = None           # FUNCTION kind: see FunctionSpec
     doc: str = ""
+    # The learner's own work (course_utils/exercises/_own_work.py): library names whose use does the asked
+    # computation, and chapter variables whose use gives the answer away; the answer machinery is refused always.
+    banned_names: frozenset = frozenset()
+    banned_variables: frozenset = frozenset()
 
     @property
     def label(self) -> str:
@@ -368,18 +372,35 @@ class Exercise:
             if message:
                 raise ExerciseCheckError(f"{self.label}: 아직 정답이 아닙니다. {message}", kind="hint")
 
-    def check(self, namespace: Optional[dict] = None, _depth: int = 1) -> None:
+    def own_work(self, history: Sequence[str]):
+        """What the own-work rule finds in the cells that computed the answer (see ``_own_work.py``)."""
+        from course_utils.exercises import _own_work
+
+        return _own_work.judge_history(history, self.name, self.banned_names, self.banned_variables)
+
+    def check(self, namespace: Optional[dict] = None, _depth: int = 1, history: Optional[Sequence[str]] = None) -> None:
         """Look the answer up by its name in the notebook's namespace and check it.
 
         A right answer prints the success line; a wrong one raises
         :class:`ExerciseCheckError` (the cell fails, so "Run all" stops there and nbgrader
         counts it as failed); an unanswered exercise prints :func:`not_answered`'s message
-        and returns, so "Run all" goes on to the rest of the chapter.
+        and returns, so "Run all" goes on to the rest of the chapter.  An answer that the
+        cells in ``history`` (by default the kernel's input history) computed with the
+        answer machinery or a library call the exercise forbids is refused
+        (``kind="refused"``), as the grader refuses it.
         """
+        from course_utils.exercises import _own_work
+
         value = _lookup(self.name, namespace, _depth)
         try:
             if value is _MISSING:
                 raise not_answered(self.label, self.name)
+            if _unanswered_reason(value) is None:
+                if history is None and namespace is None:
+                    history = _own_work.kernel_history()
+                finding = self.own_work(history) if history is not None else None
+                if finding:
+                    raise ExerciseCheckError(f"{self.label}: {finding.message()}", kind="refused")
             self.check_value(value)
         except NotAnswered as message:
             print(f"✏️ {message}")
@@ -410,9 +431,20 @@ def _register(exercise: Exercise) -> Exercise:
     return exercise
 
 
-def value_exercise(number, title, name, kind, answer, hints=()) -> Exercise:
-    """Declare an exercise whose answer is a value computed by ``answer()``."""
-    return _register(Exercise(number, title, name, kind, answer=answer, hints=tuple(hints)))
+def value_exercise(number, title, name, kind, answer, hints=(), banned=None, variables=()) -> Exercise:
+    """Declare an exercise whose answer is a value computed by ``answer()``.
+
+    Every value exercise asks for a number or a shape worked out by the learner, so by
+    default it forbids the library calls that do that computation (``banned``: the
+    own-work rule's ``NUMBER_RULE``: formula helpers, Keras counters and shape finders);
+    ``variables`` names chapter variables whose use gives the answer away (연습 1-4's
+    ``companies``).
+    """
+    from course_utils.exercises._own_work import NUMBER_RULE
+
+    return _register(Exercise(number, title, name, kind, answer=answer, hints=tuple(hints),
+                              banned_names=NUMBER_RULE if banned is None else frozenset(banned),
+                              banned_variables=frozenset(variables)))
 
 
 def choice_exercise(number, title, name, answer=None, hints=()) -> Exercise:
@@ -430,15 +462,18 @@ def choice_exercise(number, title, name, answer=None, hints=()) -> Exercise:
 
 def function_exercise(number, title, name, spec: "FunctionSpec") -> Exercise:
     """Declare a code exercise: the learner writes a function, tried as ``spec`` says (:class:`FunctionSpec`)."""
-    return _register(Exercise(number, title, name, FUNCTION, function=spec))
+    return _register(Exercise(number, title, name, FUNCTION, function=spec, banned_names=spec.banned_names))
 
 
-def custom_exercise(number, title, name, judge) -> Exercise:
-    """Declare a value exercise with a property check instead of a single answer (e.g. 연습 3-5)."""
-    return _register(Exercise(number, title, name, CUSTOM, judge=judge))
+def custom_exercise(number, title, name, judge, banned=()) -> Exercise:
+    """Declare a value exercise with a property check instead of a single answer (e.g. 연습 3-5).
+
+    ``banned``: the library calls that would do the asked computation (연습 5-5: the own-work rule's ``NUMBER_RULE``).
+    """
+    return _register(Exercise(number, title, name, CUSTOM, judge=judge, banned_names=frozenset(banned)))
 
 
-def check(number: str, namespace: Optional[dict] = None) -> None:
+def check(number: str, namespace: Optional[dict] = None, history: Optional[Sequence[str]] = None) -> None:
     """Check exercise ``number`` (e.g. ``"1-1"``): the call in every chapter's test cell.
 
     The answer is looked up by name in the calling notebook's namespace, so an answer
@@ -455,7 +490,7 @@ def check(number: str, namespace: Optional[dict] = None) -> None:
             pass
     if number not in REGISTRY:
         raise ExerciseCheckError(f"연습 {number}은(는) 없는 연습 번호입니다.")
-    REGISTRY[number].check(namespace, _depth=2)
+    REGISTRY[number].check(namespace, _depth=2, history=history)
 
 
 # --------------------------------------------------------------------------- code answers

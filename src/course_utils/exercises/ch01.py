@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils.exercises._own_work import NUMBER_RULE
 from course_utils.exercises._core import (SHAPE, INTS, FunctionSpec, choice_exercise, differing,
                                           function_exercise, value_exercise)
 
@@ -87,7 +88,8 @@ FILM_SHAPE = value_exercise("1-1", "흑백 영화의 shape", "film_shape", SHAPE
 FILM_BYTES = value_exercise("1-2", "영화 한 편의 용량", "film_bytes", INTS, film_bytes, [_bytes_hint])
 LOADING_CHOICE = choice_exercise("1-3", "데이터를 읽는 방법", "loading_choice", _true_statement, [_loading_hint])
 STACKED_SHAPE = value_exercise("1-4", "두 회사 표의 shape", "stacked_shape", SHAPE,
-                               lambda: np.stack([np.empty((3, 6))] * 2).shape, [_stacked_hint])
+                               lambda: np.stack([np.empty((3, 6))] * 2).shape, [_stacked_hint],
+                               banned=NUMBER_RULE | {"shape", "stack"}, variables={"companies"})  # "직접 적어 보세요"
 
 
 def _reference_channels_last(video):

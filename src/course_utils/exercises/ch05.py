@@ -14,6 +14,7 @@ import numpy as np
 from course_utils import layers as _layers
 from course_utils.exercises._core import (INTS, Exercise, ExerciseCheckError, FunctionSpec, _shown,
                                           custom_exercise, differing, function_exercise, type_name, value_exercise)
+from course_utils.exercises._own_work import NUMBER_RULE
 from course_utils.shapes import conv_output_length, conv_transpose_output_length, pool_output_length
 
 
@@ -203,4 +204,4 @@ def _judge_trace(label, spatial_sizes) -> None:
     _TRACE_NUMBERS.check_value(spatial_sizes)
 
 
-TRANSPOSE_TRACE = custom_exercise("5-5", _TRACE_NUMBERS.title, _TRACE_NUMBERS.name, _judge_trace)
+TRANSPOSE_TRACE = custom_exercise("5-5", _TRACE_NUMBERS.title, _TRACE_NUMBERS.name, _judge_trace, banned=NUMBER_RULE)

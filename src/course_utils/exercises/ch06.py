@@ -10,6 +10,7 @@ and says so (anything the public package compared with would reveal the letter).
 
 from __future__ import annotations
 
+from course_utils.exercises._own_work import NUMBER_RULE
 from course_utils.exercises._core import INT, SHAPE, choice_exercise, value_exercise
 from course_utils.params import conv2d_params, dense_params
 
@@ -85,8 +86,8 @@ def _noise_hint(value, expected):
 GENERATOR_PARAMS = value_exercise("6-1", "생성자의 파라미터 수", "generator_params", INT, generator_params,
                                   [_generator_hint])
 D_OUTPUT_SHAPE = value_exercise("6-2", "판별자 출력의 shape", "d_output_shape", SHAPE, lambda: (REAL + FAKE, 1),
-                                [_d_output_hint])
+                                [_d_output_hint], banned=NUMBER_RULE | {"shape"}, variables={"discriminator"})
 NOISE_SHAPE = value_exercise("6-3", "노이즈 배치의 shape", "noise_shape", SHAPE, lambda: (BATCH, LATENT_DIM),
-                             [_noise_hint])
+                             [_noise_hint], banned=NUMBER_RULE | {"shape"})
 TANH_CHOICE = choice_exercise("6-4", "tanh와 [-1, 1]", "tanh_choice")
 FREEZE_CHOICE = choice_exercise("6-5", "판별자 얼리기", "freeze_choice")

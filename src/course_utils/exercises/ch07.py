@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 
+from course_utils.exercises._own_work import NUMBER_RULE
 from course_utils.exercises._core import (INT, REAL, SHAPE, ExerciseCheckError, FunctionSpec, function_exercise,
                                           value_exercise)
 from course_utils.params import dense_params
@@ -70,7 +71,8 @@ def _encoder_shape_hint(value, expected):
 PARAM_COUNT = value_exercise("7-1", "Dense 오토인코더의 파라미터 수", "param_count", INT, param_count, [_param_hint])
 COMPRESSION_RATIO = value_exercise("7-2", "압축률", "compression_ratio", REAL, lambda: PIXELS / CODE, [_ratio_hint])
 ENCODER_OUTPUT_SHAPE = value_exercise("7-3", "인코더 출력의 shape", "encoder_output_shape", SHAPE,
-                                      lambda: (VAL_IMAGES, CODE), [_encoder_shape_hint])
+                                      lambda: (VAL_IMAGES, CODE), [_encoder_shape_hint],
+                                      banned=NUMBER_RULE | {"shape"}, variables={"encoder"})  # "먼저 생각해 보세요"
 
 
 def make_dense_autoencoder(input_dim=784, code_dim=36, seed=0):
