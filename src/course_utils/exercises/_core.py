@@ -310,6 +310,15 @@ class Exercise:
     def label(self) -> str:
         return f"연습 {self.number} ({self.title})"
 
+    @property
+    def rule_line(self) -> Optional[str]:
+        """The own-work rule as the prompt states it (``_own_work.RULE_LINE``), or None when only the general rule holds."""
+        from course_utils.exercises import _own_work
+
+        if not self.banned_names:
+            return None
+        return _own_work.OWN_CODE_LINE if self.kind == FUNCTION else _own_work.RULE_LINE
+
     def expected(self) -> Any:
         """The expected answer, computed now from course_utils."""
         return self.answer()

@@ -61,15 +61,18 @@ KERAS_COUNTERS = frozenset({
     "count_params", "summary", "weights", "trainable_weights", "non_trainable_weights", "variables",
     "trainable_variables", "non_trainable_variables", "get_weights", "kernel",
     "compute_output_shape", "compute_output_spec", "output_shape", "input_shape", "output", "predict",
-    "predict_on_batch", "plot_model",
+    "predict_on_batch", "plot_model", "nbytes",
     # a layer or model built to be measured
     "Sequential", "Model", "Dense", "Conv2D", "Conv2DTranspose", "MaxPooling2D", "MaxPool2D", "AveragePooling2D",
     "UpSampling2D", "Flatten", "Reshape",
 })
 #: The rule of every number exercise (count or shape): "계산 과정은 직접".
 NUMBER_RULE = FORMULA_HELPERS | KERAS_COUNTERS
-#: The line that every exercise with a declared rule shows in its prompt (checked by test_exercise_table.py).
-RULE_LINE = "계산 과정은 직접: 라이브러리 함수로 세지 마세요"
+#: The line that a number exercise shows in its prompt (checked by test_exercise_table.py).
+RULE_LINE = ("계산 과정은 직접: 라이브러리 함수로 세지 마세요 (`count_params`, `compute_output_shape`, "
+             "`course_utils`의 공식 함수나 채점 코드로 구한 답은 0점입니다).")
+#: The line of an own-code exercise (연습 3-4, 5-1).
+OWN_CODE_LINE = "구현은 직접: 라이브러리의 같은 기능 함수를 부르면(직접 만든 함수 안에서라도) 0점입니다."
 
 #: Calls and names whose effect a reading of the code cannot follow.
 _DYNAMIC_CALLS = frozenset({"__import__", "import_module", "eval", "exec", "compile", "globals", "vars", "locals",
@@ -287,12 +290,8 @@ def indirect_uses(statement) -> list[str]:
                 found.append(f"{name}(...)로 파일을 읽음")
         elif isinstance(node, ast.Attribute) and node.attr in _DYNAMIC_NAMES:
             found.append(f"{ast.unparse(node)} 사용")
-        elif isinstance(node, ast.Name) and node.id in _DYNAMIC_NAMES | _HISTORY_NAMES:
+        elif isinstance(node, ast.Name) and node.id in _DYNAMIC_NAMES:
             found.append(f"{node.id} 사용")
-        elif isinstance(node, ast.Name) and node.id.startswith(("_i", "_o")) and node.id[2:].isdigit():
-            found.append(f"입력/출력 기록 {node.id} 사용")
-        elif isinstance(node, ast.Name) and node.id.startswith("_") and node.id[1:].isdigit():
-            found.append(f"출력 기록 {node.id} 사용")
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             modules = [a.name for a in node.names] + [node.module or ""] if isinstance(node, ast.ImportFrom) \
                 else [a.name for a in node.names]
@@ -371,12 +370,19 @@ def judge_sources(sources: Sequence[str], answer: int, banned: frozenset = froze
     for cell in sorted(set(cells) | {answer}):
         finding.review += [f"매직/셸 명령 {m} 사용" for m in odd_magics(sources[cell])]
     for name in sorted(unresolved):
-        if name in _HISTORY_NAMES or name.startswith("_"):
-            continue  # reported by indirect_uses when it is a history name
-        finding.review.append(f"어디서도 정의하지 않은 이름 {name} 사용")
+        if _is_history(name):
+            finding.review.append(f"입력/출력 기록 {name} 사용")
+        elif name not in _DYNAMIC_NAMES:
+            finding.review.append(f"어디서도 정의하지 않은 이름 {name} 사용")
     finding.refused = list(dict.fromkeys(finding.refused))
     finding.review = list(dict.fromkeys(finding.review))
     return finding
+
+
+def _is_history(name: str) -> bool:
+    """IPython's input/output history: ``In``, ``Out``, ``_``, ``_ih``, ``_i3``, ``_5``..."""
+    return name in _HISTORY_NAMES or (name.startswith(("_i", "_o")) and name[2:].isdigit()) or (
+        name.startswith("_") and name[1:].isdigit())
 
 
 def answer_cell(sources: Sequence[str], name: str) -> Optional[int]:
