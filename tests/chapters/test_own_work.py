@@ -22,12 +22,13 @@ import copy
 import io
 import re
 
+import nbformat
 import pytest
 
 from course_utils.exercises import REGISTRY, ExerciseCheckError, check, exact, load_all
 from course_utils.exercises._core import FUNCTION
 from course_utils.exercises._own_work import answer_cell, judge_history, judge_sources
-from notebook_helpers import editions, exercise_pairs, fill_answers, grade_id, read, solutions_by_id
+from notebook_helpers import editions, errors, execute, exercise_pairs, fill_answers, grade_id, read, solutions_by_id, stdout
 from tools.grading.plan import build_plan
 
 load_all()
@@ -262,3 +263,26 @@ def test_indirect_routes_are_never_a_plain_pass(code):
     assert kind == "refused" and "0점" in message, (kind, message)
     finding = judge_sources([code], 0)
     assert finding.refused or finding.review, code
+
+
+def test_the_visible_check_reads_a_real_kernel_s_history(tmp_path):
+    """One real kernel (chapter 1's kit and an honest answer): the check reads IPython's input history itself."""
+    cells = [
+        "%who_ls",
+        machinery("1-1"),
+        'from course_utils.exercises import check, exact\ncheck("1-1")',
+        "film_shape = (90 * 60 * 30, 1, 1024, 1280)",
+        'check("1-1")',
+        INDIRECT[4],  # exec: no cell binds the name
+        'check("1-1")',
+        "import numpy as np\nstacked_shape = np.stack([np.zeros((3, 6))] * 2).shape",
+        'check("1-4")',
+    ]
+    nb = execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), tmp_path,
+                 allow_errors=True)
+    found = {index: (name, value) for index, name, value in errors(nb)}
+    assert set(found) == {2, 6, 8}, found
+    assert "직접 구한 답이 아닙니다" in found[2][1] and "course_utils.exercises" in found[2][1]
+    assert "통과" in stdout(nb.cells[4])
+    assert "확인할 수 없습니다" in found[6][1] and "0점" in found[6][1]
+    assert "np.stack" in found[8][1] or "shape" in found[8][1], found[8]

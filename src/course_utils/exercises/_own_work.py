@@ -82,6 +82,9 @@ _DYNAMIC_CALLS = frozenset({"__import__", "import_module", "eval", "exec", "comp
 _DYNAMIC_NAMES = frozenset({"importlib", "inspect", "pkgutil", "runpy", "__file__", "__spec__", "__loader__",
                             "__path__", "__dict__", "__builtins__", "modules", "f_globals", "f_locals", "user_ns",
                             "_getframe"})
+#: The routes of :data:`_DYNAMIC_CALLS` and :data:`_DYNAMIC_NAMES` that can rebind a global name.
+_REBINDING = ("exec(", "eval(", "globals(", "vars(", "locals(", "setattr(", "get_ipython(", "run_cell", "run_line_magic",
+              "user_ns", "__dict__", "f_globals", "__builtins__")
 _HISTORY_NAMES = frozenset({"In", "Out", "_ih", "_oh", "_dh", "_", "__", "___", "_i", "_ii", "_iii"})
 _IPYTHON_NAMES = frozenset({"display", "get_ipython", "exit", "quit", "__IPYTHON__"})
 _ALLOWED_MAGICS = ("%pip", "%matplotlib", "%config", "%time ", "%timeit ", "%%time", "%%timeit")
@@ -400,7 +403,13 @@ def judge_history(history: Sequence[str], name: str, banned: frozenset = frozens
     index = answer_cell(history, name)
     if index is None:
         return Finding(review=[f"답 `{name}`을(를) 정의한 셀을 찾지 못함 (exec, globals() 등)"])
-    return judge_sources(history, index, banned, variables)
+    finding = judge_sources(history, index, banned, variables)
+    for source in history[index + 1:]:  # a later cell may have rebound the answer in a way no reading can see
+        tree = parse(source)
+        for node in tree.body if tree is not None else []:
+            finding.review += [r for r in indirect_uses(node) if r not in finding.review
+                               and any(word in r for word in _REBINDING)]
+    return finding
 
 
 def kernel_history() -> Optional[list[str]]:
