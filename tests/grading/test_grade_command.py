@@ -14,9 +14,10 @@ answer+test pair, stderr output and a printout of ``In``.  The assertions read t
 per-question CSV, the gradebook, the feedback and nbgrader's export.  A second run
 shows the resume; a run of honest students only shows exit status 0.
 
-The rule under test (issue 18): a question earns its points exactly when the value the
-student's notebook reports is the answer; tampering is flagged for review and never
-turns a wrong answer into points.
+The rule under test (issues 18 and 32): a question earns its points exactly when the value
+the student's notebook reports is the answer and the learner's own; tampering is flagged
+and held for review at 0 points (even with the right value reported), and an answer taken
+from the answer machinery (``course_utils.exercises``) or a library shortcut scores 0.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ import nbformat
 import pytest
 
 import unprivileged
-from notebook_helpers import ROOT, fill_answers, grade_id, kernel_environment, read
+from notebook_helpers import ROOT, fill_answers, grade_id, kernel_environment, page_text, read
 from test_grading import ReleasedCourse, colab_style, scores
+from tools.grading import codec
 
 CH01 = ROOT / "book" / "ch01_data_shapes" / "ch01_data_shapes.ipynb"
 CELL_TIMEOUT = 20
@@ -72,6 +74,29 @@ def _forge(obj, *args, **kwargs):
 json.dumps = _forge
 numpy.array_equal = numpy.allclose = lambda *a, **k: True
 """
+#: json.dumps forges every report to carry 연습 1-1's RIGHT answer (issue 32): a tampered channel scores 0.
+FORGE_RIGHT = f"""import json
+_real = json.dumps
+def _forge(obj, *args, **kwargs):
+    if isinstance(obj, dict) and "kind" in obj:
+        return {json.dumps({"kind": "value", "value": codec.encode((162000, 1, 1024, 1280))})!r}
+    return _real(obj, *args, **kwargs)
+json.dumps = _forge
+"""
+#: Chapter 1 answered through the answer machinery, as the issue did it, and through library shortcuts.
+SHORTCUTS = {
+    0: "from course_utils.exercises import load_all\nfilm_shape = load_all()['1-1'].expected()",
+    1: "import course_utils.exercises.ch01 as _c\nfilm_bytes = _c.film_bytes()",
+    2: "from course_utils.exercises import REGISTRY\nloading_choice = REGISTRY['1-3'].answer()",
+    3: "import course_utils.exercises as _e\n_e.load_all()\nstacked_shape = _e.REGISTRY['1-4'].expected()",
+}
+LIBRARY_SHORTCUTS = {
+    1: "_s = (90 * 60 * 30, 1, 1024, 1280)\n"
+       "film_bytes = (np.broadcast_to(np.uint8(0), _s).nbytes, np.broadcast_to(np.float32(0), _s).nbytes)",
+    3: "stacked_shape = companies.shape",
+    4: "import course_utils.exercises as _e\n_e.load_all()\n"
+       "def to_channels_last(video):\n    return _e.REGISTRY['1-5'].function.reference(video)",
+}
 
 
 def scan_cell(hidden_lines) -> str:
@@ -298,6 +323,9 @@ class Crafted(ReleasedCourse):
             "s27_loop.ipynb": self.nb(prefix={2: "while True:\n    pass"}),
             "s28_stripped.ipynb": stripped,
             "s29_source.ipynb": read(source),
+            "s30_forge_right.ipynb": self.nb(replace={0: WRONG[0]}, prefix={0: FORGE_RIGHT}),
+            "s31_machinery.ipynb": self.nb(replace=SHORTCUTS),
+            "s32_library.ipynb": self.nb(replace={0: SHORTCUTS[0], 2: SHORTCUTS[2], **LIBRARY_SHORTCUTS}),
         }
 
     def released_test_source(self, index: int) -> str:
@@ -348,7 +376,7 @@ class Crafted(ReleasedCourse):
 
 
 pytestmark = pytest.mark.slow
-STUDENTS = {f"s{n:02d}" for n in range(1, 30)}
+STUDENTS = {f"s{n:02d}" for n in range(1, 33)}
 
 
 @pytest.fixture(scope="module")
@@ -360,7 +388,7 @@ def test_the_command_ran_and_graded_every_student(crafted):
     # 4: everyone graded, some questions flagged for review (book/instructor_guide.md, "종료 코드")
     assert crafted.first.returncode == 4, crafted.first.stdout[-3000:] + crafted.first.stderr[-3000:]
     assert set(crafted.rows) == STUDENTS
-    assert "=== 요약 ===" in crafted.first.stdout and "29/29" in crafted.first.stdout
+    assert "=== 요약 ===" in crafted.first.stdout and "32/32" in crafted.first.stdout
 
 
 @pytest.mark.parametrize("student", ["s01", "s02", "s08", "s09", "s10", "s11", "s12", "s13", "s17", "s19", "s21",
@@ -371,13 +399,32 @@ def test_honest_and_harmless_submissions_get_full_marks(crafted, student):
     assert crafted.scores[student]["total"] == 6.0
 
 
-@pytest.mark.parametrize("student, total", [("s03", 0.0), ("s04", 0.0), ("s05", 6.0), ("s06", 6.0), ("s22", 6.0),
-                                            ("s23", 0.0), ("s25", 0.0)])
-def test_tampering_is_flagged_and_scores_exactly_what_the_answers_earn(crafted, student, total):
-    """s03/s04/s23/s25 answered wrong (0 whatever they patched); s05/s06/s22 answered right and tampered."""
+@pytest.mark.parametrize("student", ["s03", "s04", "s05", "s06", "s22", "s23", "s25"])
+def test_tampering_is_held_for_review_at_zero_whatever_the_answers(crafted, student):
+    """s03/s04/s23/s25 answered wrong; s05/s06/s22 answered right and tampered: a tampered kernel reports nothing
+    that earns points until the instructor looks (issue 32)."""
     assert crafted.statuses(student) == ["flagged"] * 5, crafted.rows[student]
-    assert crafted.total(student) == total
-    assert all(r["reason"] for r in crafted.rows[student].values())
+    assert crafted.total(student) == 0.0
+    assert all("검토 필요" in r["reason"] for r in crafted.rows[student].values()), crafted.rows[student]
+
+
+def test_a_report_forged_with_the_right_value_scores_zero(crafted):
+    row = crafted.rows["s30"][crafted.tests[0]]
+    assert row["value"] == "(162000, 1, 1024, 1280)", "the forged report carried the right answer"
+    assert float(row["score"]) == 0 and row["status"] == "flagged" and "json" in row["reason"], row
+
+
+@pytest.mark.parametrize("student, refused", [("s31", [0, 1, 2, 3]), ("s32", [0, 1, 2, 3, 4])])
+def test_answers_from_the_answer_machinery_or_a_library_score_zero(crafted, student, refused):
+    """The issue's cells (s31) and chapter 1's library shortcuts (s32): 0 with the reason, the learner told why."""
+    rows = crafted.rows[student]
+    for index, test in enumerate(crafted.tests):
+        if index in refused:
+            assert float(rows[test]["score"]) == 0 and "직접 구한 답이 아님" in rows[test]["reason"], rows[test]
+            assert "직접 구한 답이 아닙니다" in rows[test]["diagnosis"], rows[test]
+        else:
+            assert rows[test]["status"] == "ok" and float(rows[test]["score"]) > 0, rows[test]
+    assert "직접 구한 답이 아닙니다" in feedback_text(crafted, student)
 
 
 def test_forged_guards_and_transformers_still_score_zero(crafted):
@@ -397,11 +444,11 @@ def test_patched_json_reports_are_refused(crafted):
     assert float(first["score"]) == 0 and "json" in first["reason"]
 
 
-def test_patched_check_function_is_flagged_and_the_wrong_answer_still_scores_zero(crafted):
+def test_patched_check_function_is_flagged_and_scores_zero(crafted):
     row = crafted.rows["s07"][crafted.tests[0]]
     assert row["status"] == "flagged" and float(row["score"]) == 0.0
     assert "course_utils.exercises.check" in row["reason"]
-    assert crafted.total("s07") == 5.0
+    assert crafted.total("s07") == 0.0  # the check was replaced before every answer: all held for review
 
 
 def test_edited_test_cell_is_flagged_and_never_run(crafted):
@@ -468,16 +515,21 @@ def test_rows_record_the_reported_value_and_the_learners_diagnosis(crafted):
     assert wrong["value"] == "(162000, 1, 1280, 1024)" and wrong["diagnosis"] and wrong["diagnosis_kind"] != "correct"
 
 
+def feedback_text(crafted, student: str) -> str:
+    """The text of a student's feedback page, as a reader sees it (highlighted code is split into <span>s)."""
+    return page_text((crafted.course / "grading" / "feedback" / student / crafted.assignment
+                      / CH01.with_suffix(".html").name).read_text(encoding="utf-8"))
+
+
 def test_feedback_shows_the_diagnosis_and_no_hidden_test(crafted):
     hidden = crafted.hidden_test_lines()
     for student in ("s01", "s21", "s03", "s14", "s23"):
-        html = (crafted.course / "grading" / "feedback" / student / crafted.assignment
-                / CH01.with_suffix(".html").name).read_text(encoding="utf-8")
+        text = feedback_text(crafted, student)
         # (a printout of In may show the grader's own cells: they hold nothing secret)
-        assert "HIDDEN TESTS" not in html
-        assert not [line for line in hidden if line in html], student
-    wrong = (crafted.course / "grading" / "feedback" / "s23" / crafted.assignment
-             / CH01.with_suffix(".html").name).read_text(encoding="utf-8")
+        assert "HIDDEN TESTS" not in text
+        assert not [line for line in hidden if line in text], student
+        assert "check(" in text, "the page's text holds the test cells' code"
+    wrong = feedback_text(crafted, "s23")
     diagnosis = crafted.rows["s23"][crafted.tests[0]]["diagnosis"]
     assert diagnosis.split(".")[0] in wrong
     with open(crafted.course / "grading" / "grades.csv", newline="", encoding="utf-8") as handle:
@@ -494,7 +546,7 @@ def test_rerun_resumes_without_losing_or_doubling(crafted):
     before = crafted.read_rows()
     second = grade_command(crafted.course, crafted.zip, "--workers", "2")
     assert second.returncode == 4, second.stdout[-2000:] + second.stderr[-2000:]
-    assert "27명은 건너뜁니다" in second.stdout and "2/2" in second.stdout
+    assert "30명은 건너뜁니다" in second.stdout and "2/2" in second.stdout
     assert crafted.read_rows() == before
     again = scores(crafted.course, crafted.assignment)
     assert {s: v["total"] for s, v in again.items()} == {s: v["total"] for s, v in crafted.scores.items()}

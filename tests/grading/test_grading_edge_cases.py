@@ -13,7 +13,7 @@ import csv
 
 import pytest
 
-from notebook_helpers import ROOT, grade_id, read
+from notebook_helpers import ROOT, grade_id, page_text, read
 from test_grading import Round, colab_style, nbgrader
 
 pytestmark = pytest.mark.slow
@@ -76,10 +76,11 @@ def test_feedback_exists_for_everyone_and_shows_no_hidden_test(edge_round):
     hidden_lines = edge_round.hidden_test_lines()
     assert hidden_lines
     for student in ("s010", "s011", "s012", "s014"):
-        html = (edge_round.course / "grading" / "feedback" / student / edge_round.assignment
-                / edge_round.release_path.with_suffix(".html").name).read_text(encoding="utf-8")
-        assert "HIDDEN TESTS" not in html
-        leaked = [line for line in hidden_lines if line in html]
+        text = page_text((edge_round.course / "grading" / "feedback" / student / edge_round.assignment
+                          / edge_round.release_path.with_suffix(".html").name).read_text(encoding="utf-8"))
+        assert "HIDDEN TESTS" not in text
+        assert "check(" in text, "the page's text holds the test cells' code"
+        leaked = [line for line in hidden_lines if line in text]
         assert not leaked, f"hidden test lines in {student}'s feedback: {leaked[:3]}"
 
 

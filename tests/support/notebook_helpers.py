@@ -124,6 +124,13 @@ def exercise_pairs(nb) -> list[tuple[str, str, float]]:
     return pairs
 
 
+def page_text(html: str) -> str:
+    """The text a reader sees on an HTML page (highlighted code is split into <span>s in the HTML itself)."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser").get_text()
+
+
 def read(path: Path):
     return nbformat.read(path, as_version=4)
 

@@ -121,7 +121,8 @@ def _is_magic(line: str) -> bool:
 
 def strip_magics(source: str) -> str:
     """The cell's source with IPython magics and shell lines (``%pip``, ``!ls``, ``x = !ls``) blanked out."""
-    return "\n".join("" if _is_magic(line) else line for line in source.splitlines())
+    return "\n".join(line[:len(line) - len(line.lstrip())] + "pass" if _is_magic(line) else line
+                     for line in source.splitlines())
 
 
 def odd_magics(source: str) -> list[str]:
