@@ -10,7 +10,9 @@ message when it is not, so the same cell works on Colab, in JupyterLab and under
 nbgrader.  An exercise not answered yet only prints a Korean line, so "Run all"
 reaches the end of a chapter; the hidden tests still fail for it.  The
 instructor's hidden tests compare with :func:`exact` and the literal answer.  No
-answer is stored in this package.
+answer is stored in this package, and an answer taken from it (``load_all``,
+``REGISTRY``, ``.expected()``) or from a library call the exercise forbids is refused
+by the check and scores 0 in grading (``_own_work.py``: the one rule for both).
 """
 
 from importlib import import_module

@@ -597,8 +597,9 @@ class FunctionSpec:
     - ``hints``: ``hint(received, expected, args, kwargs) -> message or None`` for a wrong output.
     - ``error_hints``: ``hint(error_text) -> message or None`` for an exception the function raised.
     - ``blocked()``: the library functions the exercise forbids (see :func:`own_code_only`), with
-      ``refusal`` the message; ``banned_names``: the attribute and import names that the grader's
-      static check of the learner's code treats as using them.
+      ``refusal`` the message; ``banned_names``: the attribute and import names whose use in the code
+      that reaches the answer counts as calling them (the own-work rule of ``_own_work.py``, read by
+      the visible check and the grader alike; :func:`function_exercise` copies them to the exercise).
     """
 
     cases: Callable[[int], list]

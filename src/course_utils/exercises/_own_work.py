@@ -162,6 +162,10 @@ def bound_names(statement) -> set[str]:
                 names.add((alias.asname or alias.name).split(".")[0])
         elif isinstance(node, ast.Global):
             names.update(node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(node.name)
     return names
@@ -188,10 +192,18 @@ def _walk_top(statement):
         stack.extend(_outer_parts(node) if isinstance(node, _SCOPES) else ast.iter_child_nodes(node))
 
 
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
 def used_names(statement) -> tuple[set[str], set[str]]:
     """``(now, later)``: global names ``statement`` reads when it runs, and those its function bodies read when called."""
     now, later = set(), set()
-    for node in _walk_top(statement):
+    stack = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _COMPREHENSIONS):  # its loop variables are its own
+            now |= _free_names(node)
+            continue
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             now.add(node.id)
         elif isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -202,6 +214,9 @@ def used_names(statement) -> tuple[set[str], set[str]]:
             now.add(node.target.id)
         if isinstance(node, _SCOPES):
             later |= _free_names(node)
+            stack.extend(_outer_parts(node))
+        else:
+            stack.extend(ast.iter_child_nodes(node))
     return now, later
 
 
@@ -349,8 +364,8 @@ def reaching(sources: Sequence[str], answer: int) -> tuple[list, set[str], list[
         wanted = [(name, index) for name in statement.now] + [(name, end) for name in statement.later]
         for name, before in wanted:
             binder = next((j for j in range(before - 1, -1, -1) if name in statements[j].bound), None)
-            if binder is None:
-                if not hasattr(builtins, name) and name not in _IPYTHON_NAMES:
+            if binder is None:  # (a name the statement binds itself: a loop variable, `except ... as e`)
+                if name not in statement.bound and not hasattr(builtins, name) and name not in _IPYTHON_NAMES:
                     unresolved.add(name)
             elif binder not in taken:
                 todo.append((binder, False))

@@ -1,0 +1,67 @@
+"""``python -m tools.grade`` on the shortcut kit of chapters 2-7 (issue 32; chapter 1's is in test_grade_command.py).
+
+One grading run per chapter (the command grades one assignment), with two crafted students:
+``s1`` answers every exercise through the answer machinery (``course_utils.exercises``), ``s2``
+answers the number and own-code exercises through the formula helpers and Keras's counters and
+the rest with the instructor's solutions. The chapter's other cells are left out (a learner may
+delete them): a short prelude defines what the shortcuts read, so each run stays short.
+Every shortcut scores 0 with the reason and the learner's refusal; the honest answers keep their points.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from notebook_helpers import ROOT, editions, grade_id, kernel_environment, solutions_by_id
+from shortcut_kit import HELPERS, PRELUDE, machinery
+from test_grading import ReleasedCourse
+
+pytestmark = pytest.mark.slow
+
+
+def _submission(course: ReleasedCourse, numbers: dict, kit) -> object:
+    """The released notebook cut to its exercise cells, each answer cell holding ``kit(number, answer_id)``."""
+    cells = [nbformat.v4.new_code_cell(PRELUDE)]
+    for cell in course.released.cells:
+        gid = grade_id(cell)
+        if gid in numbers:
+            cell = nbformat.from_dict(dict(cell))
+            cell.source = kit(numbers[gid], gid)
+        elif not gid or cell.cell_type != "code":
+            continue
+        cells.append(cell)
+    return nbformat.v4.new_notebook(cells=cells, metadata=course.released.metadata)
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.parent.name[:4]) for p in editions.chapter_notebooks()[1:]])
+def test_every_shortcut_of_the_chapter_scores_zero(path, tmp_path):
+    course = ReleasedCourse(tmp_path, path)
+    tests = {t: c.source for c in course.source.cells if (t := grade_id(c))}
+    numbers = {a: tests[t].split('check("', 1)[1].split('"', 1)[0] for a, t, _ in course.pairs}
+    solutions = solutions_by_id(course.source)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    nbformat.write(_submission(course, numbers, lambda number, _gid: machinery(number)), inbox / "s1.ipynb")
+    nbformat.write(_submission(course, numbers, lambda number, gid: HELPERS.get(number, solutions[gid])),
+                   inbox / "s2.ipynb")
+    result = subprocess.run([sys.executable, "-m", "tools.grade", course.assignment, str(inbox), "--root",
+                             str(course.course), "--workers", "1", "--cell-timeout", "120"],
+                            cwd=ROOT, env=kernel_environment(), capture_output=True, text=True, timeout=900)
+    report = course.course / "grading" / "reports" / f"{course.assignment}_questions.csv"
+    assert report.is_file(), result.stdout[-3000:] + result.stderr[-3000:]
+    with open(report, newline="", encoding="utf-8") as handle:
+        rows = {(r["student"], r["exercise"]): r for r in csv.DictReader(handle)}
+    for number in numbers.values():
+        machinery_row = rows[("s1", number)]
+        assert float(machinery_row["score"]) == 0 and "직접 구한 답이 아님" in machinery_row["reason"], machinery_row
+        library_row = rows[("s2", number)]
+        if number in HELPERS:
+            assert float(library_row["score"]) == 0 and "직접 구한 답이 아님" in library_row["reason"], library_row
+            assert "직접 구한 답이 아닙니다" in library_row["diagnosis"], library_row
+        else:  # the instructor's solution, graded as usual
+            assert library_row["status"] == "ok" and float(library_row["score"]) == float(library_row["max"]), \
+                library_row

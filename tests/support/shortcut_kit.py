@@ -1,0 +1,117 @@
+"""The "shortcut kit" of issue 32: every exercise answered through the answer machinery or a library shortcut.
+
+Shared by tests/chapters/test_own_work.py (the grader's plan and the visible check) and
+tests/grading/test_grade_shortcuts.py (``python -m tools.grade``).
+"""
+
+from __future__ import annotations
+
+from course_utils.exercises import REGISTRY, load_all
+from course_utils.exercises._core import FUNCTION
+
+load_all()
+
+#: What the chapters define before their exercises (the shortcuts below read these names).
+PRELUDE = """import numpy as np
+import keras
+from keras import layers
+companies = np.stack([np.zeros((3, 6)), np.ones((3, 6))])
+x_val = np.zeros((10, 784), "float32")
+_inp = keras.Input((784,))
+encoder = keras.Model(_inp, layers.Dense(36, name="code")(_inp))
+"""
+
+#: The library shortcuts of the number and own-code exercises (each gives the right answer).
+HELPERS = {
+    "1-2": "_s = (90 * 60 * 30, 1, 1024, 1280)\n"
+           "film_bytes = (np.broadcast_to(np.uint8(0), _s).nbytes, np.broadcast_to(np.float32(0), _s).nbytes)",
+    "1-4": "stacked_shape = companies.shape",
+    "2-1": "_a = keras.Sequential([keras.Input((4, 2)), keras.layers.Dense(1), keras.layers.Reshape((4,)),\n"
+           "                       keras.layers.Dense(1)])\n"
+           "_b = keras.Sequential([keras.Input((4, 2)), keras.layers.Dense(3), keras.layers.Dense(1),\n"
+           "                       keras.layers.Reshape((4,)), keras.layers.Dense(1)])\n"
+           "box_params = (_a.count_params(), _b.count_params())",
+    "2-2": "from course_utils.params import dense_params\n"
+           "stack_params = (dense_params(784, 128), dense_params(128, 64, use_bias=False), dense_params(64, 10))",
+    "2-3": "stack_shapes = (tuple(keras.layers.Dense(16).compute_output_shape((32, 5, 7))),\n"
+           "                tuple(keras.layers.Dense(4).compute_output_shape((32, 5, 16))))",
+    "3-1": "from course_utils.shapes import conv_output_length\nfrom course_utils.params import conv2d_params\n"
+           "big_conv = ((conv_output_length(1920, 5, 4), conv_output_length(1080, 5, 4), 32), conv2d_params(3, 32, 5))",
+    "3-2": "def _stack():\n"
+           "    return keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3),\n"
+           "                             keras.layers.Conv2D(16, 3, strides=2, padding='same'), keras.layers.Conv2D(4, 1)])\n"
+           "conv_shapes = tuple(tuple(l.output.shape[1:]) for l in _stack().layers)",
+    "3-3": "def _count(model):  # a helper of the learner's own, around Keras's counter\n"
+           "    return tuple(l.count_params() for l in model.layers)\n"
+           "_m = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3),\n"
+           "                       keras.layers.Conv2D(16, 3, strides=2, padding='same'), keras.layers.Conv2D(4, 1)])\n"
+           "conv_params = _count(_m)",
+    "3-4": "from course_utils import layers as _L\n_impl = {'f': _L.conv2d}\n"
+           "def _helper(x, kernel, stride, padding):\n"
+           "    return _impl['f'](np.asarray(x, float)[None], np.asarray(kernel, float), stride=stride, padding=padding)[0]\n"
+           "def my_conv2d(x, kernel, stride=1, padding='valid'):\n    return _helper(x, kernel, stride, padding)",
+    "4-1": "from course_utils.shapes import receptive_field\nrf_conv_pool = receptive_field([(3, 2), (2, 2), (3, 1)]).size",
+    "4-2": "from course_utils.shapes import receptive_field\n"
+           "rf_stacks = (receptive_field([(3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (2, 2)]).size,\n"
+           "             receptive_field([(3, 1, 1), (3, 1, 3), (3, 1, 5)]).size)",
+    "4-3": "pool_shapes = tuple(tuple(keras.layers.MaxPooling2D(*a, **k).compute_output_shape(s)[1:]) for a, k, s in [\n"
+           "    ((2,), {}, (1, 7, 7, 3)), ((3,), {'strides': 2}, (1, 8, 8, 1)), ((2,), {'padding': 'same'}, (1, 7, 7, 3))])",
+    "5-1": "from course_utils.layers import upsample_nearest\n"
+           "def my_upsample_nearest(x, size=2):\n    return upsample_nearest(x, size)",
+    "5-4": "from course_utils.shapes import conv_transpose_output_length as _t\n"
+           "transpose_sizes = (_t(3, 3, 2), _t(7, 3, 2, 'same'), _t(5, 4, 3), _t(7, 5, 2, 'valid', 1))",
+    "5-5": "_x = keras.Input(shape=(32, 32, 1))\nspatial_sizes = []\n"
+           "for _l in [layers.Conv2D(16, 3), layers.MaxPooling2D(2), layers.Conv2D(8, 3), layers.MaxPooling2D(2),\n"
+           "           layers.Conv2D(4, 3), layers.Conv2DTranspose(4, 3, padding='same'), layers.UpSampling2D(2),\n"
+           "           layers.Conv2DTranspose(8, 3, padding='same'), layers.UpSampling2D(2), layers.Conv2DTranspose(16, 3),\n"
+           "           layers.UpSampling2D(2), layers.Conv2DTranspose(1, 3, padding='same')]:\n"
+           "    _x = _l(_x)\n    spatial_sizes.append(_x.shape[1])",
+    "6-1": "from course_utils.gan import build_generator\ngenerator_params = build_generator().count_params()",
+    "6-2": "from course_utils import gan\n"
+           "d_output_shape = tuple(gan.build_discriminator()(np.zeros((32, 28, 28, 1), 'float32')).shape)",
+    "6-3": "from course_utils.gan import sample_noise\nnoise_shape = sample_noise(32).shape",
+    "7-1": "_i = keras.Input(shape=(784,))\n"
+           "param_count = keras.Model(_i, keras.layers.Dense(784)(keras.layers.Dense(64)(_i))).count_params()",
+    "7-2": "compression_ratio = x_val.shape[1] / encoder.output.shape[-1]",
+    "7-3": "encoder_output_shape = encoder.predict(x_val[:5], verbose=0).shape",
+}
+
+#: Indirect routes to the answer machinery (on 연습 1-1): refused, or held for review; never a plain pass.
+INDIRECT = [
+    "from course_utils import exercises as _ex\nfilm_shape = _ex.load_all()['1-1'].expected()",
+    "import importlib\n_m = importlib.import_module('course_utils.' + 'exercises.ch01')\n"
+    "film_shape = getattr(_m, 'film' + '_shape')()",
+    "import sys\n__import__('course_utils.exercises.ch01')\n"
+    "film_shape = sys.modules['course_utils.exercises.ch01'].film_shape()",
+    "film_shape = eval(\"__import__('course_utils.exer' + 'cises.ch01', fromlist=['x']).film_shape()\")",
+    "exec(\"film_shape = __import__('course_utils.exercises.ch01', fromlist=['x']).film_shape()\")",
+    "import course_utils\n_ex = getattr(course_utils, 'exer' + 'cises')\n_ch = getattr(_ex, 'ch' + '01')\n"
+    "film_shape = getattr(_ch, 'film_' + 'shape')()",
+    "import course_utils, pathlib\n_src = pathlib.Path(course_utils.__file__).parent.joinpath('exercises', 'ch01.py')\n"
+    "_text = open(_src).read()\n"
+    "film_shape = (int(_text.split('MINUTES, FPS')[1].split('=')[1].split(',')[0]) * 60 * 30, 1, 1024, 1280)",
+]
+
+
+def machinery(number: str) -> str:
+    """An answer cell that takes exercise ``number``'s answer from the answer machinery."""
+    exercise = REGISTRY[number]
+    chapter = f"course_utils.exercises.ch{int(number.split('-')[0]):02d}"
+    if number == "7-4":  # the reference builds from sizes: the machinery's own builder does the work here
+        return ("import course_utils.exercises.ch07 as _c\n"
+                "def build_encoder_decoder(autoencoder):\n"
+                "    code, out = autoencoder.get_layer('code'), autoencoder.get_layer('reconstruction')\n"
+                "    _c.make_dense_autoencoder  # (reached: the answer machinery)\n"
+                "    new = keras.Input((code.units,))\n"
+                "    return keras.Model(autoencoder.input, code.output), keras.Model(new, out(new))")
+    if exercise.kind == FUNCTION:
+        return (f"import course_utils.exercises as _e\n_e.load_all()\n"
+                f"def {exercise.name}(*args, **kwargs):\n"
+                f"    return _e.REGISTRY[{number!r}].function.reference(*args, **kwargs)")
+    if exercise.graded_by_instructor:
+        return f"from course_utils.exercises import REGISTRY\n{exercise.name} = 'B' if REGISTRY else 'A'"
+    if exercise.answer is None:  # 3-5, 5-5: a property check, answered from the chapter's module
+        return (f"import {chapter} as _c\nimport numpy as _np\n"
+                f"{exercise.name} = _np.array([[-1.0, 0, 1]] * 3) if _c.EDGE_KERNEL else None" if number == "3-5"
+                else f"from {chapter} import trace\n{exercise.name} = trace()")
+    return f"from course_utils.exercises import load_all\n{exercise.name} = load_all()[{number!r}].expected()"
