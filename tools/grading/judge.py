@@ -252,7 +252,6 @@ def judge(plan: Plan, out_nb, source_nb) -> tuple[list[Verdict], object]:
             if q.rule_broken:
                 verdict.diagnosis = _own_work.Finding(refused=list(q.rule_broken)).message()
                 verdict.diagnosis_kind = "function" if exercise.kind == FUNCTION else "error"
-        _hold_for_review(verdict, q, guards)
         _add_flags(verdict, q, guards)
     return verdicts, graded_notebook(plan, out_nb, source_nb, verdicts)
 
@@ -277,7 +276,9 @@ def _hold_for_review(verdict: Verdict, q: Question, guards: dict) -> None:
 
 
 def _add_flags(verdict: Verdict, q: Question, guards: dict) -> None:
-    """Record detected tampering for review (points unchanged)."""
+    """Hold the question for review when the channel was tampered with (:func:`_hold_for_review`), and record the
+    other flags for review (points unchanged)."""
+    _hold_for_review(verdict, q, guards)
     flags = list(dict.fromkeys(list(q.flags) + list(guards.get(q.test_id) or [])))
     if not flags:
         return
