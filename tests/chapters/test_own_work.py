@@ -173,6 +173,7 @@ def test_the_visible_check_reads_a_real_kernel_s_history(tmp_path):
         'check("1-1")',
         "import numpy as np\nstacked_shape = np.stack([np.zeros((3, 6))] * 2).shape",
         'check("1-4")',
+        'stacked_shape = (2, 3, 6)\ncheck("1-4")',  # an answer and its check in one cell
     ]
     nb = execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), tmp_path,
                  allow_errors=True)
@@ -182,3 +183,4 @@ def test_the_visible_check_reads_a_real_kernel_s_history(tmp_path):
     assert "통과" in stdout(nb.cells[4])
     assert "확인할 수 없습니다" in found[6][1] and "0점" in found[6][1]
     assert "np.stack" in found[8][1] or "shape" in found[8][1], found[8]
+    assert "통과" in stdout(nb.cells[9])

@@ -19,7 +19,10 @@ notebook (an unanswered exercise gets a Korean message, not a ``NameError``, and
 not stop "Run all": see :func:`not_answered`),
 the type rules and their Korean messages, the hints, the success line, running a
 learner's function against a reference, and blocking the library functions a code
-exercise asks the learner to write.
+exercise asks the learner to write.  Whether an answer is the learner's own (not taken
+from this package or from a library call the exercise forbids) is one rule of its own,
+``_own_work.py``, which :meth:`Exercise.check` applies to the kernel's input history and
+the grader to the notebook's cells.
 
 The instructor's hidden tests use :func:`exact` with the literal answer, so the
 visible check and the hidden test apply the same type rules (a test feeds both the

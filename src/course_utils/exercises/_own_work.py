@@ -429,7 +429,8 @@ def judge_history(history: Sequence[str], name: str, banned: frozenset = frozens
 
 
 def kernel_history() -> Optional[list[str]]:
-    """The raw sources of the cells run so far in this IPython kernel, the running cell excluded; None outside IPython."""
+    """The raw sources of the cells run so far in this IPython kernel, the running one last (an answer and its check
+    may share a cell); None outside IPython."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with Jupyter and Colab
@@ -439,4 +440,4 @@ def kernel_history() -> Optional[list[str]]:
     if manager is None:
         return None
     raw = list(manager.input_hist_raw)
-    return [str(s) for s in raw[1:-1]]  # entry 0 is empty; the last one is the running check cell
+    return [str(s) for s in raw[1:]]  # entry 0 is empty
