@@ -24,7 +24,7 @@ SLOWEST_FIRST = (
     "tests/grading/test_grade_command.py",      # 347 s: the crafted class, as root and unprivileged
     "tests/grading/test_grading.py",            # 308 s: nbgrader on every chapter
     "tests/grading/test_grade_dask.py",         # 245 s: a real Dask cluster
-    "tests/grading/test_grade_shortcuts.py",    # ~300 s (estimated): tools.grade on the shortcut kit of chapters 2-7
+    "tests/grading/test_grade_shortcuts.py",    # 325 s: tools.grade on the shortcut kit of chapters 2-7
     "tests/colab/test_colab_run_all.py",        # 143 s: the Colab job
     "tests/grading/test_student_version.py",    #  66 s
     "tests/grading/test_grading_edge_cases.py",  # 63 s: nbgrader on chapter 1's awkward cases
