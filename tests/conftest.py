@@ -31,6 +31,7 @@ SLOWEST_FIRST = (
     "tests/chapters/test_notebooks.py",         #  82 s: the instructor build's executions
     "tests/tools/test_train_models_script.py",  #  49 s
     "tests/site/test_browser.py",               #  46 s after the public build
+    "tests/site/test_pdf.py",                   #  60-70 s after the public build: the PDF printed and read back
     "tests/tools/test_bench_gan_recipes.py",    #  37 s
     "tests/package/test_runtime.py",            #  29 s
     "tests/grading/test_report.py",             #  22 s
