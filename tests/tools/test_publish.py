@@ -141,14 +141,41 @@ def test_repository_url_comes_from_the_option_then_the_environment_then_the_conf
         editions.repository_url("https://gitlab.com/a/b")
 
 
-def test_student_tree_names_the_forks_repository(tmp_path):
-    from tools import publish_student_branch
+def test_student_branch_continues_the_published_one_and_names_the_fork(tmp_path):
+    """As the workflow runs it: a fresh clone (no local `student`, only `origin/student`) publishes on top of
+    the pushed branch, so `git push origin student` is a fast-forward, and the install cells name the fork."""
+    import os
+    import sys
 
-    publish_student_branch.write_student_tree(tmp_path, FORK)
+    env = dict(os.environ, GIT_AUTHOR_NAME="test", GIT_AUTHOR_EMAIL="t@example.com",
+               GIT_COMMITTER_NAME="test", GIT_COMMITTER_EMAIL="t@example.com")
+    env.pop(editions.REPOSITORY_URL_ENV, None)
+    remote, first, second = tmp_path / "remote.git", tmp_path / "first", tmp_path / "second"
+
+    def git(*args, cwd):
+        return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout.strip()
+
+    git("clone", "-q", "--bare", str(ROOT), str(remote), cwd=tmp_path)
+    if git("branch", "--list", editions.STUDENT_BRANCH, cwd=remote):
+        git("branch", "-D", editions.STUDENT_BRANCH, cwd=remote)  # start as a repository never published
+    git("clone", "-q", str(remote), str(first), cwd=tmp_path)
+    subprocess.run([sys.executable, "-m", "tools.publish_student_branch"], cwd=first, check=True, env=env,
+                   capture_output=True)
+    git("push", "-q", "origin", editions.STUDENT_BRANCH, cwd=first)
+    published = git("rev-parse", editions.STUDENT_BRANCH, cwd=first)
+
+    git("clone", "-q", str(remote), str(second), cwd=tmp_path)
+    result = subprocess.run([sys.executable, "-m", "tools.publish_student_branch"], cwd=second, check=True,
+                            env=dict(env, **{editions.REPOSITORY_URL_ENV: FORK}), capture_output=True, text=True)
+    assert f"repository URL {FORK} (from ${editions.REPOSITORY_URL_ENV})" in result.stdout
+    assert git("rev-parse", f"{editions.STUDENT_BRANCH}~1", cwd=second) == published
+    git("push", "-q", "origin", editions.STUDENT_BRANCH, cwd=second)  # a fast-forward
     configured = editions.configured_repository_url()
-    notebooks = sorted(tmp_path.rglob("*.ipynb"))
-    assert notebooks
-    for path in notebooks:
-        first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
-        assert f'git+{FORK}"' in first.source, path.name
-        assert configured not in path.read_text(encoding="utf-8"), path.name
+    names = git("ls-tree", "-r", "--name-only", editions.STUDENT_BRANCH, cwd=second).split()
+    notebooks = [name for name in names if name.endswith(".ipynb")]
+    assert len(notebooks) >= 8
+    for name in notebooks:
+        nb = nbformat.reads(git("show", f"{editions.STUDENT_BRANCH}:{name}", cwd=second), as_version=4)
+        first_code = next(c for c in nb.cells if c.cell_type == "code")
+        assert f'git+{FORK}"' in first_code.source, name
+        assert configured not in nbformat.writes(nb), name
