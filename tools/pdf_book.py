@@ -7,7 +7,7 @@ Offline, with what the browser tests already use: the built pages are served on 
 other address refused) and printed one by one by Debian's Chromium through playwright's Python
 client (``page.pdf()``); pypdf joins the pieces.
 
-- **What it holds**: a cover, a table of contents with page numbers, then the pages of the
+- **What it holds**: a cover, a table of contents with page numbers (each line a link to its page), then the pages of the
   table of contents' parts :data:`PARTS` in order (the front page, the seven chapters, the appendix
   and the glossary; the instructors' part stays on the site), with their figures, formulas (printed
   after MathJax has typeset them) and outputs, and the bookmarks of the chapters and their sections.
@@ -141,13 +141,17 @@ h1 {{ font-size: 34pt; margin: 0 0 8mm; }} .sub {{ font-size: 15pt; color: #3341
 </div></div></body></html>"""
 
 
+#: The table of contents' links are printed to these addresses, then turned into links to pages (:func:`_link_toc`).
+TOC_LINK = "https://toc.invalid/"
+
+
 def _toc_html(entries: list[tuple[str, int]]) -> str:
-    rows = "".join(f'<li><span class="t">{html.escape(title)}</span><span class="dots"></span>'
+    rows = "".join(f'<li><a href="{TOC_LINK}{page}">{html.escape(title)}</a><span class="dots"></span>'
                    f'<span class="n">{page}</span></li>' for title, page in entries)
     return f"""<!doctype html><html lang="ko"><head><meta charset="utf-8"><style>
 body {{ font-family: {FONTS}; }} h1 {{ font-size: 22pt; margin-bottom: 10mm; }}
 ol {{ list-style: none; padding: 0; font-size: 12pt; }}
-li {{ display: flex; align-items: baseline; margin: 0 0 4mm; }}
+li {{ display: flex; align-items: baseline; margin: 0 0 4mm; }} a {{ color: inherit; text-decoration: none; }}
 .dots {{ flex: 1; border-bottom: 1px dotted #94a3b8; margin: 0 3mm; }}
 </style></head><body><h1>차례</h1><ol>{rows}</ol></body></html>"""
 
@@ -169,6 +173,20 @@ def chromium_path() -> str:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
+
+
+def _link_toc(writer, toc_pages: range) -> None:
+    """Make the table of contents' links (printed to :data:`TOC_LINK` + page number) go to those pages."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    for index in toc_pages:
+        for annotation in writer.pages[index].get("/Annots") or []:
+            annotation = annotation.get_object()
+            uri = str((annotation.get("/A") or {}).get("/URI", ""))
+            if uri.startswith(TOC_LINK):
+                target = writer.pages[int(uri[len(TOC_LINK):]) - 1].indirect_reference
+                annotation[NameObject("/A")] = DictionaryObject({
+                    NameObject("/S"): NameObject("/GoTo"), NameObject("/D"): ArrayObject([target, NameObject("/Fit")])})
 
 
 def _count_pages(data: bytes) -> int:
@@ -248,6 +266,7 @@ def build_pdf(site: Path, output: Path | None = None, site_url: str | None = Non
     writer.append(io.BytesIO(toc), outline_item="차례", import_outline=False)
     for title, data in zip(titles, pieces):
         writer.append(io.BytesIO(data), outline_item=title)
+    _link_toc(writer, range(1, 1 + toc_pages))
     writer.add_metadata({"/Title": _config()["title"], "/Author": _config().get("author", ""),
                          "/Subject": "공개판 PDF", "/Lang": "ko"})
     writer.page_mode = "/UseOutlines"

@@ -100,6 +100,10 @@ def test_cover_toc_and_every_page_in_order_with_page_numbers(pdf, chapters):
         # the table of contents lists each title with the page number it starts on
         assert squeeze(title) + str(start + 1) in [squeeze(line) for line in toc.splitlines()], (title, start + 1)
     assert first == len(pdf.pages)
+    # and each of its lines is a link to that page
+    targets = [pdf.get_page_number(annotation.get_object()["/A"]["/D"][0].get_object())
+               for annotation in pdf.pages[1].get("/Annots") or [] if annotation.get_object()["/A"].get("/S") == "/GoTo"]
+    assert targets == [start for start, _end, _title in chapters.values()]
     assert 40 <= len(pdf.pages) <= 400, len(pdf.pages)
     assert squeeze("딥러닝 레이어의 이해") in squeeze(pdf.texts[0])
     # every page after the cover carries its number in the footer, counted from the cover
