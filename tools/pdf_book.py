@@ -200,6 +200,7 @@ def build_pdf(site: Path, output: Path | None = None, site_url: str | None = Non
     """Print the pages of :func:`pdf_documents` from the built ``site`` into one PDF; return its path."""
     from playwright.sync_api import sync_playwright
     from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
 
     site = Path(site).resolve()
     output = Path(output) if output else site / PDF_NAME
@@ -267,8 +268,8 @@ def build_pdf(site: Path, output: Path | None = None, site_url: str | None = Non
     for title, data in zip(titles, pieces):
         writer.append(io.BytesIO(data), outline_item=title)
     _link_toc(writer, range(1, 1 + toc_pages))
-    writer.add_metadata({"/Title": _config()["title"], "/Author": _config().get("author", ""),
-                         "/Subject": "공개판 PDF", "/Lang": "ko"})
+    writer.add_metadata({"/Title": _config()["title"], "/Author": _config().get("author", ""), "/Subject": "공개판 PDF"})
+    writer.root_object[NameObject("/Lang")] = TextStringObject("ko")
     writer.page_mode = "/UseOutlines"
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(output, "wb") as handle:

@@ -102,6 +102,7 @@ def test_workflow_publishes_the_readme_site_the_pdf_and_the_student_branch():
     assert jobs["pages"]["concurrency"]["cancel-in-progress"] is False
     assert [u.split("@")[0] for u in uses("pages")] == ["actions/deploy-pages"]
     assert jobs["student"]["permissions"] == {"contents": "write"}
+    assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
     assert workflow()["permissions"] == {"contents": "read"}, "write access only where a job needs it"
     student = runs("student")[-1]
     assert "python -m tools.publish_student_branch" in student
