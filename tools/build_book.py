@@ -2,6 +2,12 @@
 
     python -m tools.build_book               # public edition (default)
     python -m tools.build_book --instructor  # instructor edition
+    python -m tools.build_book --pdf         # public edition, then its PDF (tools/pdf_book.py)
+
+The repository URL of the Colab buttons and install cells is ``--repository-url``, else
+``$COURSE_REPOSITORY_URL`` (the publish workflow sets it to the repository it runs in), else
+``repository.url`` of _config.yml; it is applied to the staged copies (tools/editions.py), and the
+build prints which one it used.
 
 The sources of the edition are staged under ``_build/<edition>/src`` (see
 tools/editions.py), executed with Jupyter Book's execution cache and written to
@@ -110,14 +116,19 @@ def execute_notebooks(src: Path, out: Path, jobs: int | None = None) -> dict[str
     return times
 
 
-def build(edition: str, *, output: Path | None = None, quiet: bool = False, jobs: int | None = None) -> Path:
+def build(edition: str, *, output: Path | None = None, quiet: bool = False, jobs: int | None = None,
+          repository_url: str | None = None, execute: bool = True) -> Path:
     """Stage and build ``edition`` under ``output`` (default ``_build/<edition>``); return the HTML folder.
 
-    ``jobs``: notebooks executed at a time (default: one per CPU; 1 executes them one after another)."""
+    ``jobs``: notebooks executed at a time (default: one per CPU; 1 executes them one after another).
+    ``repository_url``: see the module's docstring. ``execute=False``: pages without outputs."""
     out = Path(output) if output else editions.ROOT / "_build" / edition
     started = time.perf_counter()
-    src = editions.stage(edition, out / "src")
-    execute_notebooks(src, out, jobs)
+    url, origin = editions.repository_url(repository_url)
+    print(f"build_book: repository URL {url} (from {origin})", flush=True)
+    src = editions.stage(edition, out / "src", repository=url, execute=execute)
+    if execute:
+        execute_notebooks(src, out, jobs)
     command = [
         sys.executable, "-c", _JUPYTER_BOOK, "build", str(src),
         "--path-output", str(out),
@@ -144,8 +155,22 @@ def main(argv=None) -> None:
                         "(default: _build/public or _build/instructor)")
     parser.add_argument("--quiet", action="store_true", help="less output from Sphinx")
     parser.add_argument("--jobs", type=int, help="notebooks executed at a time (default: one per CPU)")
+    parser.add_argument("--repository-url", help="the GitHub repository of the Colab buttons and install cells "
+                        f"(default: ${editions.REPOSITORY_URL_ENV}, else repository.url of _config.yml)")
+    parser.add_argument("--no-execute", action="store_true",
+                        help="build the pages without running the notebooks (no outputs; a quick look at text and links)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also print the public edition as one Korean PDF, course-book.pdf in the HTML folder "
+                        "(tools/pdf_book.py: Debian's Chromium through playwright, joined with pypdf)")
     args = parser.parse_args(argv)
-    build("instructor" if args.instructor else "public", output=args.output, quiet=args.quiet, jobs=args.jobs)
+    if args.pdf and (args.instructor or args.no_execute):
+        parser.error("--pdf는 실행한 공개판에만 씁니다 (--instructor, --no-execute와 함께 쓸 수 없습니다).")
+    html = build("instructor" if args.instructor else "public", output=args.output, quiet=args.quiet, jobs=args.jobs,
+                 repository_url=args.repository_url, execute=not args.no_execute)
+    if args.pdf:
+        from tools import pdf_book
+
+        pdf_book.main([str(html)])
 
 
 if __name__ == "__main__":

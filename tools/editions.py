@@ -18,6 +18,8 @@ import copy
 import functools
 import hashlib
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -32,6 +34,11 @@ BOOK = ROOT / "book"
 EDITIONS = ("public", "instructor")
 #: The branch that holds the student notebooks for "Open in Colab" (tools/publish_student_branch.py).
 STUDENT_BRANCH = "student"
+#: Sets the repository URL of a build without editing a file: the publish workflow
+#: (.github/workflows/publish.yml) sets it to the repository it runs in, so a fork's book, Colab
+#: buttons and install cells point at the fork.
+REPOSITORY_URL_ENV = "COURSE_REPOSITORY_URL"
+_GITHUB_REPOSITORY = re.compile(r"https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -99,6 +106,38 @@ def mark_widget_cells(nb):
     return nb
 
 
+def configured_repository_url() -> str:
+    """``repository.url`` of _config.yml: the URL written in the sources (install cells, intro)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return config["repository"]["url"].rstrip("/")
+
+
+def repository_url(explicit: str | None = None) -> tuple[str, str]:
+    """The repository URL of a build and where it came from: ``explicit`` (``--repository-url``),
+    else ``$COURSE_REPOSITORY_URL``, else _config.yml (see :func:`with_repository_url`)."""
+    for url, origin in ((explicit, "--repository-url"), (os.environ.get(REPOSITORY_URL_ENV), f"${REPOSITORY_URL_ENV}")):
+        if url:
+            url = url.strip().rstrip("/").removesuffix(".git")
+            if not _GITHUB_REPOSITORY.fullmatch(url):
+                raise SystemExit(f"저장소 주소는 https://github.com/소유자/저장소 꼴이어야 합니다 ({origin}: {url!r}). "
+                                 "Colab은 GitHub 저장소의 노트북만 열 수 있습니다.")
+            return url, origin
+    return configured_repository_url(), "_config.yml repository.url"
+
+
+def with_repository_url(text: str, url: str) -> str:
+    """``text`` with the URL of _config.yml replaced by ``url`` (install cells, clone commands, links)."""
+    configured = configured_repository_url()
+    return text if url == configured else text.replace(configured, url)
+
+
+def notebook_with_repository_url(nb, url: str):
+    """Every cell of ``nb`` through :func:`with_repository_url` (in place; returns ``nb``)."""
+    for cell in nb.cells:
+        cell.source = with_repository_url(cell.source, url)
+    return nb
+
+
 def _write_if_changed(path: Path, text: str) -> None:
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return  # keep the mtime: Sphinx and the execution cache stay warm
@@ -106,16 +145,23 @@ def _write_if_changed(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def stage(edition: str, dest: Path) -> Path:
+def stage(edition: str, dest: Path, repository: str | None = None, execute: bool = True) -> Path:
     """Write the book sources of ``edition`` ("public" or "instructor") under ``dest``.
 
     The layout is the repository's (``_config.yml``, ``_toc.yml``, ``book/``),
-    so the same table of contents works.  Returns ``dest``.
+    so the same table of contents works.  ``repository`` (default: _config.yml's) becomes
+    ``repository.url`` (the Colab buttons) and replaces that URL in the staged pages and notebooks
+    (the install cells): the sources are not edited.  ``execute=False`` builds the pages
+    without running the notebooks (no outputs).  Returns ``dest``.
     """
     if edition not in EDITIONS:
         raise ValueError(f"edition은 {EDITIONS} 중 하나여야 합니다 (받은 값: {edition!r}).")
     dest = Path(dest)
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    repository = (repository or configured_repository_url()).rstrip("/")
+    config["repository"]["url"] = repository
+    if not execute:
+        config["execute"]["execute_notebooks"] = "off"
     if edition == "public":
         # "Open in Colab" must open the student notebooks, never the solutions.
         config["repository"]["branch"] = STUDENT_BRANCH
@@ -140,13 +186,15 @@ def stage(edition: str, dest: Path) -> Path:
         wanted.add(target)
         if source.suffix == ".ipynb":
             rel = source.relative_to(BOOK).as_posix()
-            new_keys[rel] = _stage_key(source, edition)
+            new_keys[rel] = _stage_key(source, edition, repository)
             if keys.get(rel) == new_keys[rel] and target.exists():
                 continue
             nb = nbformat.read(source, as_version=4)
             if edition == "public":
                 nb = public_notebook(nb)
-            _write_if_changed(target, nbformat.writes(mark_widget_cells(nb)))
+            _write_if_changed(target, nbformat.writes(mark_widget_cells(notebook_with_repository_url(nb, repository))))
+        elif source.suffix == ".md":
+            _write_if_changed(target, with_repository_url(source.read_text(encoding="utf-8"), repository))
         elif not target.exists() or target.read_bytes() != source.read_bytes():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
@@ -158,10 +206,10 @@ def stage(edition: str, dest: Path) -> Path:
     return dest
 
 
-def _stage_key(source: Path, edition: str) -> str:
-    """What the staged copy of ``source`` depends on: the notebook, the edition, nbgrader's
-    settings, the cell predicates, this module and the explorers (:func:`widget_digest`)."""
-    digest = hashlib.sha256(edition.encode())
+def _stage_key(source: Path, edition: str, repository: str) -> str:
+    """What the staged copy of ``source`` depends on: the notebook, the edition, the repository URL,
+    nbgrader's settings, the cell predicates, this module and the explorers (:func:`widget_digest`)."""
+    digest = hashlib.sha256(f"{edition}\0{repository}".encode())
     for path in (source, ROOT / "nbgrader_config.py", ROOT / "src" / "course_utils" / "grading.py", Path(__file__)):
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     digest.update(widget_digest().encode())

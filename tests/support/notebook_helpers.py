@@ -167,6 +167,10 @@ def build_book(edition: str, out: Path) -> Path:
     command = [sys.executable, "-m", "tools.build_book", "--output", str(out), "--quiet"]
     if edition == "instructor":
         command.append("--instructor")
-    result = subprocess.run(command, cwd=ROOT, env=kernel_environment(), capture_output=True, text=True, timeout=3600)
+    env = kernel_environment()
+    # The book's figures as the real build draws them (Jupyter's inline backend): with the tests' Agg
+    # backend a figure would be its text "<Figure size ...>" (tests/site/test_pdf.py counts the figures).
+    env.pop("MPLBACKEND", None)
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     return out / "_build" / "html"

@@ -13,7 +13,8 @@
   the theme's CSS draws the icons with its web fonts, loaded only for the icons a page shows
   (``templates/static/webpack-macros.html``).
 - **Page style**: ``course.css`` (a Korean font stack from fonts installed on
-  Linux/macOS/Windows, no web fonts; wrapped output text).
+  Linux/macOS/Windows, no web fonts; wrapped output text); ``print.css`` for printing (no
+  navigation, explorers as their drawing; also the PDF edition's, tools/pdf_book.py).
 
 The browser test (tests/site/test_browser.py) checks every page: no request leaves the
 host, no JavaScript error, every formula typeset.
@@ -103,4 +104,5 @@ def setup(app):
     app.connect("html-page-context", _clean_page, priority=900)  # after myst-nb adds its scripts
     app.connect("build-finished", _copy_assets)
     app.add_css_file("course.css")
+    app.add_css_file("print.css", media="print")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
