@@ -10,6 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_system_packages.sh
 bash scripts/setup_env.sh
+# Node packages of package.json (axe-core, which tests/site/test_browser.py injects into every page),
+# exactly as package-lock.json pins them; the tests themselves run offline.
+npm ci --no-audit --no-fund --loglevel=error
 export TF_CPP_MIN_LOG_LEVEL=2 JUPYTER_PREFER_ENV_PATH=1 COURSE_OFFLINE_DATA=1
 export PATH="$PWD/.venv/bin:$PATH"
 # Two xdist workers (one per core of the reference machine), a whole test file per worker at a time
