@@ -154,12 +154,20 @@ def solution_lines(source_nb) -> list[str]:
 
 
 def build_book(edition: str, out: Path) -> Path:
-    """Build ``edition`` of the book in quick mode under ``out``; return its HTML folder."""
+    """Build ``edition`` of the book in quick mode under ``out``; return its HTML folder.
+
+    The public edition's kernels draw their figures as the book's build does (Jupyter's inline
+    backend, not the tests' ``MPLBACKEND=Agg``), so its pages hold every figure with its alt text
+    and caption (tests/site/test_book.py) for axe-core to check (tests/site/test_browser.py).
+    """
     import subprocess
 
     command = [sys.executable, "-m", "tools.build_book", "--output", str(out), "--quiet"]
+    env = kernel_environment()
     if edition == "instructor":
         command.append("--instructor")
-    result = subprocess.run(command, cwd=ROOT, env=kernel_environment(), capture_output=True, text=True, timeout=3600)
+    else:
+        env.pop("MPLBACKEND")
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     return out / "_build" / "html"

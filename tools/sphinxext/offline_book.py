@@ -17,7 +17,7 @@
   enough to read).
 - **Accessibility** (WCAG 2.1 A/AA, checked with axe-core by tests/site/test_browser.py): the
   front ``index.html`` is a page of its own with ``lang="ko"`` and a title (it sends the reader
-  on to the first page, where Sphinx's bare redirect had neither), and the theme's search
+  on to the first page; sphinx-external-toc's bare redirect had neither), and the theme's search
   button is named with its visible text (``templates/search-button-field.html``).
 
 The browser test (tests/site/test_browser.py) checks every page: no request leaves the
