@@ -8,12 +8,14 @@
 #   openssl     the certificates of the Dask TLS test (tests/grading/test_grade_dask.py), as the guide makes them
 #   nodejs      `node --test` compares the explorers' JavaScript geometry with course_utils.shapes
 #               (tests/site/test_widgets_js.py; Node 18+)
+#   npm         installs axe-core from package-lock.json (`npm ci` in test.sh) for the accessibility test
 # Used by test.sh. Needs root or sudo; elsewhere it says what to install and stops.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 fc-list :lang=ko 2>/dev/null | grep -q . || missing+=(fonts-nanum)
 [ ${#missing[@]} -eq 0 ] && exit 0

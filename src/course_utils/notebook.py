@@ -111,6 +111,8 @@ def setup_notebook(seed: int = 42, import_tensorflow: bool = True) -> None:
     cell on Colab shows no red oneDNN or CPU-instruction lines; on TensorFlow 2.20 it also
     turns off the one graph optimizer whose harmless failure in chapter 6 would print a red
     line that no log level hides (:func:`_avoid_remapper_log`).
+    Figures are drawn with the book's Hangul font, NanumGothic, which course_utils brings along
+    (:func:`course_utils.figures._font.use_korean_font`: Colab has no Korean font).
     Chapters that train seed Keras too with ``keras.utils.set_random_seed(seed)``.
 
     Args:
@@ -124,12 +126,12 @@ def setup_notebook(seed: int = 42, import_tensorflow: bool = True) -> None:
             _avoid_remapper_log()
     configure(seed=seed, seed_tensorflow=False)  # Python and numpy; a chapter seeds Keras when it trains
     np.set_printoptions(precision=4, suppress=True, linewidth=100)
-    try:
-        import matplotlib
+    import matplotlib
 
-        matplotlib.rcParams.update({"figure.dpi": 100, "image.cmap": "gray", "axes.grid": False})
-    except ImportError:  # pragma: no cover - matplotlib is a dependency
-        pass
+    from course_utils.figures._font import use_korean_font
+
+    matplotlib.rcParams.update({"figure.dpi": 100, "image.cmap": "gray", "axes.grid": False})
+    use_korean_font()
 
 
 def quick_mode() -> bool:

@@ -130,4 +130,4 @@ def test_batch_norm_training_flag_explains_the_step0_grid():
     as_inference = np.asarray(generator(noise, training=False))
     assert as_training.std() > 2 * as_inference.std()
     text = markdown("ch06_gan/ch06_gan.ipynb")
-    assert "`step 0` 그림은 6.2절의 'untrained G' 그림과 다르게 보입니다" in text
+    assert "'0단계' 그림은 6.2절의 '학습 전 생성자' 그림과 다르게 보입니다" in text

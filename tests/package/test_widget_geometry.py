@@ -107,7 +107,10 @@ def test_conv_formula_text(n, k, s, p, d):
     for number in (n, s):
         assert str(number) in text
     if p != "same":
-        assert f"{d}·({k} − 1)" in text and f"2·{0 if p == 'valid' else p}" in text
+        # chapter 3's ⌊(n + 2p − k) / s⌋ + 1 while the dilation is 1; the dilated form (chapter 4) only when it is not
+        assert (f"{d}·({k} − 1)" in text) == (d != 1) and f"2·{0 if p == 'valid' else p}" in text
+        assert ("d(k − 1)" in geo["formula_label"]) == (d != 1)
+        assert (f"dilation {d}" in geo["scene"]["lines"][0]) == (d != 1)
     assert text in " ".join(geo["scene"]["lines"])
 
 

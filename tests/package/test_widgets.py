@@ -61,12 +61,12 @@ def test_importing_widgets_does_not_import_tensorflow():
 def test_conv_explorer_sliders_update_geometry():
     ex = ConvExplorer(input_size=7, kernel_size=3, stride=1, padding="valid", dilation=1)
     g = ex.geometry
-    assert g["output_size"] == 5 and g["formula"] == "⌊(7 + 2·0 − 1·(3 − 1) − 1) / 1⌋ + 1 = 5"
+    assert g["output_size"] == 5 and g["formula"] == "⌊(7 + 2·0 − 3) / 1⌋ + 1 = 5"
     assert ex.controls["row"].max == 4 and ex.controls["col"].max == 4
 
     ex.controls["stride"].value = 2
     assert ex.geometry["output_size"] == 3
-    assert ex.geometry["formula"] == "⌊(7 + 2·0 − 1·(3 − 1) − 1) / 2⌋ + 1 = 3"
+    assert ex.geometry["formula"] == "⌊(7 + 2·0 − 3) / 2⌋ + 1 = 3"
     assert ex.controls["row"].max == 2
 
     ex.controls["padding"].value = "same"

@@ -103,3 +103,51 @@ def test_instructor_edition_shows_solutions_and_passing_checks(instructor_site):
         text = soup.get_text()
         assert any(line in text for line in lines), doc
         assert "통과" in text, doc
+
+
+# --- accessibility that the HTML itself shows (issue 30; axe-core's rules run in tests/site/test_browser.py) ---
+
+HANGUL = "[\uac00-\ud7a3]"
+
+
+def all_pages(site: Path) -> list[Path]:
+    """Every HTML page a reader can open, the front index.html included (not the theme's _static files)."""
+    return sorted(p for p in site.rglob("*.html") if not p.relative_to(site).parts[0].startswith("_"))
+
+
+def test_every_page_says_its_language_and_has_a_title(public_site):
+    """``<html lang="ko">`` and a non-empty ``<title>`` on every page, the front ``index.html`` included
+    (WCAG 3.1.1 Language of Page, 2.4.2 Page Titled)."""
+    pages = all_pages(public_site)
+    assert public_site / "index.html" in pages and len(pages) >= 10
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert soup.html is not None and soup.html.get("lang") == "ko", f"{page.name}: no lang=\"ko\""
+        assert soup.title is not None and soup.title.get_text(strip=True), f"{page.name}: no <title>"
+
+
+def test_every_content_image_has_korean_alt_text(public_site):
+    """Each image in a page's article (every figure of chapters 1-7) has Korean alternative text that is not a
+    file name (WCAG 1.1.1; Sphinx writes the image's own path when the cell gives none)."""
+    import re
+
+    images, problems = 0, []
+    for page in all_pages(public_site):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for img in soup.select("article img"):
+            images += 1
+            alt = img.get("alt") or ""
+            if (not re.search(HANGUL, alt) or len(alt) < 40 or re.search(r"\.(png|jpe?g|svg|gif)\b", alt)
+                    or Path(img.get("src", "")).name in alt):
+                problems.append(f"{page.relative_to(public_site)}: {img.get('src')} alt={alt[:60]!r}")
+    assert images >= 29, images  # the figures of chapters 1-7
+    assert not problems, problems[:5]
+
+
+def test_figures_the_text_refers_to_have_captions(public_site):
+    """Figures with a cell caption are HTML figures with a Korean figcaption (e.g. chapter 4's pooling figures)."""
+    import re
+
+    _, soup = page_text(public_site, "book/ch04_pooling_receptive_field/ch04_pooling_receptive_field")
+    captions = [f.figcaption.get_text(" ", strip=True) for f in soup.select("article figure") if f.img and f.figcaption]
+    assert len(captions) >= 3 and all(re.search(HANGUL, c) for c in captions), captions

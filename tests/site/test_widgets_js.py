@@ -87,6 +87,10 @@ def make_cases() -> list[dict]:
         row, col = rng.randint(0, 9), rng.randint(0, 9)
         cases.append(_geometry_case("conv_geometry", conv_keys, input_size=n, kernel_size=k, stride=s, padding=p,
                                     dilation=d, row=row, col=col))
+        geo = G.conv_geometry(input_size=n, kernel_size=k, stride=s, padding=p, dilation=d, row=row, col=col)
+        cases.append({"fn": "conv_scene_lines", "args": [dict(input_size=n, kernel_size=k, stride=s, padding=p,
+                                                                dilation=d, row=row, col=col)],
+                      "expected": {"error": geo["error"], "lines": geo["scene"]["lines"]}})
     rf_keys = ["error", "sizes", "row", "col", "pixels", "size", "jump", "start", "span"]
     for layers in stacks:
         cases.append(_geometry_case("receptive_field_geometry", rf_keys, input_size=rng.randint(2, 24),

@@ -161,15 +161,21 @@ def solution_lines(source_nb) -> list[str]:
 
 
 def build_book(edition: str, out: Path) -> Path:
-    """Build ``edition`` of the book in quick mode under ``out``; return its HTML folder."""
+    """Build ``edition`` of the book in quick mode under ``out``; return its HTML folder.
+
+    The kernels draw their figures as the book's build does (Jupyter's inline
+    backend, not the tests' ``MPLBACKEND=Agg``), so its pages hold every figure with its alt text
+    and caption (tests/site/test_book.py) for axe-core to check (tests/site/test_browser.py).
+    """
     import subprocess
 
     command = [sys.executable, "-m", "tools.build_book", "--output", str(out), "--quiet"]
+    env = kernel_environment()
     if edition == "instructor":
         command.append("--instructor")
-    env = kernel_environment()
     # The book's figures as the real build draws them (Jupyter's inline backend): with the tests' Agg
-    # backend a figure would be its text "<Figure size ...>" (tests/site/test_pdf.py counts the figures).
+    # backend a figure would be its text "<Figure size ...>" (test_pdf.py counts the figures, test_book.py
+    # checks their alt text).
     env.pop("MPLBACKEND", None)
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]

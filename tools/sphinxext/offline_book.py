@@ -13,8 +13,13 @@
   the theme's CSS draws the icons with its web fonts, loaded only for the icons a page shows
   (``templates/static/webpack-macros.html``).
 - **Page style**: ``course.css`` (a Korean font stack from fonts installed on
-  Linux/macOS/Windows, no web fonts; wrapped output text); ``print.css`` for printing (no
+  Linux/macOS/Windows, no web fonts; wrapped output text; ``model.summary()`` colours dark
+  enough to read); ``print.css`` for printing (no
   navigation, explorers as their drawing; also the PDF edition's, tools/pdf_book.py).
+- **Accessibility** (WCAG 2.1 A/AA, checked with axe-core by tests/site/test_browser.py): the
+  front ``index.html`` is a page of its own with ``lang="ko"`` and a title (it sends the reader
+  on to the first page; sphinx-external-toc's bare redirect had neither), and the theme's search
+  button is named with its visible text (``templates/search-button-field.html``).
 
 The browser test (tests/site/test_browser.py) checks every page: no request leaves the
 host, no JavaScript error, every formula typeset.
@@ -50,6 +55,37 @@ def _copy_assets(app, exception):
         elif not dst.exists() or dst.stat().st_size != src.stat().st_size:
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dst)
+
+
+INDEX_HTML = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<meta http-equiv="refresh" content="0; url={url}">
+</head>
+<body>
+<main><p><a href="{url}">{title}: 첫 페이지로 가기</a></p></main>
+</body>
+</html>
+"""
+
+
+def _write_index(app, exception):
+    """The site's front ``index.html``: a small page in the book's language that sends the reader to the first page.
+
+    Runs before sphinx-external-toc's hook, which writes a bare ``<meta>`` redirect only when
+    no ``index.html`` exists (no ``lang``, no ``<title>``).
+    """
+    if exception is not None or app.builder.format != "html" or app.config.root_doc == "index":
+        return
+    import html
+
+    url = app.builder.get_target_uri(app.config.root_doc)
+    title = app.config.html_title or app.config.project
+    (Path(app.outdir) / "index.html").write_text(
+        INDEX_HTML.format(lang=html.escape(app.config.language or "ko"), title=html.escape(title),
+                          url=html.escape(url)), encoding="utf-8")
 
 
 _DROP_SCRIPTS = ("require.js", "require.min.js", "embed-amd.js", "thebe")
@@ -103,6 +139,7 @@ def setup(app):
     app.connect("config-inited", _config)
     app.connect("html-page-context", _clean_page, priority=900)  # after myst-nb adds its scripts
     app.connect("build-finished", _copy_assets)
+    app.connect("build-finished", _write_index, priority=400)  # before sphinx-external-toc's redirect (500)
     app.add_css_file("course.css")
     app.add_css_file("print.css", media="print")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

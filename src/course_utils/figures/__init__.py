@@ -17,6 +17,10 @@ The contract of every public figure function (checked by ``tests/package/test_fi
    figure the function made is closed in pyplot before it is returned, so Jupyter
    shows it exactly once: as the value of the cell's last line, or where the cell
    calls ``display(fig)`` (``display(show_codes(...))`` when more code follows).
-5. **English or numeric labels** only (Colab and the build machine have no Korean
-   font); the Korean explanation lives in the chapter's markdown.
+5. **Korean labels** (English terms in parentheses where the chapter uses them): titles,
+   axis labels, legends and annotations, drawn with the NanumGothic font that course_utils
+   brings along (:mod:`course_utils.figures._font`, registered by ``setup_notebook()``), so
+   Colab, which has no Korean font, shows no empty boxes.  The chapter's code cell that shows
+   a figure carries its Korean alternative text in the cell metadata
+   (``{"mystnb": {"image": {"alt": ...}}}``, see CONTRIBUTING).
 """

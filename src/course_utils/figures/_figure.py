@@ -9,8 +9,16 @@ from __future__ import annotations
 
 
 def new_figure(nrows=1, ncols=1, *, figsize, **subplots_kw):
-    """``(fig, axes)`` of a new figure (``plt.subplots``); hand it back with :func:`finish`."""
+    """``(fig, axes)`` of a new figure (``plt.subplots``); hand it back with :func:`finish`.
+
+    The book's Hangul font is registered first if ``setup_notebook()`` has not done it
+    (:func:`course_utils.figures._font.ensure_korean_font`).
+    """
     import matplotlib.pyplot as plt
+
+    from course_utils.figures._font import ensure_korean_font
+
+    ensure_korean_font()
 
     return plt.subplots(nrows, ncols, figsize=figsize, **subplots_kw)
 

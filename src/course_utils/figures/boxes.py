@@ -26,7 +26,7 @@ def draw_box_to_number(boxes, w_point, w_box, *, labels=None, colors=None, figsi
         boxes: a list of (4, 2) arrays, the corner points (x, y) of each box.
         w_point: the first step's kernel (2 numbers: the weights of x and y).
         w_box: the second step's kernel (4 numbers: one weight per point).
-        labels: names of the boxes (English), default "box A", "box B", ...
+        labels: names of the boxes (Korean), default "상자 A", "상자 B", ...
         colors: matplotlib colours, one per box.
         figsize: (width, height) in inches; default (11, 3.6).
 
@@ -37,7 +37,7 @@ def draw_box_to_number(boxes, w_point, w_box, *, labels=None, colors=None, figsi
     boxes = [np.asarray(b, dtype=float).reshape(4, 2) for b in boxes]
     w_point = np.asarray(w_point, dtype=float).reshape(2)
     w_box = np.asarray(w_box, dtype=float).reshape(4)
-    labels = labels or [f"box {chr(65 + i)}" for i in range(len(boxes))]
+    labels = labels or [f"상자 {chr(65 + i)}" for i in range(len(boxes))]
     colors = colors or ["tab:blue", "tab:orange", "tab:green", "tab:red"][: len(boxes)]
 
     fig, axes = new_figure(1, 3, figsize=figsize or (11, 3.6), gridspec_kw={"width_ratios": [1.3, 1.2, 0.8]})
@@ -56,9 +56,9 @@ def draw_box_to_number(boxes, w_point, w_box, *, labels=None, colors=None, figsi
     ax.plot([tip[0], centre[0] + unit[0] * span * 0.6], [tip[1], centre[1] + unit[1] * span * 0.6], alpha=0)
     ax.annotate("", xy=tip, xytext=centre,
                 arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5})
-    ax.text(*(centre + unit * span * 0.55), "w (step 1)", fontsize=9)
+    ax.text(*(centre + unit * span * 0.55), "w (1단계)", fontsize=9)
     ax.set_aspect("equal")
-    ax.set_title("boxes: 4 points (x, y) each")
+    ax.set_title("상자: 꼭짓점 4개, 각각 (x, y)")
     ax.legend(fontsize=8, loc="best")
     ax.grid(alpha=0.3)
 
@@ -68,7 +68,7 @@ def draw_box_to_number(boxes, w_point, w_box, *, labels=None, colors=None, figsi
         values = _project(box, w_point)
         ax.bar(np.arange(4) + (j - (len(boxes) - 1) / 2) * width, values, width=width, color=color, label=label)
     ax.set_xticks(range(4), [f"p{i}" for i in range(4)])
-    ax.set_title("step 1: (4, 2) @ (2, 1) -> 4 numbers")
+    ax.set_title("1단계: (4, 2) @ (2, 1) -> 수 4개")
     ax.axhline(0, color="gray", lw=0.8)
 
     ax = axes[2]
@@ -77,6 +77,6 @@ def draw_box_to_number(boxes, w_point, w_box, *, labels=None, colors=None, figsi
     for i, value in enumerate(finals):
         ax.text(i, value, f"{value:.3f}", ha="center", va="bottom" if value >= 0 else "top", fontsize=9)
     ax.set_xticks(range(len(boxes)), labels)
-    ax.set_title("step 2: (4,) @ (4, 1) -> 1 number")
+    ax.set_title("2단계: (4,) @ (4, 1) -> 수 1개")
     ax.axhline(0, color="gray", lw=0.8)
     return finish(fig)

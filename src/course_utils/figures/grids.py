@@ -1,6 +1,6 @@
 """Grid figures for chapters 3 and 4: a kernel sliding over an input, pooling, receptive fields.
 
-All labels are English or numbers (no Korean font on Colab or the build machine).
+Labels are Korean (the book's NanumGothic, :mod:`course_utils.figures._font`).
 
 >>> fig = draw_conv_steps(input_size=5, kernel_size=3, stride=2)
 >>> len(fig.axes)
@@ -20,6 +20,7 @@ from course_utils.shapes import conv_output_length, layer_output_lengths, layer_
 __all__ = ["draw_conv_steps", "draw_pooling", "draw_conv_pool_field", "draw_receptive_field_1d"]
 
 _COLORS = ["#e4572e", "#29a329", "#2e86de", "#b0b0b0", "#f4a261", "#8e44ad"]
+_POOL_NAMES = {"max": "최대 풀링 (max pooling)", "avg": "평균 풀링 (average pooling)"}
 
 
 def _grid(ax, rows, cols, values=None, origin=(0, 0), fmt="{:g}", fontsize=9, facecolor="white"):
@@ -79,13 +80,13 @@ def draw_conv_steps(input_size, kernel_size, *, stride=1, padding=0, max_panels=
                         ax.text(c + 0.5, r + 0.5, "0", ha="center", va="center", fontsize=8, color="gray")
         color = _COLORS[k % len(_COLORS)]
         _box(ax, i * stride, j * stride, kernel_size, kernel_size, color, fill_alpha=0.25)
-        _finish(ax, n, n, f"window ({i}, {j}): rows {i * stride}-{i * stride + kernel_size - 1}")
+        _finish(ax, n, n, f"창 ({i}, {j}): 행 {i * stride}~{i * stride + kernel_size - 1}")
     ax = axes[-1]
     _grid(ax, out, out)
     for k, (i, j) in enumerate(positions):
         _box(ax, i, j, 1, 1, _COLORS[k % len(_COLORS)], fill_alpha=0.4)
-    _finish(ax, max(out, 1), max(out, 1), f"output {out}x{out}")
-    fig.suptitle(f"input {input_size}x{input_size}, kernel {kernel_size}, stride {stride}, padding {padding}",
+    _finish(ax, max(out, 1), max(out, 1), f"출력 {out}×{out}")
+    fig.suptitle(f"입력 {input_size}×{input_size}, 커널 {kernel_size}, stride {stride}, padding {padding}",
                  fontsize=11)
     return finish(fig)
 
@@ -128,12 +129,12 @@ def draw_pooling(x, *, pool_size=2, stride=None, kind="max", figsize=None):
                 _box(axes[0], i * stride + r, j * stride + c, 1, 1, color, lw=3)
             else:
                 out[i, j] = win.mean()
-    _finish(axes[0], x.shape[1], x.shape[0], f"input {x.shape[0]}x{x.shape[1]}")
+    _finish(axes[0], x.shape[1], x.shape[0], f"입력 {x.shape[0]}×{x.shape[1]}")
     _grid(axes[1], oh, ow, values=out)
     for i in range(oh):
         for j in range(ow):
             _box(axes[1], i, j, 1, 1, _COLORS[(i * ow + j) % len(_COLORS)], lw=2, fill_alpha=0.3)
-    _finish(axes[1], ow, oh, f"{kind} pool {pool_size}x{pool_size}, stride {stride}")
+    _finish(axes[1], ow, oh, f"{_POOL_NAMES[kind]}\n{pool_size}×{pool_size}, stride {stride}")
     return finish(fig)
 
 
@@ -163,11 +164,11 @@ def draw_conv_pool_field(*, kernel_size=3, stride=2, pool_size=2, figsize=None):
                                         kernel_size - 2 * offset, facecolor=color, alpha=0.15,
                                         edgecolor=color, lw=2.5))
             _box(axes[1], i, j, 1, 1, color, fill_alpha=0.5)
-    _finish(axes[0], n_in, n_in, f"input: {n_in}x{n_in} field")
-    _finish(axes[1], n_conv, n_conv, f"conv {kernel_size}x{kernel_size}, stride {stride}")
+    _finish(axes[0], n_in, n_in, f"입력: 수용 영역 {n_in}×{n_in}")
+    _finish(axes[1], n_conv, n_conv, f"합성곱 {kernel_size}×{kernel_size}, stride {stride}")
     _grid(axes[2], 1, 1)
     _box(axes[2], 0, 0, 1, 1, "black", fill_alpha=0.2)
-    _finish(axes[2], 1, 1, f"max pool {pool_size}x{pool_size}")
+    _finish(axes[2], 1, 1, f"최대 풀링\n{pool_size}×{pool_size}")
     return finish(fig)
 
 
@@ -199,7 +200,7 @@ def draw_receptive_field_1d(layers, input_size, *, output_index=0, figsize=None,
             on = c in used[level]
             ax.add_patch(Rectangle((x0 + c, y), 0.9, 0.6, facecolor="#e4572e" if on else "white",
                                    alpha=0.8 if on else 1, edgecolor="#555555"))
-        name = "input" if level == 0 else f"layer {level} (k={specs[level - 1][0]}, s={specs[level - 1][1]}" + (
+        name = "입력" if level == 0 else f"{level}층 (k={specs[level - 1][0]}, s={specs[level - 1][1]}" + (
             f", d={specs[level - 1][2]})" if specs[level - 1][2] > 1 else ")")
         ax.text(-0.5, y + 0.3, name, ha="right", va="center", fontsize=9)
         if level < len(sizes) - 1:
@@ -212,7 +213,7 @@ def draw_receptive_field_1d(layers, input_size, *, output_index=0, figsize=None,
     ax.set_xlim(-6, input_size + 0.5)
     ax.set_ylim(-0.3, len(sizes))
     ax.axis("off")
-    ax.set_title(f"receptive field of one output cell: {len(used[0])} input cells"
+    ax.set_title(f"출력 한 칸의 수용 영역: 입력 {len(used[0])}칸"
                  + ("" if len(used[0]) == max(used[0]) - min(used[0]) + 1 else
-                    f" (span {max(used[0]) - min(used[0]) + 1})"), fontsize=10)
+                    f" (범위 {max(used[0]) - min(used[0]) + 1}칸)"), fontsize=10)
     return finish(fig, owned=owned)

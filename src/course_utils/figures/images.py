@@ -13,7 +13,7 @@ matplotlib ``Figure`` (despite the ``show_`` in some names, none calls ``plt.sho
 and Jupyter shows it once as the cell's value or through ``display(...)``.
 
 >>> import numpy as np
->>> fig = show_image_rows([np.zeros((3, 28, 28)), np.ones((3, 28, 28, 1))], ["original", "reconstruction"])
+>>> fig = show_image_rows([np.zeros((3, 28, 28)), np.ones((3, 28, 28, 1))], ["원본", "복원"])
 >>> len(fig.axes)
 6
 """
@@ -60,12 +60,12 @@ def show_image_rows(rows, row_titles=None, *, n=None, value_range=None, title=No
     Args:
         rows: a list of image batches, each (N, H, W), (N, H, W, 1) or (N, H*W).
             For example ``[originals, reconstructions]``; a single batch is one row.
-        row_titles: optional English labels, one per row (shown at the left).
+        row_titles: optional Korean labels, one per row (shown at the left).
         n: how many images per row (default: the shortest batch, at most 10).
         value_range: ``(vmin, vmax)`` for every row; by default each row uses
             [0, 1], [0, 255] or [-1, 1] from its values, so brightness is
             comparable between originals and reconstructions.
-        title: optional English figure title.
+        title: optional Korean figure title.
         figsize: (width, height) in inches; default one inch per image.
 
     Returns:
@@ -94,7 +94,11 @@ def show_image_rows(rows, row_titles=None, *, n=None, value_range=None, title=No
     return finish(fig, title=title)
 
 
-def plot_history(history, *, keys=("loss", "val_loss"), title=None, ylabel="loss", figsize=None, ax=None):
+#: The legend's Korean name of each Keras history key (other keys keep their own name).
+HISTORY_LABELS = {"loss": "학습 손실 (loss)", "val_loss": "검증 손실 (val_loss)"}
+
+
+def plot_history(history, *, keys=("loss", "val_loss"), title=None, ylabel="손실 (loss)", figsize=None, ax=None):
     """Plot training curves from a Keras ``History`` (``model.fit``'s return value) or its ``.history`` dict.
 
     Used by chapter 7.  Keys that are missing (e.g. ``val_loss`` without validation
@@ -104,7 +108,7 @@ def plot_history(history, *, keys=("loss", "val_loss"), title=None, ylabel="loss
 
     >>> fig = plot_history({"loss": [0.5, 0.3], "val_loss": [0.6, 0.4]})
     >>> [line.get_label() for line in fig.axes[0].lines]
-    ['loss', 'val_loss']
+    ['학습 손실 (loss)', '검증 손실 (val_loss)']
     """
 
     def curves(h):
@@ -115,16 +119,16 @@ def plot_history(history, *, keys=("loss", "val_loss"), title=None, ylabel="loss
     if data and all(hasattr(v, "history") or isinstance(v, dict) for v in data.values()):
         for label, sub in data.items():  # {label: history}
             sub = curves(sub)
-            series += [(f"{label} {k}", sub[k]) for k in keys if k in sub]
+            series += [(f"{label} {HISTORY_LABELS.get(k, k)}", sub[k]) for k in keys if k in sub]
     else:
-        series = [(k, data[k]) for k in keys if k in data]
+        series = [(HISTORY_LABELS.get(k, k), data[k]) for k in keys if k in data]
     if not series:
         raise ValueError(f"그릴 값이 없습니다: history에 {list(keys)} 중 어느 것도 없습니다.")
     fig, ax, owned = single_axes(ax, figsize or (5, 3.2))
     for label, values in series:
         epochs = np.arange(1, len(values) + 1)
         ax.plot(epochs, values, marker="o", markersize=3, label=label)
-    ax.set_xlabel("epoch")
+    ax.set_xlabel("에포크 (epoch)")
     ax.set_ylabel(ylabel)
     if max(len(values) for _, values in series) < 12:
         ax.set_xticks(np.arange(1, max(len(values) for _, values in series) + 1))
@@ -143,7 +147,7 @@ def show_codes(codes, images, reconstructions, *, n=None, title=None, figsize=No
         images: the original images, (N, H, W[, 1]) or (N, H*W).
         reconstructions: the decoder's outputs, same forms as ``images``.
         n: how many examples (default: at most 10).
-        title: optional English figure title.
+        title: optional Korean figure title.
         figsize: (width, height) in inches; default 1.2 inches per example.
 
     Returns:
@@ -169,9 +173,9 @@ def show_codes(codes, images, reconstructions, *, n=None, title=None, figsize=No
         for r in range(3):
             axes[r, i].set_xticks([])
             axes[r, i].set_yticks([])
-    axes[0, 0].set_ylabel("original", fontsize=9)
-    axes[1, 0].set_ylabel(f"code ({codes.shape[1]})", fontsize=9)
-    axes[2, 0].set_ylabel("decoded", fontsize=9)
+    axes[0, 0].set_ylabel("원본", fontsize=9)
+    axes[1, 0].set_ylabel(f"코드 ({codes.shape[1]}개)", fontsize=9)
+    axes[2, 0].set_ylabel("복원", fontsize=9)
     return finish(fig, title=title)
 
 
@@ -180,7 +184,7 @@ def show_small_arrays(arrays, titles=None, *, fmt="{:g}", figsize=None):
 
     Args:
         arrays: a list of 2-D arrays (or (1, H, W, 1) batches, which are squeezed).
-        titles: optional English titles, one per array.
+        titles: optional Korean titles, one per array.
         fmt: how each value is written.
         figsize: (width, height) in inches; default 0.45 inch per cell.
 
@@ -205,7 +209,9 @@ def show_small_arrays(arrays, titles=None, *, fmt="{:g}", figsize=None):
         raise ValueError("titles는 배열마다 하나씩 필요합니다.")
     widths = [g.shape[1] for g in grids]
     height = max(g.shape[0] for g in grids)
-    fig, axes = new_figure(1, len(grids), figsize=figsize or (0.45 * (sum(widths) + len(grids)), 0.45 * height + 0.6),
+    title_lines = max((str(t).count("\n") + 1 for t in titles), default=1) if titles is not None else 1
+    fig, axes = new_figure(1, len(grids), figsize=figsize or (0.45 * (sum(widths) + len(grids)),
+                                                              0.45 * height + 0.6 + 0.25 * (title_lines - 1)),
                            gridspec_kw={"width_ratios": widths}, squeeze=False)
     top = max(float(np.abs(g).max()) for g in grids) or 1.0
     for k, (ax, grid) in enumerate(zip(axes[0], grids)):

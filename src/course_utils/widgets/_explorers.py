@@ -65,7 +65,8 @@ def _json_for_script(obj):
     return json.dumps(obj, ensure_ascii=False).replace("</", "<\\/")
 
 
-STATIC_NOTE = "이 페이지에서 바로 슬라이더를 움직일 수 있습니다 (커널 없이 브라우저가 계산). 노트북에서 실행하면 같은 값을 Python이 계산합니다."
+STATIC_NOTE = ("이 페이지에서 바로 슬라이더를 움직일 수 있습니다 (파이썬 실행 환경 없이 브라우저에서 계산합니다). "
+               "노트북에서 실행하면 같은 값을 Python이 계산합니다.")
 
 
 def static_html(geometry, note=STATIC_NOTE):

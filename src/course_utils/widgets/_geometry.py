@@ -30,6 +30,7 @@ __all__ = [
     "conv_padding",
     "conv_window",
     "conv_formula",
+    "conv_formula_label",
     "conv_geometry",
     "receptive_field_pixels",
     "receptive_field_geometry",
@@ -109,10 +110,13 @@ def conv_window(position, kernel_size, stride=1, dilation=1):
 def conv_formula(input_length, kernel_size, stride=1, padding="valid", dilation=1):
     """The output-size formula with the numbers substituted, e.g.
 
+    Chapter 3's formula ``⌊(n + 2p − k) / s⌋ + 1`` while the dilation is 1; the dilated
+    form of chapter 4 only when it is not.
+
     >>> conv_formula(7, 3, 1, 1, 2)
     '⌊(7 + 2·1 − 2·(3 − 1) − 1) / 1⌋ + 1 = 5'
     >>> conv_formula(7, 3, 2, 1)
-    '⌊(7 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 4'
+    '⌊(7 + 2·1 − 3) / 2⌋ + 1 = 4'
     >>> conv_formula(7, 3, 2, "same")
     '⌈7 / 2⌉ = 4'
     """
@@ -122,11 +126,20 @@ def conv_formula(input_length, kernel_size, stride=1, padding="valid", dilation=
     if padding == "same":
         return f"⌈{n} / {s}⌉ = {out}"
     p = 0 if padding == "valid" else padding
+    if d == 1:
+        return f"⌊({n} + 2·{p} − {k}) / {s}⌋ + 1 = {out}"
     return f"⌊({n} + 2·{p} − {d}·({k} − 1) − 1) / {s}⌋ + 1 = {out}"
 
 
+def conv_formula_label(padding, dilation):
+    """The formula's name in the explorer: the dilated form only when ``dilation`` is not 1 (chapter 3 has none)."""
+    if padding == "same":
+        return "출력 크기 (padding='same': ⌈n / s⌉)"
+    return "출력 크기 " + ("⌊(n + 2p − k) / s⌋ + 1" if dilation == 1 else "⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1")
+
+
 def _conv_params_text(n, k, s, padding, d):
-    return f"입력 {n}×{n}, 커널 {k}×{k}, stride {s}, padding {padding!r}, dilation {d}"
+    return f"입력 {n}×{n}, 커널 {k}×{k}, stride {s}, padding {padding!r}" + (f", dilation {d}" if d != 1 else "")
 
 
 def conv_geometry(input_size=7, kernel_size=3, stride=1, padding="valid", dilation=1, row=0, col=0):
@@ -159,8 +172,7 @@ def conv_geometry(input_size=7, kernel_size=3, stride=1, padding="valid", dilati
 
     window = [[r, c, bool(is_pad(r) or is_pad(c))] for r, c in product(rows, cols)]
     window_input = [[r - before, c - before] for r, c, p in window if not p]
-    label = "출력 크기" + (" (padding='same': ⌈n / s⌉)" if padding == "same"
-                         else " ⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1")
+    label = conv_formula_label(padding, d)
     geo = dict(base, error=None, output_size=out, pad_before=before, pad_after=after,
                padded_size=size, row=row, col=col, window=window, window_input=window_input,
                formula=formula, formula_label=label)

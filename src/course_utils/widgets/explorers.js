@@ -207,7 +207,14 @@ const fmtNum = (x) => (Number.isInteger(x) ? String(x) : String(x));
 export function convFormula(n, k, s, padding, d, out) {
   if (padding === "same") return `⌈${n} / ${s}⌉ = ${out}`;
   const p = padding === "valid" ? 0 : padding;
+  // chapter 3's formula while the dilation is 1; the dilated form (chapter 4) only when it is not
+  if (Number(d) === 1) return `⌊(${n} + 2·${p} − ${k}) / ${s}⌋ + 1 = ${out}`;
   return `⌊(${n} + 2·${p} − ${d}·(${k} − 1) − 1) / ${s}⌋ + 1 = ${out}`;
+}
+
+export function convFormulaLabel(padding, d) {
+  if (padding === "same") return "출력 크기 (padding='same': ⌈n / s⌉)";
+  return "출력 크기 " + (Number(d) === 1 ? "⌊(n + 2p − k) / s⌋ + 1" : "⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1");
 }
 
 export function convGeometry({ input_size = 7, kernel_size = 3, stride = 1, padding = "valid", dilation = 1,
@@ -330,14 +337,14 @@ const layerName = ([kind, k, s, d]) => `${kind === "conv" ? "합성곱" : "풀�
 
 function convScene(g) {
   const { input_size: n, kernel_size: k, stride: s, padding, dilation: d } = g.params;
-  const params = `입력 ${n}×${n}, 커널 ${k}×${k}, stride ${s}, padding ${pyRepr(padding)}, dilation ${d}`;
+  const params = `입력 ${n}×${n}, 커널 ${k}×${k}, stride ${s}, padding ${pyRepr(padding)}` + (Number(d) !== 1 ? `, dilation ${d}` : "");
   if (g.error) return { grids: [], lines: [params], legend: [] };
   const size = g.padded_size, before = g.pad_before;
   const isPad = (i) => i < before || i >= before + n;
   const cells = [];
   for (let r = 0; r < size; r++) for (let c = 0; c < size; c++) if (isPad(r) || isPad(c)) cells.push([r, c, "pad"]);
   for (const [r, c, p] of g.window) cells.push([r, c, p ? "window_pad" : "window"]);
-  const label = "출력 크기" + (padding === "same" ? " (padding='same': ⌈n / s⌉)" : " ⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1");
+  const label = convFormulaLabel(padding, d);
   const rows = window1d(g.row, k, s, d).map((r) => r - before), cols = window1d(g.col, k, s, d).map((c) => c - before);
   return {
     grids: [{ title: `(패딩된) 입력 ${size}×${size}`, rows: size, cols: size, base: "input", cells },
@@ -428,6 +435,17 @@ function h(tag, attrs = {}, text) {
   return e;
 }
 
+const escapeAttr = (text) => String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+
+// The drawing's accessible name (role="img"): its title and how many cells of each coloured kind it shows,
+// e.g. "(패딩된) 입력 9×9 격자: 패딩 (0) 32칸, 커널이 읽는 칸 9칸".
+export function gridLabel(grid) {
+  const counts = new Map();
+  for (const [, , kind] of grid.cells) counts.set(kind, (counts.get(kind) || 0) + 1);
+  const parts = [...counts].map(([kind, count]) => `${KIND_LABELS[kind] || kind} ${count}칸`);
+  return `${grid.title} 격자` + (parts.length ? `: ${parts.join(", ")}` : "");
+}
+
 function drawGrid(grid) {
   const box = h("div", { class: "cu-grid" });
   box.appendChild(h("div", { class: "cu-grid-title" }, grid.title));
@@ -435,7 +453,8 @@ function drawGrid(grid) {
   const cell = Math.max(6, Math.min(30, Math.floor(300 / n)));
   const w = grid.cols * cell, ht = grid.rows * cell;
   // One string, one parse: much faster than thousands of createElementNS calls.
-  const parts = [`<svg xmlns="${SVG_NS}" width="${w + 2}" height="${ht + 2}" viewBox="-1 -1 ${w + 2} ${ht + 2}">`,
+  const parts = [`<svg xmlns="${SVG_NS}" role="img" aria-label="${escapeAttr(gridLabel(grid))}" ` +
+                 `width="${w + 2}" height="${ht + 2}" viewBox="-1 -1 ${w + 2} ${ht + 2}">`,
                  `<rect x="0" y="0" width="${w}" height="${ht}" fill="${COLORS[grid.base] || "#fff"}"/>`];
   const labels = [];
   for (const [r, c, kind, label] of grid.cells) {

@@ -34,6 +34,9 @@ const FUNCTIONS = {
                                                              "jump", "start", "span"])],
   transposed_geometry: [G.transposedGeometry, pick(["error", "output_size", "grid", "row", "col", "window",
                                                     "formula"])],
+  // the text lines under the convolution explorer (the dilation shown only when it is not 1)
+  conv_scene_lines: [(args) => { const g = G.convGeometry(args); return { error: g.error ?? null, lines: G.scene(g).lines }; },
+                     (r) => r],
 };
 
 function pick(keys) {
