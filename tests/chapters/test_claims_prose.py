@@ -36,7 +36,7 @@ def test_adadelta_default_learning_rate_story():
         assert "독립 Keras" in text and "tf.keras" in text
 
 
-# 2. Chapter 2: the old note's "총 Parameters: 7" is what its code prints ----------------------
+# 2. Chapter 2 (appendix "원래 노트와 달라진 점"): the old note's "총 Parameters: 7" is what its code prints ----------------------
 
 def test_old_note_code_prints_seven_parameters():
     """The note's code (typos fixed): Dense(1), expand_dims, Dense(1), squeeze, Dense(1), squeeze."""
@@ -49,8 +49,8 @@ def test_old_note_code_prints_seven_parameters():
     assert tuple(out.shape) == (1, 64)
     total = first.count_params() + second.count_params() + third.count_params()
     assert total == 7
-    text = markdown("ch02_linear/ch02_linear.ipynb")
-    assert '"총 Parameters: 7"(2 + 1 + 4)은 그 코드가 실제로 출력하는 값' in text
+    text = (ROOT / "book" / "appendix_notes.md").read_text(encoding="utf-8")  # the differences from the notes
+    assert '"총 Parameters: 7"(2 + 1 + 4)은 그 코드가 실제로\n  출력하는 값' in text
     assert "파라미터 13개" in text and "Parameters: 7\"도 틀렸습니다" not in text
 
 
@@ -130,4 +130,4 @@ def test_batch_norm_training_flag_explains_the_step0_grid():
     as_inference = np.asarray(generator(noise, training=False))
     assert as_training.std() > 2 * as_inference.std()
     text = markdown("ch06_gan/ch06_gan.ipynb")
-    assert "`step 0` 그림은 6.2절의 'untrained G' 그림과 다르게 보입니다" in text
+    assert "0단계 그림은 6.2절의 학습 전 그림과 다르게 보입니다" in text
