@@ -40,6 +40,8 @@ SAMPLES = {
     "plot_history": (({"loss": [1.0, 0.5], "val_loss": [1.2, 0.7]},), {"title": "t"}),
     "show_codes": ((np.ones((2, 3)), np.zeros((2, 4, 4)), np.zeros((2, 16))), {"n": 2}),
     "show_small_arrays": (([np.eye(2), np.ones((1, 3, 3, 1))], ["a", "b"]), {"fmt": "{:.1f}"}),
+    "digit_histograms": (([[0] * 8 + [90, 10], list(range(10))], ["collapsed", "spread"]),
+                         {"xlabel": "digit", "ylabel": "samples"}),
 }
 
 
