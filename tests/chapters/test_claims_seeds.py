@@ -106,13 +106,13 @@ def test_ch07_sigmoid_output_stays_in_pixel_range_and_linear_does_not():
 @pytest.fixture(scope="module")
 def digits():
     (x_train, _), (x_test, _) = load_mnist(offline=True, verbose=False)
-    return (to_unit_interval(x_train).reshape(len(x_train), -1)[:2000],
+    return (to_unit_interval(x_train).reshape(len(x_train), -1),
             to_unit_interval(x_test).reshape(len(x_test), -1))
 
 
 def test_ch07_epoch_loss_is_a_mean_over_improving_weights(digits):
     """The reported training loss of the first epoch is above the loss of the same data re-measured after it."""
-    x_train, x_val = digits
+    x_train, x_val = digits[0][:2000], digits[1]
     keras.utils.set_random_seed(42)
     _, _, model = pretrained.build_dense_encoder_decoder(36)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=2e-3), loss="binary_crossentropy", jit_compile=False)
@@ -132,8 +132,7 @@ def test_ch07_a_linear_autoencoder_approaches_pca_from_above(digits):
     components = vt[:k]
     pca_mse = np.mean(((x_train - mean) @ components.T @ components + mean - x_train) ** 2)
     keras.utils.set_random_seed(0)
-    inputs = keras.Input(shape=(784,))
-    model = keras.Model(inputs, keras.layers.Dense(784)(keras.layers.Dense(k)(inputs)))
+    model = pretrained.build_linear_autoencoder(k)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="mse", jit_compile=False)
     model.fit(x_train, x_train, epochs=10, batch_size=64, verbose=0)
     linear_mse = model.evaluate(x_train, x_train, batch_size=500, verbose=0)
@@ -148,13 +147,46 @@ def test_ch07_a_linear_autoencoder_approaches_pca_from_above(digits):
 
 def test_ch07_an_autoencoder_decoder_makes_fewer_digits_from_arbitrary_codes_than_the_gan(digits):
     _, x_val = digits
-    dense_ae = pretrained.load("ch07_dense_ae")
-    codes = keras.Model(dense_ae.input, dense_ae.get_layer("code").output).predict(x_val, verbose=0)
-    code_input = keras.Input(shape=(36,))
-    decoder = keras.Model(code_input, dense_ae.get_layer("reconstruction")(code_input))
+    encoder, decoder, pair = pretrained.build_dense_encoder_decoder(36)
+    pair.set_weights(pretrained.load("ch07_dense_ae").get_weights())
+    codes = encoder.predict(x_val, verbose=0)
     shuffled = codes[np.random.default_rng(0).integers(0, len(codes), (1000, 36)), np.arange(36)]
     made = decoder.predict(shuffled, verbose=0).reshape(-1, 28, 28, 1)
     ae = pretrained.digit_census(pretrained.classify(made))
     gan = pretrained.generator_census(pretrained.load("ch06_dcgan"), seed=2026, samples=1000)
     assert ae["confident"] < gan["confident"] - 0.1
     assert "숫자다운 그림이 잘 나오지 않습니다" in markdown("ch07_autoencoders/ch07_autoencoders.ipynb")
+
+
+def test_ch07_linear_autoencoder_space_mostly_matches_pca(digits):
+    """7.9: after 10 epochs most cosines of the principal angles are near 1, the last few are not yet."""
+    x_train, _ = digits
+    k = 16
+    mean = x_train.mean(axis=0)
+    components = np.linalg.svd(x_train - mean, full_matrices=False)[2][:k]
+    keras.utils.set_random_seed(0)
+    model = pretrained.build_linear_autoencoder(k)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="mse", jit_compile=False)
+    model.fit(x_train, x_train, epochs=10, batch_size=64, verbose=0)
+    cosines = np.linalg.svd(components @ np.linalg.qr(model.layers[-1].get_weights()[0].T)[0], compute_uv=False)
+    assert np.sum(cosines > 0.9) >= 12 and cosines.min() < 0.9
+    assert "마지막 몇 방향은 아직 덜 맞춰졌습니다" in markdown("ch07_autoencoders/ch07_autoencoders.ipynb")
+
+
+def test_ch05_the_transposed_demo_has_only_begun_to_learn():
+    """5.6's demo (the chapter's seed and settings): the loss fell from about 0.70 to about 0.30, yet the ten
+    reconstructions are nearly one grey blob and the classifier reads them near chance."""
+    (x_train, _), (x_test, y_test) = load_mnist(offline=True, verbose=False)
+    x_train, x_val, y_val = to_unit_interval(x_train), to_unit_interval(x_test)[:1000], y_test[:1000]
+    keras.utils.set_random_seed(42)
+    model = pretrained.build_transpose_autoencoder()
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=5e-3), loss="binary_crossentropy", jit_compile=False)
+    before = float(keras.ops.mean(keras.losses.binary_crossentropy(x_val, model(x_val))))
+    history = model.fit(x_train[:2000], x_train[:2000], epochs=1, batch_size=64, shuffle=True,
+                        validation_data=(x_val, x_val), verbose=0)
+    out = model.predict(x_val, verbose=0)
+    assert round(before, 1) == 0.7 and round(history.history["val_loss"][0], 1) == 0.3
+    assert pretrained.read_accuracy(out, y_val) < 0.2
+    assert out[:10].std(axis=0).mean() < 0.1 * x_val[:10].std(axis=0).mean()
+    text = markdown("ch05_transposed_conv_autoencoder/ch05_transposed_conv_autoencoder.ipynb")
+    assert "열 장이 거의 똑같은 회색 얼룩" in text and "학습 전 약 0.70에서 0.30 근처로" in text
