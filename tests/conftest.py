@@ -33,6 +33,7 @@ SLOWEST_FIRST = (
     "tests/site/test_browser.py",               #  46 s after the public build
     "tests/tools/test_bench_gan_recipes.py",    #  37 s
     "tests/package/test_runtime.py",            #  29 s
+    "tests/chapters/test_claims_seeds.py",      #  30 s: two short trainings (5.6's demo, 7.9's linear autoencoder)
     "tests/grading/test_report.py",             #  22 s
     "tests/package/test_setup_notebook.py",     #  20 s
 )
