@@ -37,6 +37,7 @@ SLOWEST_FIRST = (
     "tests/tools/test_bench_gan_recipes.py",    #  37 s
     "tests/site/test_fork_build.py",            #  27-31 s: the pages built with a fork's URL
     "tests/package/test_runtime.py",            #  29 s
+    "tests/chapters/test_claims_seeds.py",      #  30 s: two short trainings (5.6's demo, 7.9's linear autoencoder)
     "tests/grading/test_report.py",             #  22 s
     "tests/package/test_setup_notebook.py",     #  20 s (+ about 20 s: the Hangul font checks, issue 30)
 )

@@ -64,6 +64,7 @@ __all__ = [
     "build_transpose_autoencoder",
     "build_dense_autoencoder",
     "build_dense_encoder_decoder",
+    "build_linear_autoencoder",
     "build_conv_autoencoder",
     "build_classifier",
     "MODELS",
@@ -228,6 +229,25 @@ def build_dense_encoder_decoder(code_dim=36, input_dim=784):
     autoencoder = keras.Model(autoencoder_input, decoder(encoder(autoencoder_input)),
                               name="dense_autoencoder")
     return (encoder, decoder, autoencoder)
+
+
+def build_linear_autoencoder(code_dim=16, input_dim=784):
+    """7.9절의 선형 오토인코더: 활성화 없는 Dense 두 개, 784 → code_dim → 784.
+
+    With the mean squared error it learns what PCA computes (chapter 7.9): the
+    layers ``"code"`` and ``"reconstruction"`` take PCA's weights exactly
+    (kernel ``components.T`` / bias ``-mean @ components.T``; kernel ``components`` / bias ``mean``).
+
+    >>> build_linear_autoencoder(4).count_params()
+    7060
+    """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(input_dim,), name="image")
+    code = layers.Dense(code_dim, name="code")(inputs)
+    outputs = layers.Dense(input_dim, name="reconstruction")(code)
+    return keras.Model(inputs, outputs, name="linear_autoencoder")
 
 
 def build_conv_autoencoder(filters=16, code_channels=2):

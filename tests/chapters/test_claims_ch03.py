@@ -35,7 +35,7 @@ def test_big_conv_then_dense():
     root = next(p for p in Path(__file__).resolve().parents if (p / "_toc.yml").is_file())
     nb = json.loads((root / "book/ch03_convolution/ch03_convolution.ipynb").read_text("utf-8"))
     prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    claimed = float(re.search(r"이미지 64장의 배치로.+?약 ([\d.]+) GB", prose, re.S).group(1))
+    claimed = float(re.search(r"이미지 64장을 float32 배치로.+?약 ([\d.]+) GB", prose, re.S).group(1))
     batch = np.empty((64, 1920, 1080, 3), np.float32)  # never written, so never really allocated
     assert round(batch.nbytes / 1e9, 1) == claimed
 

@@ -171,3 +171,24 @@ def test_collapse_prose_states_the_recorded_setting():
     assert COLLAPSE_SETTINGS["g_learning_rate"] == 0.002 and COLLAPSE_SETTINGS["d_learning_rate"] == 0.000002
     assert "판별자의 학습률을 100분의 1인 0.000002로" in text and "두 학습률을 같은 0.0002로" in text
     assert "생성 숫자 1,000장을 분류기에 넣고" in text and "마지막 단계의 샘플 16장" in text
+
+
+def test_the_histogram_numbers_the_prose_quotes():
+    """6.8's digit histograms: the collapsed run piles on one digit, the chapter's DCGAN spreads over ten
+    (the same 1,000 noise vectors, sample_noise(seed=1234)); the alt text and the prose quote these numbers."""
+    from course_utils.figures.diagnostics import digit_histograms
+
+    bad = pretrained.collapse_run()["quality_by_step"]["300"]
+    chapter = pretrained.generator_census(pretrained.load("ch06_dcgan"), seed=1234, samples=1000)
+    assert sum(bad["counts"]) == 996 and bad["counts"][8] == 996
+    assert sum(chapter["counts"]) == 536 and chapter["digits"] == 10
+    assert int(np.argmax(chapter["counts"])) == 9 and round(chapter["largest_share"] * 100) == 19
+    text = _markdown()
+    assert "끝까지 학습한 DCGAN은 확신하며 읽힌 536장이 열 가지 숫자로 나뉘고, 가장 많은 9도 19%입니다" in text
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    figure = next(c for c in cells if c.cell_type == "code" and "digit_histograms(" in c.source)
+    alt = figure.metadata["mystnb"]["image"]["alt"]
+    assert "996장이 모두 숫자 8" in alt and "536장" in alt and "9도 전체의 19%" in alt
+    fig = digit_histograms([bad["counts"], chapter["counts"]], ["a", "b"])
+    heights = [[patch.get_height() for patch in ax.patches] for ax in fig.axes]
+    assert heights == [bad["counts"], chapter["counts"]]

@@ -34,9 +34,13 @@ def test_adadelta_default_learning_rate_story():
                  markdown("ch05_transposed_conv_autoencoder/ch05_transposed_conv_autoencoder.ipynb")):
         assert "2.3 이전" not in text
         assert "독립 Keras" in text and "tf.keras" in text
+    # the appendix's summary row: 1.0 belongs to standalone Keras (<= 2.3.1), not to tf.keras 2.x
+    summary = markdown("appendix_keras3.ipynb").split("## 정리")[1]
+    row = next(line for line in summary.splitlines() if "adadelta" in line)
+    assert "독립 Keras(2.3까지)는 학습률 1.0" in row and "`tf.keras`(TF 2.x)는 0.001" in row
 
 
-# 2. Chapter 2: the old note's "총 Parameters: 7" is what its code prints ----------------------
+# 2. Chapter 2 (appendix "원래 노트와 달라진 점"): the old note's "총 Parameters: 7" is what its code prints ----------------------
 
 def test_old_note_code_prints_seven_parameters():
     """The note's code (typos fixed): Dense(1), expand_dims, Dense(1), squeeze, Dense(1), squeeze."""
@@ -49,8 +53,8 @@ def test_old_note_code_prints_seven_parameters():
     assert tuple(out.shape) == (1, 64)
     total = first.count_params() + second.count_params() + third.count_params()
     assert total == 7
-    text = markdown("ch02_linear/ch02_linear.ipynb")
-    assert '"총 Parameters: 7"(2 + 1 + 4)은 그 코드가 실제로 출력하는 값' in text
+    text = (ROOT / "book" / "appendix_notes.md").read_text(encoding="utf-8")  # the differences from the notes
+    assert '"총 Parameters: 7"(2 + 1 + 4)은 그 코드가 실제로\n  출력하는 값' in text
     assert "파라미터 13개" in text and "Parameters: 7\"도 틀렸습니다" not in text
 
 
@@ -90,7 +94,7 @@ def test_same_padding_keeps_size_only_for_stride_1(n, k, s):
     assert size == conv_output_length(n, k, s, "same") == -(-n // s)
     assert (size == n) == (s == 1)
     text = markdown("ch05_transposed_conv_autoencoder/ch05_transposed_conv_autoencoder.ipynb")
-    assert "stride 1에 `padding=\"same\"`인 convolution은 크기를 바꾸지 않고" in text
+    assert "stride 1에 `padding=\"same\"`인 합성곱은 크기를 바꾸지 않고" in text
 
 
 # 6. Chapter 4: the receptive-field sum with dilation ---------------------------------------

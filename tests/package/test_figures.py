@@ -42,6 +42,8 @@ SAMPLES = {
     "plot_history": (({"loss": [1.0, 0.5], "val_loss": [1.2, 0.7]},), {"title": "제목"}),
     "show_codes": ((np.ones((2, 3)), np.zeros((2, 4, 4)), np.zeros((2, 16))), {"n": 2}),
     "show_small_arrays": (([np.eye(2), np.ones((1, 3, 3, 1))], ["입력", "출력"]), {"fmt": "{:.1f}"}),
+    "digit_histograms": (([[0] * 8 + [90, 10], list(range(10))], ["붕괴", "고르게"]),
+                         {"xlabel": "숫자", "ylabel": "샘플 수"}),
 }
 
 

@@ -3,6 +3,7 @@
 - :mod:`course_utils.figures.boxes`: the two-step box model of chapter 2;
 - :mod:`course_utils.figures.grids`: kernels, pooling and receptive fields on grids (chapters 3-4);
 - :mod:`course_utils.figures.images`: image rows, loss curves, codes and small arrays (chapters 5-7).
+- :mod:`course_utils.figures.diagnostics`: measurements drawn, e.g. the digit histograms of mode collapse (chapter 6).
 
 The contract of every public figure function (checked by ``tests/package/test_figures.py``):
 
