@@ -47,6 +47,19 @@ from notebook_helpers import NETWORK_GUARD, ROOT, editions, grade_id, read
 from tools.notebooks import book_notebooks
 
 pytestmark = pytest.mark.slow
+#: What each end's test file imports (``from colab_job import *``): its fixtures and tests.
+__all__ = [
+    "pytestmark",
+    "colab",
+    "executed",
+    "test_the_installs_keep_colab_s_core_packages",
+    "test_the_offline_extra_would_keep_colab_s_core_packages",
+    "test_run_all_reaches_the_end",
+    "test_no_output_writes_to_stderr",
+    "test_every_explorer_is_drawn",
+    "test_every_unanswered_exercise_says_so",
+    "test_the_chapters_keep_colab_s_core_packages",
+]
 
 #: The packages whose versions the installs must not change (the issue's list).
 CORE = ("numpy", "tensorflow", "keras", "ipywidgets", "matplotlib", "pandas")
