@@ -7,8 +7,8 @@
 # runtime has: the oldest file is Colab's last announced runtime, the newest the newest TensorFlow and
 # Keras), kept outside the repository and reused between runs on the same machine; it is keyed on the
 # hash of the file and the Python version, so a changed pin builds a new one, and a new machine builds
-# it fresh (about 1.5 min from a warm pip cache, 2.5 GB on disk each). Environments of other hashes
-# unused for 14 days are removed.
+# it fresh (from a warm pip cache: 1.5 min at a low load, 8 min for the two side by side at a load of 10;
+# benchmarks/README.md), 2.5 GB on disk each. Environments of other hashes unused for 14 days are removed.
 # Python 3.12: $COLAB_PYTHON, else python3.12 on PATH, else pyenv's 3.12.x.
 # Used by tests/colab/ (part of scripts/test.sh), scripts/colab_job.sh and
 # tools/authoring/colab_requirements.py (--python).
