@@ -23,8 +23,8 @@ from shared import once  # noqa: E402
 SLOWEST_FIRST = (
     "tests/grading/test_grade_command.py",      # 347 s: the crafted class, as root and unprivileged
     "tests/grading/test_grading.py",            # 308 s: nbgrader on every chapter
-    "tests/colab/test_colab_oldest.py",         # ~260 s: the Colab job, TensorFlow 2.19 + Keras 3.10 (2026-12-06,
-    "tests/colab/test_colab_newest.py",         # ~260 s:   the newest TensorFlow and Keras;  both side by side, load 4-9)
+    "tests/colab/test_colab_oldest.py",         # ~260 s: the Colab job at TF 2.19 + Keras 3.10 (2026-12-06, warm,
+    "tests/colab/test_colab_newest.py",         # ~260 s: the Colab job at the newest TF + Keras  the ends side by side)
     "tests/grading/test_grade_dask.py",         # 245 s: a real Dask cluster
     "tests/grading/test_student_version.py",    #  66 s
     "tests/grading/test_grading_edge_cases.py",  # 63 s: nbgrader on chapter 1's awkward cases
