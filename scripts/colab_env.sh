@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Make (or reuse) the Colab-like environment of the Colab job and print its folder.
-#   bash scripts/colab_env.sh        -> /root/.cache/course-book/colab-venv-<hash>
-# A Python 3.12 virtual environment with exactly requirements-colab.txt (what a learner's Colab
-# runtime has), kept outside the repository and reused between runs on the same machine; it is
-# keyed on the hash of requirements-colab.txt and the Python version, so a changed pin builds a new
-# one, and a new machine builds it fresh (about 1.5 min from a warm pip cache, 2.5 GB on disk).
-# Environments of other hashes unused for 14 days are removed.
+# Make (or reuse) a Colab-like environment of the Colab job and print its folder.
+#   bash scripts/colab_env.sh requirements-colab-oldest.txt   -> ~/.cache/course-book/colab-venv-<hash>
+#   bash scripts/colab_env.sh requirements-colab-newest.txt
+#   bash scripts/colab_env.sh --python                        -> the Python 3.12 it uses
+# A Python 3.12 virtual environment with exactly the given requirements file (what a learner's Colab
+# runtime has: the oldest file is Colab's last announced runtime, the newest the newest TensorFlow and
+# Keras), kept outside the repository and reused between runs on the same machine; it is keyed on the
+# hash of the file and the Python version, so a changed pin builds a new one, and a new machine builds
+# it fresh (from a warm pip cache: 1.5 min at a low load, 8 min for the two side by side at a load of 10;
+# benchmarks/README.md), 2.5 GB on disk each. Environments of other hashes unused for 14 days are removed.
 # Python 3.12: $COLAB_PYTHON, else python3.12 on PATH, else pyenv's 3.12.x.
-# Used by tests/colab/test_colab_run_all.py (part of scripts/test.sh) and scripts/colab_job.sh.
+# Used by tests/colab/ (part of scripts/test.sh), scripts/colab_job.sh and
+# tools/authoring/colab_requirements.py (--python).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,24 +32,34 @@ if ! PYTHON=$(find_python); then
   echo "colab_env: Python 3.12 is needed (Colab's Python); set COLAB_PYTHON=/path/to/python3.12." >&2
   exit 1
 fi
+if [ "${1:-}" = "--python" ]; then
+  echo "$PYTHON"
+  exit 0
+fi
+requirements=${1:?"colab_env: give the requirements file, e.g. requirements-colab-oldest.txt"}
+if [ ! -f "$requirements" ]; then
+  echo "colab_env: no such requirements file: $requirements" >&2
+  exit 1
+fi
 version=$("$PYTHON" -c 'import sys; print(sys.version.split()[0])')
-key=$( { cat requirements-colab.txt; echo "python $version"; } | sha256sum | cut -c1-16)
+key=$( { cat "$requirements"; echo "python $version"; } | sha256sum | cut -c1-16)
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/course-book"
 venv="$cache/colab-venv-$key"
 mkdir -p "$cache"
 
 if [ ! -f "$venv/.complete" ]; then
   (
-    # one builder at a time per machine (two test runs may start together)
-    exec 9>"$cache/colab-venv.lock"
+    # one builder per environment at a time (two test runs may start together; the two ends
+    # build side by side)
+    exec 9>"$cache/colab-venv-$key.lock"
     flock 9
     if [ ! -f "$venv/.complete" ]; then
-      echo "colab_env: building $venv (Python $version, requirements-colab.txt)..." >&2
+      echo "colab_env: building $venv (Python $version, $requirements)..." >&2
       start=$(date +%s)
       rm -rf "$venv"   # a build that was cut off (no .complete) starts again
       "$PYTHON" -m venv "$venv"
       "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-        -r requirements-colab.txt >&2
+        -r "$requirements" >&2
       touch "$venv/.complete"
       echo "colab_env: built in $(( $(date +%s) - start )) s." >&2
     fi

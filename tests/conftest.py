@@ -23,9 +23,10 @@ from shared import once  # noqa: E402
 SLOWEST_FIRST = (
     "tests/grading/test_grade_command.py",      # 347 s: the crafted class, as root and unprivileged
     "tests/grading/test_grading.py",            # 308 s: nbgrader on every chapter
+    "tests/colab/test_colab_oldest.py",         # ~260 s: the Colab job at TF 2.19 + Keras 3.10 (2026-12-06, warm,
+    "tests/colab/test_colab_newest.py",         # ~260 s: the Colab job at the newest TF + Keras  the ends side by side)
     "tests/grading/test_grade_dask.py",         # 245 s: a real Dask cluster
     "tests/grading/test_grade_shortcuts.py",    # 325 s: tools.grade on the shortcut kit of chapters 2-7
-    "tests/colab/test_colab_run_all.py",        # 143 s: the Colab job
     "tests/site/test_browser.py",               # ~46 s + axe-core on 14 pages in two modes (issue 30: 106 s for
                                                 #   those three tests alone under a load average of 10)
     "tests/grading/test_student_version.py",    #  66 s

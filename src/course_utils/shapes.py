@@ -175,7 +175,9 @@ def conv_transpose_output_length(
         kernel_size: 커널 크기 k (1 이상의 정수).
         stride: stride s (1 이상의 정수). 기본값 1.
         padding: ``"valid"``, ``"same"`` 또는 0 이상의 정수. 기본값 ``"valid"``.
-        output_padding: ``None`` 또는 ``0 <= op < stride``인 정수.
+        output_padding: ``None`` 또는 ``0 <= op < stride``인 정수. Keras 3.10의 ``Conv2DTranspose``는
+            0을 받지 않습니다 (1 이상만). 같은 층은 valid에서 ``k >= s``이면 ``None``,
+            same에서 홀수 ``k``이면 정수 padding ``k // 2`` (valid 층 + ``Cropping2D``)입니다.
         dilation: dilation d (1 이상의 정수). 기본값 1.
 
     Returns:

