@@ -131,16 +131,10 @@ def test_the_notes_appendix_is_in_the_table_of_contents():
 
 # --- issue 30, point 6: no contradictions, one term per idea -------------------------------------
 
-#: Chapter 5's output-size table cell is edited on another branch (issue 31); its terms follow there.
-TERM_EXEMPT = ("### 출력 크기 공식",)
-
-
 @pytest.mark.parametrize("english, korean", [("convolution", "합성곱"), ("receptive field", "수용 영역")])
 def test_one_term_per_idea_korean_first(english, korean):
     """English only in parentheses after the Korean term (book/glossary.md); code spans may name anything."""
     for where, text in MARKDOWN:
-        if text.startswith(TERM_EXEMPT):
-            continue
         prose = re.sub(r"\([^()]*\)", "", _prose(text))  # English in parentheses is the allowed form
         assert english not in prose.lower(), (where, english, korean)
     glossary = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
