@@ -384,6 +384,7 @@ def test_a_grader_importing_another_course_utils_stops_before_any_student(course
         result, _peak = run_grade(course_dir, inbox, env_extra=env)
         assert result.returncode == 3, result.stdout[-3000:] + result.stderr[-3000:]
         assert str(other / "course_utils") in result.stderr and "PYTHONPATH" in result.stderr, result.stderr
+        assert f"설치된 course_utils는 {ROOT}에" in result.stderr, "the kernels' own copy is named too"
         assert "채점 환경 점검" in result.stderr
         state = course_dir / "grading" / "reports" / f"{ASSIGNMENT}_state.json"
         assert not state.exists() or "s01" not in state.read_text(encoding="utf-8")
@@ -414,3 +415,42 @@ def test_a_grader_importing_another_course_utils_stops_before_any_student(course
             shutil.rmtree(base, ignore_errors=True)
     finally:
         shutil.rmtree(other, ignore_errors=True)
+
+
+def test_a_sandbox_with_other_course_utils_code_is_named_with_both_hashes(course):
+    """The preflight's other refusal: the kernel imports course_utils, but not the grader's code."""
+    from tools.grading import sandbox
+
+    options = sandbox.Options(root=course.course, sandbox=True, cell_timeout=60, notebook_timeout=120,
+                              memory_bytes=2**31, max_procs=64)
+    found = sandbox.preflight(options)  # the honest set-up passes and says where from
+    assert found["path"] == str(ROOT / "src" / "course_utils") and len(found["hash"]) == 16
+    with pytest.raises(sandbox.PreflightFailed) as refused:
+        sandbox.preflight(options, grader=("/elsewhere/course_utils", "0123456789abcdef"))
+    message = str(refused.value)
+    assert "/elsewhere/course_utils (코드 해시 0123456789abcdef)" in message
+    assert f"{found['path']}의 course_utils(코드 해시 {found['hash']})" in message
+
+
+def test_on_dask_the_preflight_runs_on_the_workers_and_stops_the_command(course, tmp_path):
+    """The instructor's command imports changed course_utils code (PYTHONPATH); the workers' kernels do not."""
+    from dask_cluster import Cluster
+
+    other = tmp_path / "other"
+    shutil.copytree(ROOT / "src" / "course_utils", other / "course_utils", ignore=shutil.ignore_patterns("__pycache__"))
+    with open(other / "course_utils" / "__init__.py", "a", encoding="utf-8") as handle:
+        handle.write("\n# the instructor's copy, edited\n")
+    course_dir = course.fresh(tmp_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    nbformat.write(course.nb(), inbox / "s01.ipynb")
+    cluster = Cluster(tmp_path / "cluster", kernel_environment(), workers=1)
+    try:
+        env = {"PYTHONPATH": os.pathsep.join([str(other), kernel_environment()["PYTHONPATH"]])}
+        result, _peak = run_grade(course_dir, inbox, "--dask-scheduler", cluster.address, env_extra=env)
+    finally:
+        cluster.close()
+    assert result.returncode == 3, result.stdout[-3000:] + result.stderr[-3000:] + cluster.logs()
+    assert "Dask 워커" in result.stderr and "채점 환경 점검" in result.stderr
+    assert str(other / "course_utils") in result.stderr and str(ROOT / "src" / "course_utils") in result.stderr
+    assert not (course_dir / "grading" / "autograded").exists()

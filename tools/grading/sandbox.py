@@ -556,14 +556,17 @@ def preflight(options: Options, grader: tuple[str, str] | None = None) -> dict:
     if found.get("hash") == mine_hash:
         return found
     where = (f"샌드박스의 커널은 {found['path']}의 course_utils(코드 해시 {found['hash']})를 가져옵니다"
-             if "hash" in found else f"샌드박스의 커널이 course_utils를 가져오지 못합니다 ({found.get('error')})")
+             if "hash" in found else f"샌드박스의 커널이 course_utils를 가져오지 못합니다 ({found.get('error')}); "
+             f"이 환경에 설치된 course_utils는 {found.get('installed') or '(없음)'}에 있다고 하지만 샌드박스에서는 "
+             "보이지 않습니다")
     raise PreflightFailed(
         "채점 환경 점검에 실패해 채점을 시작하지 않습니다 (학생의 잘못이 아니므로 누구의 점수도 쓰지 않았습니다).\n"
         f"  채점기의 course_utils: {mine_path} (코드 해시 {mine_hash})\n"
         f"  {where}.\n"
-        "  고치는 방법: 채점 명령을 과목 폴더에서 그 폴더의 환경으로, PYTHONPATH 없이 실행하세요 "
-        "(`bash scripts/setup_env.sh` 뒤 `.venv/bin/python -m tools.grade ...`). 다른 체크아웃의 course_utils를 쓰려면 "
-        "그 체크아웃에서 setup_env.sh로 환경을 다시 만드세요 (두 곳이 같은 코드여야 합니다).")
+        "  고치는 방법: 채점 명령(Dask라면 워커도)을 같은 커밋의 과목 폴더에서 그 폴더의 환경으로 실행하고, course_utils를 "
+        "다른 곳에서 가져오게 하는 PYTHONPATH를 지우세요 (`bash scripts/setup_env.sh` 뒤 `.venv/bin/python -m tools.grade ...`; "
+        "Dask 워커의 PYTHONPATH는 과목 폴더 하나만). 다른 체크아웃의 course_utils를 쓰려면 그 체크아웃에서 setup_env.sh로 "
+        "환경을 다시 만드세요 (채점기와 커널이 같은 코드여야 합니다).")
 
 
 def kill_running() -> None:

@@ -106,8 +106,21 @@ def preflight() -> int:
         folder = os.path.dirname(os.path.realpath(course_utils.__file__))
         print(json.dumps({"path": folder, "hash": tree_hash(folder)}))
     except Exception as error:  # noqa: BLE001 - reported to the grader, which stops with the fix
-        print(json.dumps({"error": f"{type(error).__name__}: {error}"}, ensure_ascii=False))
+        print(json.dumps({"error": f"{type(error).__name__}: {error}", "installed": _installed_from()},
+                         ensure_ascii=False))
     return 0
+
+
+def _installed_from() -> str:
+    """Where this environment's ``course-utils`` distribution says its code is ("" when it has none)."""
+    try:
+        from importlib import metadata
+
+        dist = metadata.distribution("course-utils")
+        url = json.loads(dist.read_text("direct_url.json") or "{}").get("url", "")
+        return url.removeprefix("file://") or str(dist.locate_file(""))
+    except Exception:  # noqa: BLE001 - not installed at all
+        return ""
 
 
 #: What one cell's outputs keep in /job/out.ipynb (characters of text): a student printing gigabytes
