@@ -1,10 +1,13 @@
 """Stage 2 of grading one student: run the plan's notebook in a bubblewrap sandbox.
 
-The kernel sees no network, a read-only system, a private scratch folder with only
-this student's notebook and the chapter's public files, and none of the course
-folder (source notebooks, release, other students, the gradebook). Nothing secret
-is in what it runs (tools/grading/plan.py). Limits: processes per sandbox, memory,
-time per cell and per notebook.
+The kernel sees no network, a read-only system, a private home folder with only
+this student's notebook and the chapter's public files (read-only), and none of the
+course folder (source notebooks, release, other students, the gradebook). Nothing
+secret is in what it runs (tools/grading/plan.py). Limits: processes per sandbox,
+memory of all its processes together (:class:`MemoryCgroup`, else the worker's watch),
+disk (:func:`disk_split`: everything it can write is a size-limited tmpfs, plus
+``RLIMIT_FSIZE``), time per cell and per notebook.  :func:`preflight` starts one
+sandbox before grading to check that its kernels import the grader's ``course_utils``.
 
 - As **root**, each sandbox's kernel drops to its own unprivileged user id, so the
   process limit (``RLIMIT_NPROC``) counts that sandbox's processes only.
