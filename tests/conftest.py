@@ -22,6 +22,7 @@ from shared import once  # noqa: E402
 #: files are left.
 SLOWEST_FIRST = (
     "tests/grading/test_grade_command.py",      # 347 s: the crafted class, as root and unprivileged
+    "tests/grading/test_grade_limits.py",       # 330 s: a 3 GB zip, sandbox limits as root and unprivileged
     "tests/grading/test_grading.py",            # 308 s: nbgrader on every chapter
     "tests/grading/test_grade_dask.py",         # 245 s: a real Dask cluster
     "tests/colab/test_colab_run_all.py",        # 143 s: the Colab job

@@ -318,6 +318,10 @@ class MemoryCgroup:
                     made.remove()
                     return None
             first = False
+        joined = subprocess.run(["/bin/sh", "-c", 'echo $$ > "$0"', str(made.procs)], capture_output=True)
+        if joined.returncode != 0:  # may make it but not move a process into it (cgroup v2 delegation rules)
+            made.remove()
+            return None
         return made
 
     def oom_kills(self) -> int:
