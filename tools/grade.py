@@ -132,7 +132,7 @@ def main(argv=None) -> int:
     parser.add_argument("--cell-timeout", type=int, default=int(os.environ.get("COURSE_CELL_TIMEOUT", "120")))
     parser.add_argument("--notebook-timeout", type=int, default=900)
     parser.add_argument("--memory-gb", type=float, default=8.0,
-                        help="샌드박스 하나의 메모리 한도: 모든 프로세스의 합이자 프로세스 하나의 가상 메모리 (GiB)")
+                        help="샌드박스 하나의 메모리 한도: 그 안의 모든 프로세스를 합한 양 (GiB, 기본 8)")
     parser.add_argument("--disk-mb", type=float, default=2048,
                         help="샌드박스 하나가 쓸 수 있는 양: 홈 절반, /tmp와 /dev/shm 각 4분의 1 (MiB, 기본 2048)")
     parser.add_argument("--max-procs", type=int, default=64, help="샌드박스 하나의 프로세스·스레드 수 한도")

@@ -261,8 +261,9 @@ def _add_flags(verdict: Verdict, q: Question, guards: dict) -> None:
     verdict.reason = f"{verdict.reason}; {text}" if verdict.reason else text
 
 
-#: What one student cell's outputs keep in the autograded notebook and the feedback (characters of text).
-MAX_FEEDBACK_OUTPUT = 100_000
+#: What one student cell's outputs keep in the autograded notebook and the feedback: characters of text,
+#: bytes of the rest (figures) (sandbox_worker.cap_outputs).
+MAX_FEEDBACK_TEXT, MAX_FEEDBACK_DATA = 100_000, 2 * 10**6
 
 
 #: What marks the grader's own cells or reports in a student's output (a student who prints ``In`` or
@@ -327,6 +328,6 @@ def graded_notebook(plan: Plan, out_nb, source_nb, verdicts: list[Verdict]):
         clean = copy.deepcopy(cell)
         clean.metadata.pop("course_grader", None)
         redact_outputs(clean)
-        cap_outputs(clean, MAX_FEEDBACK_OUTPUT)
+        cap_outputs(clean, MAX_FEEDBACK_TEXT, MAX_FEEDBACK_DATA)
         cells.append(clean)
     return nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(source_nb.metadata))

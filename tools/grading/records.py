@@ -250,7 +250,7 @@ def unpack(folder: Path, tmp: Path, max_bytes: int, max_total_bytes: int) -> Unp
             name = member.filename.replace("\\", "/")
             problem = _member_problem(name, member)
             if problem is None:
-                key = PurePosixPath(name).as_posix().lower()
+                key = PurePosixPath(name).as_posix()
                 problem = (f"같은 경로의 파일이 zip에 또 있습니다 ({name}): 앞의 것만 씁니다"
                            if key in seen else too_large(student_of(PurePosixPath(name), folder_ids=True),
                                                          member.file_size, max_bytes))

@@ -123,15 +123,18 @@ def _installed_from() -> str:
         return ""
 
 
-#: What one cell's outputs keep in /job/out.ipynb (characters of text): a student printing gigabytes
-#: fills neither the job folder nor the grader's memory.  The probe cells' reports are never cut.
-MAX_CELL_OUTPUT = 2 * 10**6
+#: What one cell's outputs keep in /job/out.ipynb: characters of text, and bytes of the rest (images,
+#: base64); a student printing gigabytes fills neither the job folder nor the grader's parent process.
+#: The probe cells' reports are never cut.  judge.py caps the autograded notebook again, smaller.
+MAX_CELL_TEXT, MAX_CELL_DATA = 2 * 10**6, 10**7
 _CUT = "\n[채점기: 출력이 너무 길어 {0}자를 줄였습니다]\n"
+_DROPPED = "[채점기: 출력({0})이 너무 커서 뺐습니다]\n"
 
 
-def cap_outputs(cell, limit: int = MAX_CELL_OUTPUT) -> None:
-    """Cut the text of ``cell``'s outputs to ``limit`` characters in all (judge.py caps again, smaller)."""
-    left = limit
+def cap_outputs(cell, text_limit: int = MAX_CELL_TEXT, data_limit: int = MAX_CELL_DATA) -> None:
+    """Cut ``cell``'s text outputs to ``text_limit`` characters in all (a note says how many were cut) and
+    drop its other outputs (images) past ``data_limit`` in all (a note names them); in place."""
+    text_left, data_left, dropped = text_limit, data_limit, []
     for out in cell.get("outputs", []):
         fields = [("text", out)] if "text" in out else []
         fields += [(mime, out["data"]) for mime in list(out.get("data", {}))]
@@ -140,11 +143,27 @@ def cap_outputs(cell, limit: int = MAX_CELL_OUTPUT) -> None:
             value = holder[key]
             text = "".join(value) if isinstance(value, list) else value
             if not isinstance(text, str):
-                continue
-            if len(text) > left:
-                text = text[:max(left, 0)] + _CUT.format(len(text) - max(left, 0))
-                holder[key] = [text] if key == "traceback" else text
-            left -= len(text)
+                text = json.dumps(value)
+                if len(text) > data_left:
+                    del holder[key]
+                    dropped.append(key)
+                data_left -= len(text)
+            elif key in ("text", "traceback") or key.startswith("text/"):
+                if len(text) > text_left:
+                    keep = max(text_left, 0)
+                    text = text[:keep] + _CUT.format(len(text) - keep)
+                    holder[key] = [text] if key == "traceback" else text
+                text_left -= len(text)
+            else:
+                if len(text) > data_left:
+                    del holder[key]
+                    dropped.append(key)
+                data_left -= len(text)
+    if dropped:
+        cell["outputs"] = [o for o in cell["outputs"] if o.get("output_type") not in ("display_data", "execute_result")
+                           or o.get("data")]
+        cell["outputs"].append({"output_type": "stream", "name": "stdout",
+                                "text": _DROPPED.format(", ".join(dict.fromkeys(dropped)))})
 
 
 class Limits:
