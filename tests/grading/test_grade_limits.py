@@ -168,7 +168,9 @@ def zip_run(course, tmp_path_factory):
     stale = course_dir / "grading" / "tmp" / "inbox-999999999-stale"  # a killed run's leftover (no such pid)
     stale.mkdir(parents=True)
     (stale / "old.ipynb").write_text("{}")
+    began = time.monotonic()
     result, peak = run_grade(course_dir, target, "--max-notebook-mb", "50")
+    print(f"3 GB zip: graded in {time.monotonic() - began:.1f} s, peak resident memory {peak / 2**20:.0f} MiB")
     yield result, peak, course_dir, target, escape
     escape.unlink(missing_ok=True)
 
@@ -454,3 +456,31 @@ def test_on_dask_the_preflight_runs_on_the_workers_and_stops_the_command(course,
     assert "Dask 워커" in result.stderr and "채점 환경 점검" in result.stderr
     assert str(other / "course_utils") in result.stderr and str(ROOT / "src" / "course_utils") in result.stderr
     assert not (course_dir / "grading" / "autograded").exists()
+
+
+def test_an_oversized_file_in_a_folder_is_skipped_before_it_is_read(course, tmp_path):
+    """tools.collect_submissions on a folder: a 3 GB file (sparse: no disk used) is skipped by its size alone."""
+    from tools.collect_submissions import collect
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    nbformat.write(course.nb(), inbox / "s01.ipynb")
+    with open(inbox / "s02_huge.ipynb", "wb") as handle:
+        handle.truncate(HUGE_BYTES)  # zeros: reading it as a notebook would fail, and take 3 GB
+    course_dir = course.fresh(tmp_path)
+    report = collect(ASSIGNMENT, inbox, root=course_dir, max_bytes=50 * 10**6)
+    assert [student for student, _, _ in report.collected] == ["s01"]
+    [(path, reason)] = report.skipped
+    assert path.name == "s02_huge.ipynb" and "학생 s02의 파일이 너무 큽니다 (3000.0 MB, 한도 50 MB)" in reason
+
+
+def test_outputs_are_capped_as_text_and_figures():
+    from tools.grading.sandbox_worker import cap_outputs
+
+    cell = nbformat.v4.new_code_cell("print(...)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="y" * 300),
+                    nbformat.v4.new_output("display_data", data={"image/png": "A" * 500, "text/plain": "<Figure>"})]
+    cap_outputs(cell, 100, 200)
+    assert cell.outputs[0]["text"] == "y" * 100 + "\n[채점기: 출력이 너무 길어 200자를 줄였습니다]\n"
+    assert "image/png" not in cell.outputs[1]["data"]
+    assert cell.outputs[-1]["text"] == "[채점기: 출력(image/png)이 너무 커서 뺐습니다]\n"
