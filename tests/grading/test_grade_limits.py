@@ -168,22 +168,28 @@ def zip_run(course, tmp_path_factory):
     stale = course_dir / "grading" / "tmp" / "inbox-999999999-stale"  # a killed run's leftover (no such pid)
     stale.mkdir(parents=True)
     (stale / "old.ipynb").write_text("{}")
+    from tools.grading.sandbox import MemoryCgroup
+
+    places = [parent for parent, _, _ in MemoryCgroup._places(0)]
+    stale_cgroup = places[0] / "course-grade-job-999999999-stale" if places else None
+    if stale_cgroup:  # a sandbox's memory cgroup left by a killed run (a SIGKILLed Dask worker)
+        stale_cgroup.mkdir()
     began = time.monotonic()
     result, peak = run_grade(course_dir, target, "--max-notebook-mb", "50")
     print(f"3 GB zip: graded in {time.monotonic() - began:.1f} s, peak resident memory {peak / 2**20:.0f} MiB")
-    yield result, peak, course_dir, target, escape
+    yield result, peak, course_dir, target, escape, stale_cgroup
     escape.unlink(missing_ok=True)
 
 
 def test_the_zip_is_small_and_holds_a_3_gb_notebook(zip_run):
-    _result, _peak, _course, target, _escape = zip_run
+    _result, _peak, _course, target, _escape, _cgroup = zip_run
     with zipfile.ZipFile(target) as archive:
         assert archive.getinfo("s02_huge.ipynb").file_size == HUGE_BYTES
     assert target.stat().st_size < 40 * 10**6
 
 
 def test_the_oversized_notebook_is_skipped_and_the_class_graded(zip_run):
-    result, peak, course_dir, _target, _escape = zip_run
+    result, peak, course_dir, _target, _escape, _cgroup = zip_run
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert set(rows_of(course_dir)) == {"s01", "s09"}
     assert "학생 s02의 파일이 너무 큽니다 (3000.0 MB, 한도 50 MB)" in result.stderr, result.stderr
@@ -192,7 +198,7 @@ def test_the_oversized_notebook_is_skipped_and_the_class_graded(zip_run):
 
 
 def test_every_member_is_accounted_for(zip_run):
-    result, _peak, _course, target, escape = zip_run
+    result, _peak, _course, target, escape, _cgroup = zip_run
     with zipfile.ZipFile(target) as archive:
         files = [m for m in archive.infolist() if not m.is_dir()]
     assert len(files) == 12
@@ -209,8 +215,9 @@ def test_every_member_is_accounted_for(zip_run):
 
 
 def test_temporary_folders_are_gone_and_stale_ones_cleared(zip_run):
-    _result, _peak, course_dir, _target, _escape = zip_run
+    _result, _peak, course_dir, _target, _escape, stale_cgroup = zip_run
     assert leftovers(course_dir) == []
+    assert stale_cgroup is None or not stale_cgroup.exists()
     assert not list(Path(tempfile.gettempdir()).glob("course-inbox-*"))
 
 

@@ -139,6 +139,7 @@ def _options(job: dict) -> sandbox.Options:
 def _worker_checks(options: sandbox.Options, grader) -> str:
     """Once per worker process: bwrap works and a sandbox imports the instructor's course_utils ("" when so)."""
     if not _SANDBOX_CHECKED:
+        scratch.clear_stale(ROOT)  # what a killed worker of this checkout left
         try:
             if options.sandbox:
                 sandbox.check_sandbox()

@@ -275,14 +275,14 @@ class MemoryCgroup:
     def __init__(self, path: Path, events: Path):
         self.path, self.events, self.procs = path, events, path / "cgroup.procs"
 
-    @classmethod
-    def create(cls, name: str, limit: int) -> "MemoryCgroup | None":
+    @staticmethod
+    def _places(limit: int):
+        """(parent folder, settings, events file) of each place this process may make a memory cgroup."""
         own = _own_cgroups()
         for mount, mount_root, fstype, options in _mounts():
             if fstype == "cgroup2" and "v2" in own:
                 start = _under(mount, mount_root, own["v2"])
-                parents = [start, *start.parents] if start else []
-                for parent in parents:
+                for parent in ([start, *start.parents] if start else []):
                     if not (parent == Path(mount) or Path(mount) in parent.parents):
                         break
                     try:
@@ -290,17 +290,33 @@ class MemoryCgroup:
                     except OSError:
                         continue
                     if "memory" in enabled:
-                        made = cls._make(parent / name, {"memory.max": limit, "memory.swap.max": 0}, "memory.events")
-                        if made:
-                            return made
+                        yield parent, {"memory.max": limit, "memory.swap.max": 0}, "memory.events"
             elif fstype == "cgroup" and "memory" in options.split(",") and "memory" in own:
                 parent = _under(mount, mount_root, own["memory"])
                 if parent is not None:
-                    made = cls._make(parent / name, {"memory.limit_in_bytes": limit,
-                                                     "memory.memsw.limit_in_bytes": limit}, "memory.oom_control")
-                    if made:
-                        return made
+                    yield parent, {"memory.limit_in_bytes": limit, "memory.memsw.limit_in_bytes": limit}, \
+                        "memory.oom_control"
+
+    @classmethod
+    def create(cls, name: str, limit: int) -> "MemoryCgroup | None":
+        for parent, settings, events in cls._places(limit):
+            made = cls._make(parent / name, settings, events)
+            if made:
+                return made
         return None
+
+    @classmethod
+    def clear_stale(cls) -> None:
+        """Remove the empty cgroups of sandboxes whose grading run was killed outright (tools/grading/scratch.py)."""
+        from tools.grading.scratch import stale
+
+        for parent, _settings, _events in cls._places(0):
+            for path in parent.glob("course-grade-*"):
+                if stale(path.name.removeprefix("course-grade-")):
+                    try:
+                        path.rmdir()
+                    except OSError:  # still has processes, or not ours to remove
+                        pass
 
     @classmethod
     def _make(cls, path: Path, settings: dict, events: str) -> "MemoryCgroup | None":

@@ -5,7 +5,8 @@ each sandbox in one (tools/grading/sandbox.py).  :func:`folder` removes its fold
 ``with`` block ends, however it ends (an error, Ctrl-C, SIGTERM turned into Ctrl-C by
 tools/grade.py).  A run killed outright (SIGKILL, a power cut) cannot clean up: each folder's
 name carries the process id of its run, and :func:`clear_stale`, called at the start of the
-next run, removes the folders of runs that are no longer alive (another run's are kept).
+next run, removes the folders of runs that are no longer alive (another run's are kept), and the
+memory cgroups of their sandboxes (tools/grading/sandbox.py, ``MemoryCgroup``).
 """
 
 from __future__ import annotations
@@ -44,15 +45,30 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def stale(name: str) -> bool:
+    """Whether ``KIND-PID-xxxx`` names a folder of a run that is no longer alive.
+
+    >>> stale("inbox-999999999-abc"), stale(f"inbox-{os.getpid()}-abc"), stale("notes")
+    (True, False, False)
+    """
+    parts = name.split("-")
+    return len(parts) >= 3 and parts[1].isdigit() and not _alive(int(parts[1]))
+
+
 def clear_stale(root: Path) -> list[Path]:
-    """Remove the folders left by grading runs that are no longer running; return them."""
+    """Remove the folders (and the sandboxes' memory cgroups) left by grading runs no longer running.
+
+    Returns the folders removed.  Called by tools/grade.py at its start, and by a Dask worker's first job.
+    """
+    from tools.grading.sandbox import MemoryCgroup
+
+    MemoryCgroup.clear_stale()
     removed = []
     where = base(root)
     if not where.is_dir():
         return removed
     for path in sorted(where.iterdir()):
-        parts = path.name.split("-")
-        if len(parts) >= 3 and parts[1].isdigit() and not _alive(int(parts[1])):
+        if stale(path.name):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed
