@@ -491,3 +491,16 @@ def test_outputs_are_capped_as_text_and_figures():
     assert cell.outputs[0]["text"] == "y" * 100 + "\n[채점기: 출력이 너무 길어 200자를 줄였습니다]\n"
     assert "image/png" not in cell.outputs[1]["data"]
     assert cell.outputs[-1]["text"] == "[채점기: 출력(image/png)이 너무 커서 뺐습니다]\n"
+
+
+def test_a_zip_over_its_total_limit_is_refused_whole(course, tmp_path):
+    """The notebooks' declared sizes add up past --max-zip-mb: nothing is extracted, exit 2, the fix said."""
+    target = tmp_path / "제출물.zip"
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for student in ("s01", "s02", "s03"):
+            archive.writestr(f"{student}.ipynb", nbformat.writes(course.nb()))
+    course_dir = course.fresh(tmp_path)
+    result, _peak = run_grade(course_dir, target, "--max-zip-mb", "0.01")
+    assert result.returncode == 2, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "zip 안의 노트북 3개를 풀면" in result.stderr and "--max-zip-mb" in result.stderr
+    assert not (course_dir / "grading" / "submitted").exists() and leftovers(course_dir) == []
