@@ -22,6 +22,7 @@ from shared import once  # noqa: E402
 #: files are left.
 SLOWEST_FIRST = (
     "tests/grading/test_grade_command.py",      # 347 s: the crafted class, as root and unprivileged
+    "tests/grading/test_grade_limits.py",       # 330 s: a 3 GB zip, sandbox limits as root and unprivileged
     "tests/grading/test_grading.py",            # 308 s: nbgrader on every chapter
     "tests/colab/test_colab_oldest.py",         # ~260 s: the Colab job at TF 2.19 + Keras 3.10 (2026-12-06, warm,
     "tests/colab/test_colab_newest.py",         # ~260 s: the Colab job at the newest TF + Keras  the ends side by side)

@@ -25,9 +25,15 @@ A student whose grading failed is reported as ``failed: 이유`` and is not writ
 the gradebook (never a 0); rerunning the command grades only the students that are
 not yet graded with the same submission.
 
+Before any student, a **preflight** sandbox reports where its ``course_utils`` comes from and
+the hash of its code (:func:`tools.grading.sandbox.preflight`); a set-up whose kernels would
+import other code than the grader's (or none) stops the command: a fault of the set-up never
+flags or scores a student.
+
 Exit status: 0 all graded, nothing to review; 1 some students failed (run again);
 4 all graded but some questions are flagged or lost to a dead kernel (review them in
-formgrader); 2 a wrong assignment or a missing release; 3 no working sandbox;
+formgrader); 2 a wrong assignment, a missing release or a zip over ``--max-zip-mb``;
+3 no working sandbox, or the preflight found the kernels' ``course_utils`` missing or different;
 5 the Dask scheduler could not be reached or went away (run again: it resumes);
 130 interrupted.
 """
@@ -36,8 +42,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -50,11 +56,11 @@ import nbformat
 import nbgrader.api  # noqa: F401
 import nbgrader.utils  # noqa: F401
 
-from tools.collect_submissions import collect
-from tools.grading import sandbox
+from tools.collect_submissions import MAX_NOTEBOOK_MB, MB, collect, read_mapping
+from tools.grading import sandbox, scratch
 from tools.grading.judge import judge
 from tools.grading.plan import build_plan, questions_of, student_seed
-from tools.grading.records import Book, checksum, feedback_and_export, unpack
+from tools.grading.records import Book, ZipRefused, checksum, feedback_and_export, unpack
 from tools.grading.runner import Job, LocalRunner, RunStopped
 from tools.notebooks import chapter_notebook
 
@@ -125,8 +131,15 @@ def main(argv=None) -> int:
     parser.add_argument("--mapping", type=Path, help="file,student_id 열이 있는 CSV")
     parser.add_argument("--cell-timeout", type=int, default=int(os.environ.get("COURSE_CELL_TIMEOUT", "120")))
     parser.add_argument("--notebook-timeout", type=int, default=900)
-    parser.add_argument("--memory-gb", type=float, default=8.0, help="노트북 하나의 가상 메모리 한도 (GiB)")
+    parser.add_argument("--memory-gb", type=float, default=8.0,
+                        help="샌드박스 하나의 메모리 한도: 그 안의 모든 프로세스를 합한 양 (GiB, 기본 8)")
+    parser.add_argument("--disk-mb", type=float, default=2048,
+                        help="샌드박스 하나가 쓸 수 있는 양: 홈 절반, /tmp와 /dev/shm 각 4분의 1 (MiB, 기본 2048)")
     parser.add_argument("--max-procs", type=int, default=64, help="샌드박스 하나의 프로세스·스레드 수 한도")
+    parser.add_argument("--max-notebook-mb", type=float, default=MAX_NOTEBOOK_MB,
+                        help=f"이보다 큰 제출 파일(zip 항목 포함)은 읽지 않고 건너뜀 (MB, 기본 {MAX_NOTEBOOK_MB})")
+    parser.add_argument("--max-zip-mb", type=float, default=4000,
+                        help="zip 안의 노트북을 모두 풀었을 때의 크기 한도 (MB, 기본 4000)")
     parser.add_argument("--regrade", action="store_true", help="이미 채점한 학생도 다시 채점")
     parser.add_argument("--no-feedback", action="store_true", help="피드백 HTML과 성적 내보내기를 건너뜀")
     args = parser.parse_args(argv)
@@ -155,7 +168,7 @@ def main(argv=None) -> int:
         source_path = chapter_notebook(args.assignment, root)
     except ValueError as error:
         print(f"오류: {error} 과제 이름을 확인하세요.", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     source_nb = nbformat.read(source_path, as_version=4)
     release_dir = root / "grading" / "release" / args.assignment
     release_path = release_dir / source_path.name
@@ -165,11 +178,23 @@ def main(argv=None) -> int:
         return 2
     released_nb = nbformat.read(release_path, as_version=4)
 
-    with tempfile.TemporaryDirectory(prefix="course-inbox-") as tmp:
-        inbox = unpack(args.folder, Path(tmp))
-        from tools.collect_submissions import read_mapping
-        report = collect(args.assignment, inbox, read_mapping(args.mapping) if args.mapping else None,
-                         root=root, folder_ids=True)
+    # SIGTERM (a scheduler's job ending, `kill`) ends the run as Ctrl-C does: temporary folders removed.
+    signal.signal(signal.SIGTERM, _interrupt)
+    scratch.clear_stale(root)
+    max_bytes = int(args.max_notebook_mb * MB)
+    try:
+        with scratch.folder(root, "inbox") as tmp:
+            unpacked = unpack(args.folder, tmp, max_bytes, int(args.max_zip_mb * MB))
+            report = collect(args.assignment, unpacked.folder, read_mapping(args.mapping) if args.mapping else None,
+                             root=root, folder_ids=True, max_bytes=max_bytes)
+    except ZipRefused as error:
+        print(f"오류: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\n중단했습니다 (제출물을 모으던 중; 임시 폴더는 지웠습니다).", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    report.skipped += unpacked.skipped
+    report.zip_files = unpacked.files
     report.print()
 
     book = Book(root, args.assignment, source_path.stem)
@@ -188,12 +213,21 @@ def main(argv=None) -> int:
 
     options = sandbox.Options(root=root, sandbox=use_sandbox, cell_timeout=args.cell_timeout,
                               notebook_timeout=args.notebook_timeout, memory_bytes=int(args.memory_gb * 2**30),
-                              max_procs=args.max_procs)
+                              max_procs=args.max_procs, disk_bytes=int(args.disk_mb * 2**20))
     try:
         runner = make_runner(args, release_dir, options) if todo else LocalRunner(1, release_dir, options)
+        if todo:
+            runner.preflight()  # stops here, before any student, when the kernels would import other code
     except RunStopped as error:
         print(f"오류: {error}", file=sys.stderr)
         return EXIT_SCHEDULER
+    except sandbox.PreflightFailed as error:
+        runner.close()
+        print(f"오류: {error}", file=sys.stderr)
+        return EXIT_NO_SANDBOX
+    except KeyboardInterrupt:
+        print("\n중단했습니다.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     progress = Progress(len(todo), runner.status)
     runner.on_status = progress.show
     failures, flagged = [], []
@@ -276,6 +310,10 @@ def main(argv=None) -> int:
     if total - graded_n:
         return EXIT_FAILED
     return EXIT_REVIEW if review else EXIT_OK
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def make_runner(args, release_dir: Path, options: sandbox.Options):

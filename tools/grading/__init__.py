@@ -8,13 +8,15 @@ module                      its one job
 ``probe.py``                the probe cells: report an answer's value (or a function's
                             outputs on given inputs) from inside the kernel
 ``codec.py``                plain data in and out of the sandbox, decoded with limits
-``sandbox.py``              bubblewrap: the command, the limits, refusing with the fix
+``sandbox.py``              bubblewrap: the command, the limits (memory cgroup, tmpfs quota),
+                            the preflight of ``course_utils``, refusing with the fix
 ``sandbox_worker.py``       inside the sandbox: run the cells, time limits, restarts
 ``judge.py``                the verdicts: the only place a score is decided
 ``records.py``              the gradebook, CSV, resume state, nbgrader's feedback and
                             export (the only writer)
 ``runner.py``               who runs the sandboxes: this machine's threads (``LocalRunner``)
 ``dask_runner.py``          ... or a Dask cluster (``--dask-scheduler``); the worker's side too
+``scratch.py``              the temporary folders under ``grading/tmp/``: removed on every way out
 ==========================  ==============================================================
 
 Everything but ``probe.py``'s cell text, ``sandbox_worker.py`` and (on Dask)

@@ -41,7 +41,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from concurrent.futures import CancelledError
@@ -50,7 +49,7 @@ from typing import Iterable, Iterator
 
 import nbformat
 
-from tools.grading import sandbox
+from tools.grading import sandbox, scratch
 from tools.grading.runner import Job, Outcome, RunStopped
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +102,7 @@ def checkout_commit(root: Path = ROOT) -> str:
 
 # --- On the worker ---------------------------------------------------------------------
 
-_SANDBOX_CHECKED: list = []  # [None] once bwrap worked in this process, [message] when it cannot
+_SANDBOX_CHECKED: list = []  # [""] once bwrap and the preflight worked in this process, [message] when not
 
 
 def _worker_name() -> str:
@@ -129,6 +128,33 @@ def refusal(worker: str, theirs: str, ours: str, commit_theirs: str = "", commit
             "`bash scripts/setup_env.sh`로 환경을 맞춘 뒤 워커를 다시 시작하세요")
 
 
+def _options(job: dict) -> sandbox.Options:
+    limits = job["options"]
+    return sandbox.Options(root=ROOT, sandbox=limits["sandbox"], cell_timeout=limits["cell_timeout"],
+                           notebook_timeout=limits["notebook_timeout"], memory_bytes=limits["memory_bytes"],
+                           max_procs=limits["max_procs"], max_restarts=limits["max_restarts"], env=job["env"],
+                           disk_bytes=limits["disk_bytes"])
+
+
+def _worker_checks(options: sandbox.Options, grader) -> str:
+    """Once per worker process: bwrap works and a sandbox imports the instructor's course_utils ("" when so)."""
+    if not _SANDBOX_CHECKED:
+        scratch.clear_stale(ROOT)  # what a killed worker of this checkout left
+        try:
+            if options.sandbox:
+                sandbox.check_sandbox()
+            sandbox.preflight(options, tuple(grader) if grader else None)
+            _SANDBOX_CHECKED.append("")
+        except (sandbox.SandboxUnavailable, sandbox.PreflightFailed) as error:
+            _SANDBOX_CHECKED.append(str(error))
+    return _SANDBOX_CHECKED[0]
+
+
+def preflight_on_worker(job: dict) -> str:
+    """Run by :meth:`DaskRunner.preflight` on every connected worker: "" or what is wrong there (Korean)."""
+    return _worker_checks(_options(job), job.get("course_utils"))
+
+
 def grade_on_worker(job: dict) -> dict:
     """Run one student's job on a Dask worker: ``{"notebook": JSON text}`` or ``{"error": reason}``.
 
@@ -142,20 +168,11 @@ def grade_on_worker(job: dict) -> dict:
     if mine != job["code_hash"]:
         return {"error": refusal(where, mine, job["code_hash"], checkout_commit(), job.get("commit", "")),
                 "refused": {"worker": where, "hash": mine}, "worker": where}
-    limits = job["options"]
-    options = sandbox.Options(root=ROOT, sandbox=limits["sandbox"], cell_timeout=limits["cell_timeout"],
-                              notebook_timeout=limits["notebook_timeout"], memory_bytes=limits["memory_bytes"],
-                              max_procs=limits["max_procs"], max_restarts=limits["max_restarts"], env=job["env"])
-    if options.sandbox:
-        if not _SANDBOX_CHECKED:
-            try:
-                sandbox.check_sandbox()
-                _SANDBOX_CHECKED.append(None)
-            except sandbox.SandboxUnavailable as error:
-                _SANDBOX_CHECKED.append(str(error))
-        if _SANDBOX_CHECKED[0]:
-            return {"error": f"Dask 워커 {where}에서 샌드박스를 만들 수 없습니다: {_SANDBOX_CHECKED[0]}", "worker": where}
-    with tempfile.TemporaryDirectory(prefix="course-dask-job-") as tmp:
+    options = _options(job)
+    problem = _worker_checks(options, job.get("course_utils"))
+    if problem:
+        return {"error": f"Dask 워커 {where}에서 채점할 수 없습니다: {problem}", "worker": where}
+    with scratch.folder(ROOT, "dask-job") as tmp:
         release = Path(tmp) / "release"
         release.mkdir()
         for name, data in job["release"].items():
@@ -190,6 +207,7 @@ class DaskRunner:
         self.address, self.options = address, options
         self.on_status = lambda: None
         self.hash, self.commit = code_hash(), checkout_commit()
+        self.course_utils = list(sandbox.course_utils_here())  # what every worker's kernels must import
         self.env = {k: os.environ[k] for k in sandbox.PASS_ENV if k in os.environ}
         self.release = {p.name: p.read_bytes() for p in sorted(release_dir.iterdir())
                         if p.is_file() and p.suffix != ".ipynb"}  # what run_in_sandbox copies, nothing else
@@ -231,12 +249,28 @@ class DaskRunner:
 
     def payload(self, job: Job) -> dict:
         """What travels to the worker for one student (never the plan's secrets)."""
-        o = self.options
         return {"code_hash": self.hash, "commit": self.commit, "run_nb": json.dumps(job.plan.run_nb),
                 "notebook_name": job.path.name, "notebook": job.path.read_bytes(), "release": self.release,
-                "env": self.env, "options": {"sandbox": o.sandbox, "cell_timeout": o.cell_timeout,
+                "course_utils": self.course_utils, **self._limits()}
+
+    def _limits(self) -> dict:
+        o = self.options
+        return {"env": self.env, "options": {"sandbox": o.sandbox, "cell_timeout": o.cell_timeout,
                                              "notebook_timeout": o.notebook_timeout, "memory_bytes": o.memory_bytes,
-                                             "max_procs": o.max_procs, "max_restarts": o.max_restarts}}
+                                             "max_procs": o.max_procs, "max_restarts": o.max_restarts,
+                                             "disk_bytes": o.disk_bytes}}
+
+    def preflight(self) -> None:
+        """Every connected worker checks its sandbox and its kernels' course_utils (a worker joining later
+        checks at its first job, and refuses it: that student is reported failed, never scored)."""
+        try:
+            found = self.client.run(preflight_on_worker, {"course_utils": self.course_utils, **self._limits()})
+        except Exception as error:  # noqa: BLE001 - the scheduler went away, a worker could not import us
+            raise RunStopped(f"Dask 워커에서 채점 환경을 점검하지 못했습니다 ({type(error).__name__}: {error}). "
+                             "워커를 과목 폴더에서 PYTHONPATH=과목_폴더 로 시작했는지 확인하세요.") from error
+        problems = [f"Dask 워커 {worker}: {text}" for worker, text in sorted(found.items()) if text]
+        if problems:
+            raise sandbox.PreflightFailed("\n".join(problems))
 
     def results(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
         from distributed import wait

@@ -49,6 +49,7 @@ from course_utils.exercises._core import (CUSTOM, FUNCTION, ExerciseCheckError, 
                                           not_answered)
 from tools.grading import codec, probe
 from tools.grading.plan import Plan, Question
+from tools.grading.sandbox_worker import cap_outputs
 
 _GUARD_LINE = re.compile(r"@@COURSE-GUARD (\w+) (OK|FLAG (.*))")
 MAX_REPORT_CHARS = 48 * 2**20
@@ -153,7 +154,7 @@ def judge_function(question: Question, exercise, outcomes: list, cases: list) ->
 def judge(plan: Plan, out_nb, source_nb) -> tuple[list[Verdict], object]:
     """The verdict of every question and the autograded notebook (student cells + the source's test cells)."""
     registry = load_all()
-    probes, guards, trouble = {}, {}, {}
+    probes, guards, trouble, limits = {}, {}, {}, {}
     setup_failed = False
     for cell in out_nb.cells:
         meta = cell.metadata.get("course_grader", {})
@@ -171,8 +172,10 @@ def judge(plan: Plan, out_nb, source_nb) -> tuple[list[Verdict], object]:
         elif kind == "setup" and status != "ok":
             setup_failed = True
         elif kind == "student" and status in ("kernel died", "timeout") and qid:
-            trouble.setdefault(qid, "답 셀에서 커널이 죽음" if status == "kernel died"
-                               else "답 셀이 시간 제한을 넘겨 중단됨")
+            trouble.setdefault(qid, meta.get("limit") or ("답 셀에서 커널이 죽음" if status == "kernel died"
+                                                          else "답 셀이 시간 제한을 넘겨 중단됨"))
+        if kind == "student" and qid and meta.get("limit"):  # a sandbox limit (sandbox_worker.Limits)
+            limits.setdefault(qid, str(meta["limit"])[:300])
 
     verdicts = []
     for q in plan.questions:
@@ -243,6 +246,9 @@ def judge(plan: Plan, out_nb, source_nb) -> tuple[list[Verdict], object]:
             verdict.value = short(value)
         verdict.diagnosis, verdict.diagnosis_kind = message, kind
         verdict.score = q.points if passed else 0.0
+        if q.test_id in limits and not passed:  # the feedback says which limit the answer cell hit
+            verdict.reason = limits[q.test_id]
+            verdict.diagnosis = f"{limits[q.test_id]}. {message}"
         if q.test_id in trouble and not passed:
             verdict.status, verdict.reason = "kernel died", trouble[q.test_id]
         rules = list(q.rule_broken) + (["샌드박스에서 금지된 라이브러리 함수를 불렀습니다"] if refused else [])
@@ -286,6 +292,11 @@ def _add_flags(verdict: Verdict, q: Question, guards: dict) -> None:
     if verdict.status == "ok":
         verdict.status = "flagged"
     verdict.reason = f"{verdict.reason}; {text}" if verdict.reason else text
+
+
+#: What one student cell's outputs keep in the autograded notebook and the feedback: characters of text,
+#: bytes of the rest (figures) (sandbox_worker.cap_outputs).
+MAX_FEEDBACK_TEXT, MAX_FEEDBACK_DATA = 100_000, 2 * 10**6
 
 
 #: What marks the grader's own cells or reports in a student's output (a student who prints ``In`` or
@@ -350,5 +361,6 @@ def graded_notebook(plan: Plan, out_nb, source_nb, verdicts: list[Verdict]):
         clean = copy.deepcopy(cell)
         clean.metadata.pop("course_grader", None)
         redact_outputs(clean)
+        cap_outputs(clean, MAX_FEEDBACK_TEXT, MAX_FEEDBACK_DATA)
         cells.append(clean)
     return nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(source_nb.metadata))

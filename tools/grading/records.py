@@ -13,7 +13,7 @@
   (``grading/grades.csv``), written by nbgrader's own commands run in this process
   (:func:`feedback_and_export`).
 
-Also here: :func:`unpack`, which opens an LMS zip safely.
+Also here: :func:`unpack`, which opens an LMS zip safely and accounts for every member.
 """
 
 from __future__ import annotations
@@ -25,10 +25,13 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 import time
 import zipfile
-from pathlib import Path
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 import nbformat
 
@@ -161,23 +164,110 @@ def feedback_and_export(root: Path, assignment: str) -> list[str]:
     return problems
 
 
-def unpack(folder: Path, tmp: Path) -> Path:
-    """A folder of submissions: ``folder`` itself, or an LMS zip extracted safely into ``tmp``."""
+class ZipRefused(ValueError):
+    """The zip as a whole cannot be unpacked (its message, Korean, says why and what to do)."""
+
+
+@dataclass
+class Unpacked:
+    """A folder of submissions to collect and, for an LMS zip, what became of its files."""
+
+    folder: Path
+    files: int | None = None                      # the zip's file members (folders not counted); None: a folder
+    skipped: list = field(default_factory=list)   # (member name, Korean reason): not extracted
+
+
+#: A zip member's file type (the Unix mode kept in ``external_attr``): a symlink, or a regular file.
+_S_IFMT, _S_IFLNK, _S_IFREG = 0o170000, 0o120000, 0o100000
+
+
+def _member_problem(name: str, member: zipfile.ZipInfo) -> str | None:
+    """Why a zip member is not extracted, whatever its size (None: a notebook to extract)."""
+    path = PurePosixPath(name)
+    kind = (member.external_attr >> 16) & _S_IFMT
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in path.parts:
+        return f"안전하지 않은 경로라 풀지 않습니다 ({name!r}: 절대 경로이거나 '..'가 들어 있음)"
+    if kind == _S_IFLNK:
+        return "심볼릭 링크라 풀지 않습니다"
+    if kind not in (0, _S_IFREG):
+        return "일반 파일이 아니라 풀지 않습니다"
+    if "__MACOSX" in path.parts:
+        return "macOS가 zip에 덧붙인 파일입니다 (제출물 아님)"
+    if ".ipynb_checkpoints" in path.parts:
+        return "Jupyter의 자동 저장본(.ipynb_checkpoints)입니다 (제출물 아님)"
+    if path.suffix.lower() != ".ipynb":
+        return "노트북(.ipynb)이 아닙니다"
+    return None
+
+
+def _extract(archive: zipfile.ZipFile, member: zipfile.ZipInfo, destination: Path, limit: int) -> str | None:
+    """Stream one member to ``destination``, stopping past its declared size or ``limit``; None or why not."""
+    written = 0
+    try:
+        with archive.open(member) as source, open(destination, "xb") as out:
+            while chunk := source.read(1 << 20):
+                written += len(chunk)
+                if written > member.file_size or written > limit:  # a header that lies about the size
+                    raise OverflowError
+                out.write(chunk)
+    except OverflowError:
+        destination.unlink(missing_ok=True)
+        return (f"zip 헤더가 밝힌 크기({member.file_size} 바이트)보다 더 풀려 나와 {written} 바이트에서 멈추고 "
+                "건너뜁니다 (손상되었거나 조작된 zip). 학생에게 파일을 다시 받으세요")
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError) as error:
+        destination.unlink(missing_ok=True)
+        return f"zip 항목을 풀 수 없습니다 ({type(error).__name__}: {error}). 학생에게 파일을 다시 받으세요"
+    stamp = time.mktime(member.date_time + (0, 0, -1))
+    os.utime(destination, (stamp, stamp))
+    return None
+
+
+def unpack(folder: Path, tmp: Path, max_bytes: int, max_total_bytes: int) -> Unpacked:
+    """A folder of submissions: ``folder`` itself, or an LMS zip extracted safely into ``tmp``.
+
+    Every file member of the zip is accounted for: extracted (then collected, superseded or
+    skipped by tools/collect_submissions.py) or skipped here with its reason: an unsafe path,
+    a symlink, not a notebook, a duplicate, over ``max_bytes`` (checked on the declared size
+    before extracting, and again while streaming: a header may lie).  When the notebooks to
+    extract add up to more than ``max_total_bytes``, nothing is extracted (:class:`ZipRefused`).
+    Used by tools/grade.py.
+    """
+    from tools.collect_submissions import MB, student_of, too_large
+
     if folder.is_dir():
-        return folder
+        return Unpacked(folder)
     if not zipfile.is_zipfile(folder):
         raise SystemExit(f"{folder}: 폴더나 zip 파일이 아닙니다. 제출물이 든 폴더나 LMS에서 받은 zip 파일을 주세요.")
     target = tmp / "unzipped"
+    target.mkdir(parents=True, exist_ok=True)
+    result = Unpacked(target, files=0)
     with zipfile.ZipFile(folder) as archive:
+        chosen, seen = [], set()
         for member in archive.infolist():
-            name = Path(member.filename)
-            if member.is_dir() or name.is_absolute() or ".." in name.parts or "__MACOSX" in name.parts:
+            if member.is_dir():
                 continue
+            result.files += 1
+            name = member.filename.replace("\\", "/")
+            problem = _member_problem(name, member)
+            if problem is None:
+                key = PurePosixPath(name).as_posix()
+                problem = (f"같은 경로의 파일이 zip에 또 있습니다 ({name}): 앞의 것만 씁니다"
+                           if key in seen else too_large(student_of(PurePosixPath(name), folder_ids=True),
+                                                         member.file_size, max_bytes))
+                seen.add(key)
+            if problem:
+                result.skipped.append((Path(name), problem))
+            else:
+                chosen.append((name, member))
+        total = sum(member.file_size for _, member in chosen)
+        if total > max_total_bytes:
+            raise ZipRefused(f"{folder}: zip 안의 노트북 {len(chosen)}개를 풀면 {total / MB:.1f} MB로, 한도 "
+                             f"{max_total_bytes / MB:g} MB(--max-zip-mb)를 넘어 아무것도 풀지 않았습니다. 한도를 올리거나 "
+                             "zip을 나누어 채점하세요.")
+        for name, member in chosen:
             destination = target / name
             destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(archive.read(member))
-            stamp = time.mktime(member.date_time + (0, 0, -1))
-            os.utime(destination, (stamp, stamp))
-    return target
-
-
+            problem = _extract(archive, member, destination, max_bytes)
+            if problem:
+                result.skipped.append((Path(name), problem))
+    return result

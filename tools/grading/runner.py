@@ -16,6 +16,9 @@ The interface (what tools/grade.py uses):
 ``results(jobs)``
     a generator: takes an iterable of :class:`Job` (read lazily, so plans are built
     only as the runner has room for them) and yields one :class:`Outcome` per job;
+``preflight()``
+    before the first job: one sandbox (on Dask, one per worker) reports its ``course_utils``;
+    raises :class:`tools.grading.sandbox.PreflightFailed` when it is missing or not the grader's;
 ``status()``
     a few words for the progress line ("" here; "워커 3" on Dask);
 ``on_status``
@@ -77,6 +80,9 @@ class LocalRunner:
         self.release_dir, self.options = release_dir, options
         self.on_status = lambda: None
         self._pool: futures.ThreadPoolExecutor | None = None
+
+    def preflight(self) -> None:
+        sandbox.preflight(self.options)
 
     def status(self) -> str:
         return ""
