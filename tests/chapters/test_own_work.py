@@ -30,7 +30,7 @@ from course_utils.exercises._core import FUNCTION
 from course_utils.exercises._own_work import answer_cell, judge_history, judge_sources
 from notebook_helpers import (editions, errors, execute, exercise_pairs, fill_answers, grade_id, read, solutions_by_id,
                               stdout)
-from shortcut_kit import HELPERS, INDIRECT, LIBRARY, OWN_NUMPY, PRELUDE, machinery
+from shortcut_kit import CHAPTER_IMPORTED, HELPERS, INDIRECT, LIBRARY, OWN_NUMPY, PRELUDE, machinery
 from tools.grading.plan import build_plan
 
 load_all()
@@ -121,6 +121,10 @@ def test_the_grader_refuses_the_library_versions_and_keeps_numpy_s_building_bloc
             assert q.rule_broken and all("이 연습이 금지한 계산 도구" in r for r in q.rule_broken), (q.number, q.rule_broken)
         else:
             assert not q.rule_broken and not q.review, (q.number, q.rule_broken, q.review)
+    source, released, student, numbers = _kit_submission(path, CHAPTER_IMPORTED.get)
+    plan = build_plan(student, source, released)
+    for q in plan.questions:  # the helper the chapter imported itself, called by name
+        assert bool(q.rule_broken) == (q.number in CHAPTER_IMPORTED), (q.number, q.rule_broken)
     source, released, student, numbers = _kit_submission(path, OWN_NUMPY.get)
     plan = build_plan(student, source, released)
     assert not any(q.rule_broken or q.review for q in plan.questions), [(q.number, q.rule_broken, q.review)

@@ -120,6 +120,13 @@ LIBRARY = {
            "def my_max_unpool(pooled, indices, output_shape):\n    return _put_back(pooled, indices, output_shape)",
 }
 
+#: The course's helpers that a chapter itself imports before the exercise (chapter 5 shows them), called by name.
+CHAPTER_IMPORTED = {
+    "5-1": "def my_upsample_nearest(x, size=2):\n    return upsample_nearest(x, size)",
+    "5-2": "def my_bed_of_nails(x, size=2):\n    return bed_of_nails(x, size)",
+    "5-3": "def my_max_unpool(pooled, indices, output_shape):\n    return max_unpool2d(pooled, indices, output_shape)",
+}
+
 #: Honest answers of the own-code exercises written with numpy's building blocks (``np.repeat``, ``np.moveaxis``,
 #: ``np.zeros``, slicing, ``reshape``, ``@``, ``np.max``/``argmax`` over an axis, ``np.unravel_index``...): allowed.
 OWN_NUMPY = {
