@@ -523,7 +523,7 @@ def shape_of(value: Any) -> Optional[tuple]:
 
 
 class LibraryCallRefused(ExerciseCheckError):
-    """Raised in place of a library function that a code exercise asks the learner to write (연습 3-4, 5-1)."""
+    """Raised in place of a library function that a code exercise asks the learner to write (연습 2-4, 3-4, 4-4, 5-1~5-3)."""
 
 
 _DEFAULT_REFUSAL = ("이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils, Keras, TensorFlow의 같은 기능 함수를 "
@@ -539,7 +539,7 @@ def own_code_only(label: str, blocked: Sequence[tuple[Any, str]], namespaces: Se
     name of the function to block); the same functions imported by name into one of
     ``namespaces`` (the learner's globals) or captured in ``closures`` are blocked too.
     Used while a learner's function runs in a code exercise that asks for the
-    learner's own numpy code (연습 3-4, 5-1).
+    learner's own numpy code (연습 2-4, 3-4, 4-4, 5-1~5-3).
     """
     saved = []
 

@@ -11,7 +11,7 @@ An answer is not the learner's own when the code that computes it reaches
   computation**: the formula helpers of :mod:`course_utils.shapes` and
   :mod:`course_utils.params`, Keras's ``count_params``, ``compute_output_shape``,
   ``summary``, ``output_shape``, a layer built to be measured, or a library
-  convolution in an own-code exercise (연습 3-4, 5-1).
+  convolution, pooling or upsampling in an own-code exercise (연습 2-4, 3-4, 4-4, 5-1~5-3).
 
 Such an answer is **refused** (0 points).  An **indirect route** that this reading
 cannot follow (``importlib``, ``__import__``, ``getattr`` with a built name,
