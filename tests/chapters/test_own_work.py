@@ -30,7 +30,7 @@ from course_utils.exercises._core import FUNCTION
 from course_utils.exercises._own_work import answer_cell, judge_history, judge_sources
 from notebook_helpers import (editions, errors, execute, exercise_pairs, fill_answers, grade_id, read, solutions_by_id,
                               stdout)
-from shortcut_kit import HELPERS, INDIRECT, PRELUDE, machinery
+from shortcut_kit import CHAPTER_IMPORTED, HELPERS, INDIRECT, LIBRARY, OWN_NUMPY, PRELUDE, machinery
 from tools.grading.plan import build_plan
 
 load_all()
@@ -110,6 +110,27 @@ def test_the_grader_refuses_every_shortcut_of_the_chapter(path):
     assert not any(q.rule_broken or q.review for q in honest.questions)
 
 
+@pytest.mark.parametrize("path", chapters())
+def test_the_grader_refuses_the_library_versions_and_keeps_numpy_s_building_blocks(path):
+    """The own-code exercises (issue 28): Keras or TensorFlow behind a helper of the learner's own is refused;
+    another honest numpy answer (np.repeat, np.moveaxis, slicing, np.unravel_index...) is the learner's own."""
+    source, released, student, numbers = _kit_submission(path, LIBRARY.get)
+    plan = build_plan(student, source, released)
+    for q in plan.questions:
+        if q.number in LIBRARY:
+            assert q.rule_broken and all("이 연습이 금지한 계산 도구" in r for r in q.rule_broken), (q.number, q.rule_broken)
+        else:
+            assert not q.rule_broken and not q.review, (q.number, q.rule_broken, q.review)
+    source, released, student, numbers = _kit_submission(path, CHAPTER_IMPORTED.get)
+    plan = build_plan(student, source, released)
+    for q in plan.questions:  # the helper the chapter imported itself, called by name
+        assert bool(q.rule_broken) == (q.number in CHAPTER_IMPORTED), (q.number, q.rule_broken)
+    source, released, student, numbers = _kit_submission(path, OWN_NUMPY.get)
+    plan = build_plan(student, source, released)
+    assert not any(q.rule_broken or q.review for q in plan.questions), [(q.number, q.rule_broken, q.review)
+                                                                        for q in plan.questions]
+
+
 # --------------------------------------------------------------------------- the visible check
 
 
@@ -135,7 +156,7 @@ def prelude():
 @pytest.mark.parametrize("number", sorted(REGISTRY, key=lambda n: tuple(map(int, n.split("-")))))
 def test_the_visible_check_refuses_every_shortcut(number, prelude):
     exercise = REGISTRY[number]
-    kits = [machinery(number)] + ([HELPERS[number]] if number in HELPERS else [])
+    kits = [machinery(number)] + [kit[number] for kit in (HELPERS, LIBRARY) if number in kit]
     for code in kits:
         namespace = dict(prelude)
         exec(code, namespace)  # noqa: S102
@@ -147,6 +168,26 @@ def test_the_visible_check_refuses_every_shortcut(number, prelude):
         kind, message = _visible(number, [PRELUDE, code], namespace)
         assert kind == "refused", (number, code, kind, message)
         assert "직접 구한 답이 아닙니다" in message and "0점" in message, message
+        if exercise.instead:  # an own-code exercise says what to do instead
+            assert exercise.instead in message and "numpy" in message, message
+
+
+@pytest.mark.parametrize("number", sorted(OWN_NUMPY))
+def test_numpy_s_building_blocks_pass_the_own_code_exercises(number, prelude):
+    namespace = dict(prelude)
+    exec(OWN_NUMPY[number], namespace)  # noqa: S102
+    assert _visible(number, [PRELUDE, OWN_NUMPY[number]], namespace) == ("passed", f"✅ {REGISTRY[number].label}: 통과!\n")
+
+
+def test_every_write_it_with_numpy_exercise_refuses_the_library():
+    """Every code exercise whose prompt asks for numpy code states the own-code rule (issue 28)."""
+    own_code = {n for n, e in REGISTRY.items() if e.kind == FUNCTION and e.rule_line}
+    assert own_code >= {"2-4", "3-4", "4-4", "5-1", "5-2", "5-3"}, own_code
+    for number in own_code:
+        banned = REGISTRY[number].banned_names
+        assert {"tensorflow", "keras", "scipy", "ops", "layers"} <= banned, number
+        assert not banned & {"repeat", "moveaxis", "zeros", "reshape", "max", "argmax", "unravel_index", "matmul",
+                             "tensordot", "einsum", "pad", "sliding_window_view"}, number
 
 
 @pytest.mark.parametrize("code", INDIRECT, ids=range(len(INDIRECT)))

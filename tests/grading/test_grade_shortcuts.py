@@ -1,9 +1,10 @@
 """``python -m tools.grade`` on the shortcut kit of chapters 2-7 (issue 32; chapter 1's is in test_grade_command.py).
 
-One grading run per chapter (the command grades one assignment), with two crafted students:
+One grading run per chapter (the command grades one assignment), with three crafted students:
 ``s1`` answers every exercise through the answer machinery (``course_utils.exercises``), ``s2``
-answers the number and own-code exercises through the formula helpers and Keras's counters and
-the rest with the instructor's solutions. The chapter's other cells are left out (a learner may
+answers the number and own-code exercises through the formula helpers, the course's numpy layers
+and Keras's counters, ``s3`` the own-code exercises through Keras or TensorFlow behind a helper of
+its own (issue 28), and both the rest with the instructor's solutions. The chapter's other cells are left out (a learner may
 delete them): a short prelude defines what the shortcuts read, so each run stays short.
 Every shortcut scores 0 with the reason and the learner's refusal; the honest answers keep their points.
 """
@@ -16,8 +17,9 @@ import sys
 
 import nbformat
 import pytest
+from course_utils.exercises import REGISTRY
 from notebook_helpers import ROOT, editions, grade_id, kernel_environment, solutions_by_id
-from shortcut_kit import HELPERS, PRELUDE, machinery
+from shortcut_kit import HELPERS, LIBRARY, PRELUDE, machinery
 from test_grading import ReleasedCourse
 
 pytestmark = pytest.mark.slow
@@ -48,6 +50,8 @@ def test_every_shortcut_of_the_chapter_scores_zero(path, tmp_path):
     nbformat.write(_submission(course, numbers, lambda number, _gid: machinery(number)), inbox / "s1.ipynb")
     nbformat.write(_submission(course, numbers, lambda number, gid: HELPERS.get(number, solutions[gid])),
                    inbox / "s2.ipynb")
+    nbformat.write(_submission(course, numbers, lambda number, gid: LIBRARY.get(number, solutions[gid])),
+                   inbox / "s3.ipynb")
     result = subprocess.run([sys.executable, "-m", "tools.grade", course.assignment, str(inbox), "--root",
                              str(course.course), "--workers", "1", "--cell-timeout", "120"],
                             cwd=ROOT, env=kernel_environment(), capture_output=True, text=True, timeout=900)
@@ -62,6 +66,15 @@ def test_every_shortcut_of_the_chapter_scores_zero(path, tmp_path):
         if number in HELPERS:
             assert float(library_row["score"]) == 0 and "직접 구한 답이 아님" in library_row["reason"], library_row
             assert "직접 구한 답이 아닙니다" in library_row["diagnosis"], library_row
+            if REGISTRY[number].instead:  # an own-code exercise's feedback says what to do instead
+                assert REGISTRY[number].instead in library_row["diagnosis"], library_row
         else:  # the instructor's solution, graded as usual
             assert library_row["status"] == "ok" and float(library_row["score"]) == float(library_row["max"]), \
                 library_row
+        own_code_row = rows[("s3", number)]
+        if number in LIBRARY:
+            assert float(own_code_row["score"]) == 0 and "직접 구한 답이 아님" in own_code_row["reason"], own_code_row
+            assert REGISTRY[number].instead in own_code_row["diagnosis"], own_code_row
+        else:
+            assert own_code_row["status"] == "ok" and float(own_code_row["score"]) == float(own_code_row["max"]), \
+                own_code_row

@@ -1,4 +1,4 @@
-"""The "shortcut kit" of issue 32: every exercise answered through the answer machinery or a library shortcut.
+"""The "shortcut kit" of issues 32 and 28: every exercise answered through the answer machinery or a library shortcut.
 
 Shared by tests/chapters/test_own_work.py (the grader's plan and the visible check) and
 tests/grading/test_grade_shortcuts.py (``python -m tools.grade``).
@@ -35,6 +35,8 @@ HELPERS = {
            "stack_params = (dense_params(784, 128), dense_params(128, 64, use_bias=False), dense_params(64, 10))",
     "2-3": "stack_shapes = (tuple(keras.layers.Dense(16).compute_output_shape((32, 5, 7))),\n"
            "                tuple(keras.layers.Dense(4).compute_output_shape((32, 5, 16))))",
+    "2-4": "from course_utils.layers import dense\n"
+           "def my_dense(x, kernel, bias):\n    return dense(x, kernel, bias)",
     "3-1": "from course_utils.shapes import conv_output_length\nfrom course_utils.params import conv2d_params\n"
            "big_conv = ((conv_output_length(1920, 5, 4), conv_output_length(1080, 5, 4), 32), conv2d_params(3, 32, 5))",
     "3-2": "def _stack():\n"
@@ -50,6 +52,10 @@ HELPERS = {
            "def _helper(x, kernel, stride, padding):\n"
            "    return _impl['f'](np.asarray(x, float)[None], np.asarray(kernel, float), stride=stride, padding=padding)[0]\n"
            "def my_conv2d(x, kernel, stride=1, padding='valid'):\n    return _helper(x, kernel, stride, padding)",
+    "4-4": "from course_utils import layers as _L\n"
+           "def _pool(x, k, s):  # a helper of the learner's own, around the course's\n"
+           "    return _L.max_pool2d(np.asarray(x, float)[None], pool_size=k, stride=s)[0]\n"
+           "def my_max_pool2d(x, pool_size=2, stride=None):\n    return _pool(x, pool_size, stride)",
     "4-1": "from course_utils.shapes import receptive_field\nrf_conv_pool = receptive_field([(3, 2), (2, 2), (3, 1)]).size",
     "4-2": "from course_utils.shapes import receptive_field\n"
            "rf_stacks = (receptive_field([(3, 1), (3, 1), (2, 2), (3, 1), (3, 1), (2, 2)]).size,\n"
@@ -58,6 +64,12 @@ HELPERS = {
            "    ((2,), {}, (1, 7, 7, 3)), ((3,), {'strides': 2}, (1, 8, 8, 1)), ((2,), {'padding': 'same'}, (1, 7, 7, 3))])",
     "5-1": "from course_utils.layers import upsample_nearest\n"
            "def my_upsample_nearest(x, size=2):\n    return upsample_nearest(x, size)",
+    "5-2": "import course_utils.layers\n"
+           "def my_bed_of_nails(x, size=2):\n    return course_utils.layers.bed_of_nails(x, size)",
+    "5-3": "from course_utils.layers import max_unpool2d as _unpool\n"
+           "def _put_back(pooled, indices, shape):  # a helper of the learner's own, around the course's\n"
+           "    return _unpool(pooled, indices, shape)\n"
+           "def my_max_unpool(pooled, indices, output_shape):\n    return _put_back(pooled, indices, output_shape)",
     "5-4": "from course_utils.shapes import conv_transpose_output_length as _t\n"
            "transpose_sizes = (_t(3, 3, 2), _t(7, 3, 2, 'same'), _t(5, 4, 3), _t(7, 5, 2, 'valid', 1))",
     "5-5": "_x = keras.Input(shape=(32, 32, 1))\nspatial_sizes = []\n"
@@ -74,6 +86,62 @@ HELPERS = {
            "param_count = keras.Model(_i, keras.layers.Dense(784)(keras.layers.Dense(64)(_i))).count_params()",
     "7-2": "compression_ratio = x_val.shape[1] / encoder.output.shape[-1]",
     "7-3": "encoder_output_shape = encoder.predict(x_val[:5], verbose=0).shape",
+}
+
+#: The library versions of the own-code exercises (Keras, TensorFlow), each through a helper of the learner's
+#: own (issue 28): the rule follows the helper to the library call.
+LIBRARY = {
+    "2-4": "def _affine(x, kernel, bias):\n"
+           "    layer = keras.layers.Dense(kernel.shape[1])\n    layer.build(x.shape)\n"
+           "    layer.set_weights([kernel, bias])\n    return keras.ops.convert_to_numpy(layer(x))\n"
+           "def my_dense(x, kernel, bias):\n    return _affine(x, kernel, bias)",
+    "3-4": "def _slide(x, kernel, stride):\n"
+           "    return keras.ops.convert_to_numpy(keras.ops.conv(x[None], kernel, strides=stride))[0]\n"
+           "def my_conv2d(x, kernel, stride=1, padding='valid'):\n"
+           "    if padding != 'valid':\n        x = np.pad(x, ((padding, padding), (padding, padding), (0, 0)))\n"
+           "    return _slide(x, kernel, stride)",
+    "4-4": "import tensorflow as tf\n"
+           "def _pool(x, k, s):\n"
+           "    return tf.nn.max_pool2d(np.asarray(x, 'float32')[None], k, s or k, 'VALID')[0].numpy()\n"
+           "def my_max_pool2d(x, pool_size=2, stride=None):\n    return _pool(x, pool_size, stride)",
+    "5-1": "def _up(x, size):\n    return keras.ops.convert_to_numpy(layers.UpSampling2D(size)(x))\n"
+           "def my_upsample_nearest(x, size=2):\n    return _up(x, size)",
+    "5-2": "from keras import ops\n"
+           "def _nails(x, size):\n    b, h, w, c = x.shape\n"
+           "    where = np.stack(np.meshgrid(np.arange(b), np.arange(h) * size, np.arange(w) * size, np.arange(c),\n"
+           "                                 indexing='ij'), -1).reshape(-1, 4)\n"
+           "    return ops.convert_to_numpy(ops.scatter(where, x.reshape(-1), (b, h * size, w * size, c)))\n"
+           "def my_bed_of_nails(x, size=2):\n    return _nails(x, size)",
+    "5-3": "import tensorflow as tf\n"
+           "def _put_back(pooled, indices, shape):\n    b = shape[0]\n"
+           "    where = np.stack([np.repeat(np.arange(b), indices[0].size), indices.reshape(-1)], -1)\n"
+           "    flat = tf.scatter_nd(where, pooled.reshape(-1), (b, int(np.prod(shape[1:]))))\n"
+           "    return flat.numpy().reshape(shape)\n"
+           "def my_max_unpool(pooled, indices, output_shape):\n    return _put_back(pooled, indices, output_shape)",
+}
+
+#: The course's helpers that a chapter itself imports before the exercise (chapter 5 shows them), called by name.
+CHAPTER_IMPORTED = {
+    "5-1": "def my_upsample_nearest(x, size=2):\n    return upsample_nearest(x, size)",
+    "5-2": "def my_bed_of_nails(x, size=2):\n    return bed_of_nails(x, size)",
+    "5-3": "def my_max_unpool(pooled, indices, output_shape):\n    return max_unpool2d(pooled, indices, output_shape)",
+}
+
+#: Honest answers of the own-code exercises written with numpy's building blocks (``np.repeat``, ``np.moveaxis``,
+#: ``np.zeros``, slicing, ``reshape``, ``@``, ``np.max``/``argmax`` over an axis, ``np.unravel_index``...): allowed.
+OWN_NUMPY = {
+    "2-4": "def my_dense(x, kernel, bias):\n    return np.matmul(np.asarray(x), kernel) + bias",
+    "4-4": "from numpy.lib.stride_tricks import sliding_window_view\n"
+           "def my_max_pool2d(x, pool_size=2, stride=None):\n    stride = stride or pool_size\n"
+           "    windows = sliding_window_view(np.moveaxis(np.asarray(x), -1, 0), (pool_size, pool_size), axis=(1, 2))\n"
+           "    return np.moveaxis(windows[:, ::stride, ::stride].max(axis=(-2, -1)), 0, -1)",
+    "5-1": "def my_upsample_nearest(x, size=2):\n    return np.repeat(np.repeat(x, size, axis=1), size, axis=2)",
+    "5-2": "def my_bed_of_nails(x, size=2):\n    b, h, w, c = x.shape\n"
+           "    out = np.zeros((b, h * size, w * size, c), x.dtype)\n    out[:, ::size, ::size] = x\n    return out",
+    "5-3": "def my_max_unpool(pooled, indices, output_shape):\n    out = np.zeros(output_shape, pooled.dtype)\n"
+           "    for n in range(output_shape[0]):\n"
+           "        rows, cols, chans = np.unravel_index(indices[n].ravel(), output_shape[1:])\n"
+           "        out[n, rows, cols, chans] = pooled[n].ravel()\n    return out",
 }
 
 #: Indirect routes to the answer machinery (on 연습 1-1): refused, or held for review; never a plain pass.

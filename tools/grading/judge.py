@@ -256,7 +256,7 @@ def judge(plan: Plan, out_nb, source_nb) -> tuple[list[Verdict], object]:
             verdict.score, verdict.status = 0.0, "flagged"
             verdict.reason = f"{OWN_WORK_REASON}: " + "; ".join(dict.fromkeys(rules))
             if q.rule_broken:
-                verdict.diagnosis = _own_work.Finding(refused=list(q.rule_broken)).message()
+                verdict.diagnosis = _own_work.Finding(refused=list(q.rule_broken)).message(exercise.instead)
                 verdict.diagnosis_kind = "function" if exercise.kind == FUNCTION else "error"
         _add_flags(verdict, q, guards)
     return verdicts, graded_notebook(plan, out_nb, source_nb, verdicts)

@@ -322,6 +322,13 @@ class Exercise:
             return None
         return _own_work.OWN_CODE_LINE if self.kind == FUNCTION else _own_work.RULE_LINE
 
+    @property
+    def instead(self) -> Optional[str]:
+        """What an own-code exercise's refusal tells the learner to do instead (``FunctionSpec.refusal``), or None."""
+        if self.function is None or not self.banned_names:
+            return None
+        return self.function.refusal.rstrip(".")
+
     def expected(self) -> Any:
         """The expected answer, computed now from course_utils."""
         return self.answer()
@@ -412,7 +419,7 @@ class Exercise:
                     history = _own_work.kernel_history()
                 finding = self.own_work(history) if history is not None else None
                 if finding:
-                    raise ExerciseCheckError(f"{self.label}: {finding.message()}", kind="refused")
+                    raise ExerciseCheckError(f"{self.label}: {finding.message(self.instead)}", kind="refused")
             self.check_value(value)
         except NotAnswered as message:
             print(f"✏️ {message}")
@@ -516,7 +523,7 @@ def shape_of(value: Any) -> Optional[tuple]:
 
 
 class LibraryCallRefused(ExerciseCheckError):
-    """Raised in place of a library function that a code exercise asks the learner to write (연습 3-4, 5-1)."""
+    """Raised in place of a library function that a code exercise asks the learner to write (연습 2-4, 3-4, 4-4, 5-1~5-3)."""
 
 
 _DEFAULT_REFUSAL = ("이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils, Keras, TensorFlow의 같은 기능 함수를 "
@@ -532,7 +539,7 @@ def own_code_only(label: str, blocked: Sequence[tuple[Any, str]], namespaces: Se
     name of the function to block); the same functions imported by name into one of
     ``namespaces`` (the learner's globals) or captured in ``closures`` are blocked too.
     Used while a learner's function runs in a code exercise that asks for the
-    learner's own numpy code (연습 3-4, 5-1).
+    learner's own numpy code (연습 2-4, 3-4, 4-4, 5-1~5-3).
     """
     saved = []
 
@@ -577,6 +584,22 @@ def call_function(function: Callable[..., Any], args: tuple, kwargs: dict) -> An
 
 def _nothing_blocked() -> list:
     return []
+
+
+def loaded_library_functions(*paths: str) -> list:
+    """``(owner, attribute)`` pairs for :func:`own_code_only` from ``"module:attr.path"`` strings, for the modules
+    already imported only (the check never imports TensorFlow itself); e.g. ``"keras:layers.Dense.call"``
+    (연습 2-4, 4-4, 5-2, 5-3)."""
+    found = []
+    for path in paths:
+        module, _, dotted = path.partition(":")
+        owner = sys.modules.get(module)
+        *parents, attribute = dotted.split(".")
+        for parent in parents:
+            owner = getattr(owner, parent, None)
+        if owner is not None:
+            found.append((owner, attribute))
+    return found
 
 
 #: Outcomes of one case (:func:`run_case`): plain data, so the grader can judge them in another process.

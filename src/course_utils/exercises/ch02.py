@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.exercises._core import INTS, PAIR, FunctionSpec, differing, function_exercise, value_exercise
-from course_utils.layers import dense
+from course_utils import layers as _layers
+from course_utils.exercises._core import (INTS, PAIR, FunctionSpec, differing, function_exercise,
+                                          loaded_library_functions, value_exercise)
+from course_utils.exercises._own_work import OWN_CODE_LIBRARIES
 from course_utils.params import dense_params
 
 BATCH_SHAPE = (32, 5, 7)   # 연습 2-3
@@ -117,6 +119,19 @@ def _bias_hint(received, expected, args, kwargs):
     return None
 
 
+def library_dense() -> list:
+    """The library Dense computations 연습 2-4 must not call: course_utils', and Keras' and TensorFlow's if imported."""
+    return [(_layers, "dense")] + loaded_library_functions(
+        "keras:layers.Dense.call", "keras:layers.EinsumDense.call", "keras:ops.matmul", "keras:ops.dot",
+        "tensorflow:linalg.matmul", "tensorflow:matmul", "tensorflow:tensordot")
+
+
+#: Names whose use in the answer counts as calling a library Dense (the own-work rule, visible check and grader).
+DENSE_NAMES = frozenset({"dense", "Dense", "EinsumDense", "einsum_dense"}) | OWN_CODE_LIBRARIES
+
 MY_DENSE = function_exercise("2-4", "numpy로 만든 Dense", "my_dense", FunctionSpec(
-    cases=dense_cases, reference=dense, seed=23, hints=[_bias_hint], error_hints=[_matmul_error_hint],
-    mismatch="x @ kernel + bias를 계산했는지, 곱하는 순서와 편향을 확인하세요."))
+    cases=dense_cases, reference=_layers.dense, seed=23, hints=[_bias_hint], error_hints=[_matmul_error_hint],
+    mismatch="x @ kernel + bias를 계산했는지, 곱하는 순서와 편향을 확인하세요.", blocked=library_dense,
+    refusal=("이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils의 dense나 Keras Dense, TensorFlow의 행렬 곱을 "
+             "부르지 말고 numpy의 행렬 곱 @와 덧셈으로 직접 계산하세요."),
+    banned_names=DENSE_NAMES))

@@ -13,6 +13,7 @@ import numpy as np
 from course_utils import layers as _layers
 from course_utils.exercises._core import (PAIR, INTS, ExerciseCheckError, FunctionSpec, custom_exercise,
                                           differing, function_exercise, passed, type_name, value_exercise)
+from course_utils.exercises._own_work import OWN_CODE_LIBRARIES
 from course_utils.params import conv2d_params
 from course_utils.shapes import conv_output_length
 
@@ -157,7 +158,7 @@ MY_CONV2D = function_exercise("3-4", "numpy로 만든 합성곱", "my_conv2d", F
     cases=conv_cases, reference=_reference_conv, seed=31, blocked=library_convolutions,
     refusal=("이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils, Keras, TensorFlow의 합성곱 함수를 부르지 말고 "
              "np.pad와 창(window) 곱으로 직접 계산하세요."),
-    banned_names=CONVOLUTION_NAMES))
+    banned_names=CONVOLUTION_NAMES | OWN_CODE_LIBRARIES))
 
 
 def edge_test_images(size: int = 12, low: float = 0.2, high: float = 0.9):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.exercises._core import INT, INTS, PAIR, FunctionSpec, function_exercise, value_exercise
-from course_utils.layers import max_pool2d
+from course_utils import layers as _layers
+from course_utils.exercises._core import (INT, INTS, PAIR, FunctionSpec, function_exercise, loaded_library_functions,
+                                          value_exercise)
+from course_utils.exercises._own_work import OWN_CODE_LIBRARIES
 from course_utils.shapes import pool_output_length, receptive_field
 
 CONV_POOL = [(3, 2), (2, 2), (3, 1)]                               # 연습 4-1: (kernel, stride), input side first
@@ -80,7 +82,7 @@ POOL_SHAPES = value_exercise("4-3", "풀링 출력 shape", "pool_shapes", PAIR, 
 
 
 def _reference_pool(x, pool_size=2, stride=None):
-    return max_pool2d(np.asarray(x, dtype=float)[None], pool_size=pool_size, stride=stride)[0]
+    return _layers.max_pool2d(np.asarray(x, dtype=float)[None], pool_size=pool_size, stride=stride)[0]
 
 
 def pool_cases(seed: int = 41):
@@ -95,6 +97,20 @@ def pool_cases(seed: int = 41):
     return cases
 
 
+def library_pooling() -> list:
+    """The library poolings 연습 4-4 must not call: course_utils', and Keras', TensorFlow's and scipy's if imported."""
+    return [(_layers, "max_pool2d"), (_layers, "avg_pool2d")] + loaded_library_functions(
+        "keras:layers.MaxPooling2D.call", "keras:ops.max_pool", "keras:ops.nn.max_pool", "tensorflow:nn.max_pool2d",
+        "tensorflow:nn.max_pool", "tensorflow:nn.max_pool_with_argmax", "tensorflow:nn.pool",
+        "scipy.ndimage:maximum_filter")
+
+
+#: Names whose use in the answer counts as calling a library pooling (the own-work rule, visible check and grader).
+POOLING_NAMES = frozenset({"max_pool2d", "avg_pool2d", "max_pool", "max_pool_with_argmax", "MaxPooling2D", "MaxPool2D",
+                           "MaxPool", "MaxPoolV2", "maximum_filter", "block_reduce"}) | OWN_CODE_LIBRARIES
+
 MY_MAX_POOL2D = function_exercise("4-4", "numpy로 만든 max pooling", "my_max_pool2d", FunctionSpec(
-    cases=pool_cases, reference=_reference_pool, seed=41,
-    mismatch="창의 위치(행과 열에 stride를 곱한 시작점)와 창 크기를 확인하세요."))
+    cases=pool_cases, reference=_reference_pool, seed=41, blocked=library_pooling,
+    refusal=("이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils의 max_pool2d나 Keras MaxPooling2D, "
+             "tf.nn.max_pool2d를 부르지 말고 창(window)을 슬라이싱해 np.max로 직접 고르세요."),
+    mismatch="창의 위치(행과 열에 stride를 곱한 시작점)와 창 크기를 확인하세요.", banned_names=POOLING_NAMES))

@@ -13,8 +13,9 @@ import numpy as np
 
 from course_utils import layers as _layers
 from course_utils.exercises._core import (INTS, Exercise, ExerciseCheckError, FunctionSpec, _shown,
-                                          custom_exercise, differing, function_exercise, type_name, value_exercise)
-from course_utils.exercises._own_work import NUMBER_RULE
+                                          custom_exercise, differing, function_exercise, loaded_library_functions,
+                                          type_name, value_exercise)
+from course_utils.exercises._own_work import NUMBER_RULE, OWN_CODE_LIBRARIES
 from course_utils.shapes import conv_output_length, conv_transpose_output_length, pool_output_length
 
 
@@ -52,6 +53,30 @@ def library_upsampling() -> list:
 #: Names whose use in the answer counts as calling library upsampling (the grader's static check).
 UPSAMPLING_NAMES = frozenset({"UpSampling2D", "upsample_nearest", "Resizing", "resize", "ResizeNearestNeighbor",
                               "zoom"})
+
+
+def library_bed_of_nails() -> list:
+    """The library functions 연습 5-2 must not call: course_utils' upsamplings, and Keras' and TensorFlow's if imported."""
+    return [(_layers, "bed_of_nails"), (_layers, "upsample_nearest"), (_layers, "conv2d_transpose")] + \
+        loaded_library_functions("keras:layers.Conv2DTranspose.call", "keras:layers.UpSampling2D.call",
+                                 "keras:ops.scatter", "keras:ops.slice_update", "tensorflow:nn.conv2d_transpose",
+                                 "tensorflow:scatter_nd", "tensorflow:tensor_scatter_nd_update")
+
+
+def library_unpooling() -> list:
+    """The library functions 연습 5-3 must not call: course_utils' max_unpool2d, and TensorFlow's scatters if imported."""
+    return [(_layers, "max_unpool2d")] + loaded_library_functions(
+        "keras:ops.scatter", "keras:ops.scatter_update", "tensorflow:scatter_nd", "tensorflow:tensor_scatter_nd_update",
+        "tensorflow:tensor_scatter_nd_add")
+
+
+#: Names whose use in the answers of 연습 5-2 and 5-3 counts as calling the library's version (the own-work rule).
+BED_OF_NAILS_NAMES = UPSAMPLING_NAMES | OWN_CODE_LIBRARIES | frozenset({
+    "bed_of_nails", "Conv2DTranspose", "conv2d_transpose", "conv_transpose", "scatter", "scatter_nd",
+    "tensor_scatter_nd_update", "slice_update"})
+UNPOOLING_NAMES = OWN_CODE_LIBRARIES | frozenset({
+    "max_unpool2d", "max_unpool", "MaxUnpooling2D", "scatter", "scatter_nd", "scatter_update",
+    "tensor_scatter_nd_update", "tensor_scatter_nd_add", "MaxPoolGradWithArgmax", "max_pool_grad_with_argmax"})
 
 
 def _nearest_instead_hint(received, expected, args, kwargs):
@@ -95,12 +120,18 @@ UPSAMPLE_NEAREST = function_exercise("5-1", "nearest neighbor upsampling", "my_u
     cases=upsampling_cases, reference=_layers.upsample_nearest, seed=51, atol=0, blocked=library_upsampling,
     refusal=("이 연습은 직접 짠 numpy 코드를 검사합니다. UpSampling2D나 resize 같은 라이브러리 업샘플링을 부르지 말고 "
              "np.repeat이나 인덱싱으로 직접 만드세요."),
-    banned_names=UPSAMPLING_NAMES, mismatch="각 값이 size × size 블록 전체에 복사되었는지 확인하세요."))
+    banned_names=UPSAMPLING_NAMES | OWN_CODE_LIBRARIES, mismatch="각 값이 size × size 블록 전체에 복사되었는지 확인하세요."))
 BED_OF_NAILS = function_exercise("5-2", "bed of nails", "my_bed_of_nails", FunctionSpec(
     cases=upsampling_cases, reference=_layers.bed_of_nails, seed=52, atol=0, hints=[_nearest_instead_hint],
+    blocked=library_bed_of_nails, banned_names=BED_OF_NAILS_NAMES,
+    refusal=("이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils의 bed_of_nails나 Keras·TensorFlow의 업샘플링, "
+             "transposed convolution, scatter를 부르지 말고 np.zeros로 만든 배열의 슬라이스에 값을 직접 넣으세요."),
     mismatch="각 블록의 왼쪽 위 한 칸에만 값이 있고 나머지가 0인지 확인하세요."))
 MAX_UNPOOL = function_exercise("5-3", "max unpooling", "my_max_unpool", FunctionSpec(
     cases=unpool_cases, reference=_reference_unpool, seed=53, atol=0, hints=[_unpool_hint],
+    blocked=library_unpooling, banned_names=UNPOOLING_NAMES,
+    refusal=("이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils의 max_unpool2d나 TensorFlow의 scatter를 "
+             "부르지 말고 np.zeros로 만든 배열을 펼쳐 인덱스 자리에 값을 직접 넣으세요."),
     mismatch="인덱스가 가리키는 자리에 풀링된 값을 두었는지 확인하세요."))
 
 
