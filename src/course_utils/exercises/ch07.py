@@ -1,6 +1,8 @@
 """Exercise declarations of chapter 7, Dense 오토인코더와 Conv 오토인코더 (book/ch07_autoencoders).
 
-Value answers are computed with :func:`course_utils.params.dense_params` when the check runs.
+Value answers are computed with :func:`course_utils.params.dense_params` when the check runs; the model the learner
+builds (연습 7-4) is compared layer by layer with :func:`course_utils.pretrained.build_dense_autoencoder`
+(``_models.py``).
 """
 
 from __future__ import annotations
@@ -75,10 +77,77 @@ ENCODER_OUTPUT_SHAPE = value_exercise("7-3", "인코더 출력의 shape", "encod
                                       banned=NUMBER_RULE | {"shape"}, variables={"encoder"})  # "먼저 생각해 보세요"
 
 
+# ----------------------------------------------------------------- 연습 7-4: the learner's dense autoencoder
+
+#: What the learner's model may not be made with: the course's builders and Keras' copying of a model.
+MODEL_COPY_NAMES = frozenset({"build_dense_autoencoder", "build_dense_encoder_decoder", "build_linear_autoencoder",
+                              "make_dense_autoencoder", "load_into", "clone_model", "model_from_json", "from_config",
+                              "load_model", "pretrained"})
+
+
+def model_cases(seed: int = 74) -> list:
+    """The cases of 연습 7-4: the chapter's code length 36 and one other (the answer must follow ``code_dim``)."""
+    other = int(np.random.default_rng(seed).choice([16, 24, 48, 64]))
+    return [((code_dim,), {}, f"code_dim={code_dim}으로 만든 모델") for code_dim in (CODE, other)]
+
+
+def _reference_model(code_dim):
+    """The chapter's dense autoencoder with code length ``code_dim``: its summary (``_models.architecture``) and its
+    layer names."""
+    from course_utils.exercises._models import architecture, layer_names
+    from course_utils.pretrained import build_dense_autoencoder
+
+    model = build_dense_autoencoder(code_dim)
+    return (architecture(model), layer_names(model))
+
+
+def _run_model(build, args, kwargs):
+    """Runs next to the learner's code: the learner's model's summary and layer names, as plain data."""
+    import keras
+
+    from course_utils.exercises._models import architecture, layer_names
+
+    model = build(*args, **kwargs)
+    if model is None:
+        return None
+    if not isinstance(model, keras.Model):
+        raise ExerciseCheckError(f"keras.Model을 돌려주세요 (받은 값: {type(model).__name__}).")
+    return (architecture(model), layer_names(model))
+
+
+def _compare_model(received, expected, args, kwargs, where):
+    from course_utils.exercises._models import first_difference, missing_names
+
+    if not isinstance(received, (tuple, list)) or len(received) != 2:
+        return f"{where}: 모델의 구조를 읽을 수 없습니다. keras.Model을 돌려주세요."
+    return first_difference(received[0], expected[0], where) or missing_names(received[1], expected[1], where)
+
+
+def _library_models() -> list:
+    """The builders 연습 7-4 must not call: the course's own and Keras' model copying."""
+    import sys
+
+    from course_utils import pretrained
+
+    blocked = [(pretrained, name) for name in ("build_dense_autoencoder", "build_dense_encoder_decoder", "build",
+                                               "load", "load_into")]
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        blocked += [(keras.models, "clone_model"), (keras.models, "model_from_json"), (keras.models, "load_model")]
+    return blocked
+
+
+BUILD_DENSE_AUTOENCODER = function_exercise("7-4", "Dense 오토인코더 만들기", "build_autoencoder", FunctionSpec(
+    cases=model_cases, reference=_reference_model, seed=74, run=_run_model, compare=_compare_model,
+    blocked=_library_models, banned_names=MODEL_COPY_NAMES,
+    refusal=("이 연습은 직접 쓴 모델 코드를 검사합니다. course_utils의 모델 함수나 모델 복사(clone_model) 대신 "
+             "keras.Input과 layers.Dense로 직접 만드세요.")))
+
+
 def make_dense_autoencoder(input_dim=784, code_dim=36, seed=0):
     """The chapter's dense autoencoder (:func:`course_utils.pretrained.build_dense_autoencoder`), seeded.
 
-    Used by the check of 연습 7-4 with sizes and weights the learner has not seen.
+    Used by the check of 연습 7-5 with sizes and weights the learner has not seen.
     """
     import keras
 
@@ -89,7 +158,7 @@ def make_dense_autoencoder(input_dim=784, code_dim=36, seed=0):
 
 
 def build_cases(seed: int = 71) -> list:
-    """The cases of 연습 7-4: new autoencoders (input length, code length, weight seed) and 6 inputs each."""
+    """The cases of 연습 7-5: new autoencoders (input length, code length, weight seed) and 6 inputs each."""
     rng = np.random.default_rng(seed)
     return [((input_dim, code_dim, seed + code_dim, rng.random((6, input_dim)).astype("float32")), {},
              f"입력 {input_dim}, 코드 {code_dim}인 새 오토인코더")
@@ -145,7 +214,7 @@ def _run_build(build_encoder_decoder, args, kwargs):
 
 
 def _reference_build(input_dim, code_dim, seed, x):
-    """The right (codes, rebuilt, rebuilt after the output layer changed) of one case of 연습 7-4."""
+    """The right (codes, rebuilt, rebuilt after the output layer changed) of one case of 연습 7-5."""
     import keras
 
     autoencoder = make_dense_autoencoder(input_dim, code_dim, seed=seed)
@@ -179,5 +248,5 @@ def _compare_build(received, expected, args, kwargs, where):
     return None
 
 
-BUILD_ENCODER_DECODER = function_exercise("7-4", "인코더와 디코더 모델 만들기", "build_encoder_decoder", FunctionSpec(
+BUILD_ENCODER_DECODER = function_exercise("7-5", "인코더와 디코더 모델 만들기", "build_encoder_decoder", FunctionSpec(
     cases=build_cases, reference=_reference_build, seed=71, run=_run_build, compare=_compare_build))

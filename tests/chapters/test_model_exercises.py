@@ -1,0 +1,105 @@
+"""The model-building exercises (연습 7-4): the layer-by-layer check of ``exercises/_models.py`` on real Keras models,
+what travels to the grader, and the chapter's payoff (:func:`course_utils.pretrained.load_into`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from _keras_helpers import keras
+from course_utils import pretrained
+from course_utils.exercises import REGISTRY, ExerciseCheckError, NotAnswered, ch07
+from course_utils.exercises._core import OK, judge_case, run_case
+from course_utils.exercises._models import architecture, first_difference
+from tools.grading import codec
+
+L = keras.layers
+
+
+def _dense(code_dim, hidden=None, code_activation="relu", use_bias=True, out=784, sequential=False, names=True):
+    stack = ([L.Dense(hidden, activation="relu")] if hidden else []) + [
+        L.Dense(code_dim, activation=code_activation, use_bias=use_bias, name="code" if names else None),
+        L.Dense(out, activation="sigmoid", name="reconstruction" if names else None)]
+    if sequential:
+        return keras.Sequential([keras.Input((784,))] + stack)
+    x = inputs = keras.Input((784,))
+    for layer in stack:
+        x = layer(x)
+    return keras.Model(inputs, x)
+
+
+def _message(build) -> str:
+    with pytest.raises(ExerciseCheckError) as error:
+        ch07.BUILD_DENSE_AUTOENCODER.check_value(build)
+    return str(error.value)
+
+
+def test_right_models_pass_functional_or_sequential_with_any_layer_names():
+    ch07.BUILD_DENSE_AUTOENCODER.check_value(lambda code_dim: _dense(code_dim))
+    ch07.BUILD_DENSE_AUTOENCODER.check_value(lambda code_dim: _dense(code_dim, sequential=True))
+
+
+@pytest.mark.parametrize("build, says", [
+    (lambda code_dim: _dense(64), "2번째 층의 출력이 (None, 36)이어야 하는데 (None, 64)입니다"),
+    (lambda code_dim: _dense(36), "이어야 하는데 (None, 36)입니다"),   # 36 written in, code_dim ignored
+    (lambda code_dim: _dense(code_dim, use_bias=False), "2번째 층의 파라미터 수가 28,260개여야 하는데 28,224개입니다"),
+    (lambda code_dim: _dense(code_dim, code_activation=None), "2번째 층의 활성화 함수가 relu여야 하는데 linear입니다"),
+    (lambda code_dim: _dense(code_dim, hidden=128), "2번째 층의 출력이 (None, 36)이어야 하는데 (None, 128)입니다"),
+    (lambda code_dim: _dense(code_dim, out=392), "3번째 층의 출력이 (None, 784)이어야 하는데 (None, 392)입니다"),
+    (lambda code_dim: "model", "keras.Model을 돌려주세요"),
+    (lambda code_dim: _dense(code_dim, names=False), "이름이 'code'인 층이 없습니다"),
+])
+def test_a_wrong_model_is_told_its_first_differing_layer(build, says):
+    assert says in _message(build)
+
+
+def test_the_course_builder_is_refused_and_a_stub_is_unanswered():
+    assert _message(lambda code_dim: pretrained.build_dense_autoencoder(code_dim)).find("직접 만드세요") > 0
+
+    def stub(code_dim):
+        pass
+
+    with pytest.raises(NotAnswered):
+        ch07.BUILD_DENSE_AUTOENCODER.check_value(stub)
+
+
+def test_the_grader_judges_the_reported_summary_as_the_visible_check_does():
+    """What the sandbox reports is plain data (codec); judged here against the reference computed here."""
+    spec = REGISTRY["7-4"].function
+    for build, right in [(lambda code_dim: _dense(code_dim), True), (lambda code_dim: _dense(64), False)]:
+        for args, kwargs, description in spec.cases(2026):
+            outcome = run_case(spec, "연습 7-4", build, args, kwargs)
+            assert outcome[0] == OK
+            travelled = codec.decode(codec.encode(tuple(outcome)))
+            verdict = judge_case(spec, travelled, spec.reference(*args, **kwargs), args, kwargs, description)
+            if right:
+                assert verdict is None
+            elif verdict:
+                assert "이어야 하는데" in verdict[1]
+                break
+        else:
+            assert right
+
+
+def test_first_difference_reads_only_well_formed_summaries():
+    expected = architecture(pretrained.build_dense_autoencoder(36))
+    assert expected[0] == ("Input", (None, 784), 0, "")
+    assert first_difference(expected, expected) is None
+    assert "읽을 수 없습니다" in first_difference("Dense", expected)
+    assert "층이 3개여야 하는데 2개입니다" in first_difference(expected[:2], expected)
+
+
+def test_load_into_puts_the_checkpoint_into_the_learner_s_model_and_falls_back_otherwise(capsys):
+    x = np.random.default_rng(0).random((4, 784)).astype("float32")
+    reference = pretrained.load("ch07_dense_ae")
+    own = _dense(36, sequential=True)
+    model = pretrained.load_into(lambda: own, "ch07_dense_ae")
+    assert model is own and "넣었습니다" in capsys.readouterr().out
+    assert np.allclose(np.asarray(model(x)), np.asarray(reference(x)), atol=1e-6)
+    fallback = pretrained.load_into(lambda: _dense(64), "ch07_dense_ae")
+    assert "본문의 모델로 계속합니다" in capsys.readouterr().out
+    assert np.allclose(np.asarray(fallback(x)), np.asarray(reference(x)), atol=1e-6)
+    pretrained.load_into(lambda: _dense(36, names=False), "ch07_dense_ae")
+    assert "이름이 'code'인 층이 없습니다" in capsys.readouterr().out
+    pretrained.load_into(lambda: None, "ch07_dense_ae")
+    assert "아직 답을 넣지 않았습니다" in capsys.readouterr().out
