@@ -103,3 +103,12 @@ def test_load_into_puts_the_checkpoint_into_the_learner_s_model_and_falls_back_o
     assert "이름이 'code'인 층이 없습니다" in capsys.readouterr().out
     pretrained.load_into(lambda: None, "ch07_dense_ae")
     assert "아직 답을 넣지 않았습니다" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("letter, says", [
+    ("D", "코드에 담긴 숫자의 개수가"), ("A", "가장 또렷한 줄"), ("C", "숫자를 알아볼 수 있는 줄")])
+def test_7_6_every_wrong_option_gets_the_hint_naming_its_misconception(letter, says):
+    assert ch07.pca_rows() == (64, 2, 16)   # A: 64, B: 2, C: 16
+    with pytest.raises(ExerciseCheckError) as error:
+        REGISTRY["7-6"].check_value(letter)
+    assert says in str(error.value) and error.value.kind == "hint"

@@ -12,14 +12,16 @@ import warnings
 import numpy as np
 
 from course_utils.exercises._own_work import NUMBER_RULE
-from course_utils.exercises._core import (INT, REAL, SHAPE, ExerciseCheckError, FunctionSpec, function_exercise,
-                                          value_exercise)
+from course_utils.exercises._core import (INT, REAL, SHAPE, ExerciseCheckError, FunctionSpec, choice_exercise,
+                                          function_exercise, value_exercise)
 from course_utils.params import dense_params
 
 PIXELS = 28 * 28       # a flattened MNIST image
 CODE = 36              # the chapter's dense autoencoder
 WIDER_CODE = 64        # 연습 7-1
 VAL_IMAGES = 5         # 연습 7-3
+PCA_CODE_SIZES = (2, 16, 64)   # 연습 7-6: the codes of the three PCA reconstructions (7.9)
+PCA_ROW_SEED = 0               # 연습 7-6: the rows' order, np.random.default_rng(0).permutation([2, 16, 64])
 
 
 def param_count() -> int:
@@ -250,3 +252,34 @@ def _compare_build(received, expected, args, kwargs, where):
 
 BUILD_ENCODER_DECODER = function_exercise("7-5", "인코더와 디코더 모델 만들기", "build_encoder_decoder", FunctionSpec(
     cases=build_cases, reference=_reference_build, seed=71, run=_run_build, compare=_compare_build))
+
+
+# ----------------------------------------------------------------- 연습 7-6: read the reconstructions
+
+
+def pca_rows() -> tuple:
+    """The code size of the figure's rows A, B, C in 7.9 (the chapter draws them in this shuffled order)."""
+    return tuple(int(k) for k in np.random.default_rng(PCA_ROW_SEED).permutation(list(PCA_CODE_SIZES)))
+
+
+def _smallest_code_row() -> str:
+    return "ABC"[pca_rows().index(min(PCA_CODE_SIZES))]
+
+
+def _row_hint(value, expected):
+    letter = value.strip().upper()
+    if letter == "D":
+        return ("복원 방법(PCA)이 같아도 코드에 담긴 숫자의 개수가 복원의 질을 정합니다. 세 줄의 흐린 정도가 다르니 "
+                "그림으로 구별할 수 있습니다.")
+    if letter not in "ABC":
+        return None
+    size = pca_rows()["ABC".index(letter)]
+    if size == max(PCA_CODE_SIZES):
+        return ("가장 또렷한 줄을 골랐습니다. 작은 코드가 잡음만 걸러 더 깨끗하게 복원한다는 생각은 오해입니다: 코드가 작을수록 "
+                "담을 수 있는 정보가 적어 복원은 더 흐려집니다.")
+    return ("숫자를 알아볼 수 있는 줄을 골랐습니다. 784개를 2개로 줄이면 숫자마다의 차이가 거의 남지 않아, "
+            "어느 숫자든 비슷한 흐린 얼룩이 됩니다.")
+
+
+SMALLEST_CODE_ROW = choice_exercise("7-6", "가장 작은 코드의 복원 찾기", "smallest_code_row", _smallest_code_row,
+                                    [_row_hint])
