@@ -345,12 +345,12 @@ def load(name: str):
     return model
 
 
-def load_into(build, name: str):
-    """Pretrained weights of ``name`` in the learner's own model (7장 연습 7-4's payoff), else the reference model.
+def load_into(build, name: str, names=("code",)):
+    """Pretrained weights of ``name`` in the learner's own model (7장 연습 7-4 and 7-7's payoff), else the reference.
 
     ``build()`` makes the learner's model.  When it runs, its layers match the checkpoint's layer by layer
-    (:func:`course_utils.exercises._models.first_difference`) and carry the checkpoint's layer names, the
-    checkpoint's weights are copied into it and it is returned; otherwise one Korean line says why and
+    (:func:`course_utils.exercises._models.first_difference`) and it has the layers ``names`` that later cells
+    take out by name, the checkpoint's weights are copied into it and it is returned; otherwise one Korean line says why and
     :func:`load`'s reference model is returned, so the chapter goes on either way.
     """
     from course_utils.exercises._models import architecture, first_difference, layer_names, missing_names
@@ -360,7 +360,7 @@ def load_into(build, name: str):
         model = build()
         problem = ("아직 답을 넣지 않았습니다" if model is None
                    else first_difference(architecture(model), architecture(reference))
-                   or missing_names(layer_names(model), layer_names(reference)))
+                   or missing_names(layer_names(model), tuple(names)))
     except (NotImplementedError, NameError):
         problem = "아직 답을 넣지 않았습니다"
     except Exception as error:  # noqa: BLE001 - the learner's code: the chapter goes on with the reference

@@ -47,12 +47,13 @@ def test_the_chapter_builds_its_models_with_the_package_builders():
     cells = [c for c in nbformat.read(NOTEBOOK, as_version=4).cells
              if c.cell_type == "code" and "nbgrader" not in c.metadata]
     code = "\n".join(c.source for c in cells)
-    for call in ("build_dense_encoder_decoder(CODE_DIM)", "build_conv_autoencoder()"):
-        name = call.split("(")[0]
-        assert f"show_source(pretrained.{name})" in code and f"pretrained.{call}" in code, call
+    assert "show_source(pretrained.build_dense_encoder_decoder)" in code
+    assert "pretrained.build_dense_encoder_decoder(CODE_DIM)" in code and "pretrained.build_conv_autoencoder()" in code
     assert "def build_" not in code and "keras.Model(" not in code, "an architecture written in the notebook again"
-    # 7.5's flat autoencoder is the learner's (연습 7-4), with the checkpoint's weights, or else the reference
-    assert 'pretrained.load_into(lambda: build_autoencoder(CODE_DIM), "ch07_dense_ae")' in code
+    # the learner's models (연습 7-4, 7-7) with the checkpoints' weights, or else the reference
+    for call in ('load_into(lambda: build_autoencoder(CODE_DIM), "ch07_dense_ae")', 'load_into(build_conv_ae, "ch07_conv_ae")',
+                 'load_into(lambda: build_conv_ae(32, 8), "ch07_denoising_ae")'):
+        assert f"pretrained.{call}" in code, call
 
 
 def _reference_build(autoencoder):

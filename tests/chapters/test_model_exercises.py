@@ -112,3 +112,41 @@ def test_7_6_every_wrong_option_gets_the_hint_naming_its_misconception(letter, s
     with pytest.raises(ExerciseCheckError) as error:
         REGISTRY["7-6"].check_value(letter)
     assert says in str(error.value) and error.value.kind == "hint"
+
+
+def _conv(filters=16, code_channels=2, strides=2, transpose=True, name="code"):
+    x = inputs = keras.Input((28, 28, 1))
+    x = L.Conv2D(filters, 3, strides=strides, padding="same", activation="relu")(x)
+    if strides == 2:
+        x = L.Conv2D(filters, 3, strides=2, padding="same", activation="relu")(x)
+    else:
+        x = L.MaxPooling2D(4)(x)
+    x = L.Conv2D(code_channels, 3, padding="same", activation="relu", name=name)(x)
+    up = L.Conv2DTranspose if transpose else L.Conv2D
+    x = up(filters, 3, strides=2 if transpose else 1, padding="same", activation="relu")(x)
+    x = up(filters, 3, strides=2 if transpose else 1, padding="same", activation="relu")(x)
+    return keras.Model(inputs, L.Conv2D(1, 3, padding="same", activation="sigmoid")(x))
+
+
+def test_7_7_the_conv_autoencoder_is_compared_layer_by_layer():
+    ch07.BUILD_CONV_AUTOENCODER.check_value(lambda filters=16, code_channels=2: _conv(filters, code_channels))
+    for build, says in [
+        (lambda filters=16, code_channels=2: _conv(16, 2), "filters=32, code_channels=8로 만든 모델: 2번째 층의 출력이 "
+                                                          "(None, 14, 14, 32)이어야 하는데 (None, 14, 14, 16)입니다"),
+        (lambda filters=16, code_channels=2: _conv(filters, code_channels, transpose=False),
+         "5번째 층은 Conv2DTranspose여야 하는데 Conv2D입니다"),
+        (lambda filters=16, code_channels=2: _conv(filters, code_channels, strides=1),
+         "2번째 층의 출력이 (None, 14, 14, 16)이어야 하는데 (None, 28, 28, 16)입니다"),
+        (lambda filters=16, code_channels=2: _conv(filters, code_channels, name="bottleneck"), "이름이 'code'인 층이 없습니다"),
+        (lambda filters=16, code_channels=2: pretrained.build_conv_autoencoder(filters, code_channels), "직접 만드세요"),
+    ]:
+        with pytest.raises(ExerciseCheckError) as error:
+            ch07.BUILD_CONV_AUTOENCODER.check_value(build)
+        assert says in str(error.value), str(error.value)
+
+
+def test_7_7_the_denoising_checkpoint_goes_into_the_learner_s_conv_model(capsys):
+    x = np.random.default_rng(1).random((2, 28, 28, 1)).astype("float32")
+    model = pretrained.load_into(lambda: _conv(32, 8), "ch07_denoising_ae")
+    assert "넣었습니다" in capsys.readouterr().out
+    assert np.allclose(np.asarray(model(x)), np.asarray(pretrained.load("ch07_denoising_ae")(x)), atol=1e-6)

@@ -83,6 +83,7 @@ ENCODER_OUTPUT_SHAPE = value_exercise("7-3", "인코더 출력의 shape", "encod
 
 #: What the learner's model may not be made with: the course's builders and Keras' copying of a model.
 MODEL_COPY_NAMES = frozenset({"build_dense_autoencoder", "build_dense_encoder_decoder", "build_linear_autoencoder",
+                              "build_conv_autoencoder",
                               "make_dense_autoencoder", "load_into", "clone_model", "model_from_json", "from_config",
                               "load_model", "pretrained"})
 
@@ -94,13 +95,12 @@ def model_cases(seed: int = 74) -> list:
 
 
 def _reference_model(code_dim):
-    """The chapter's dense autoencoder with code length ``code_dim``: its summary (``_models.architecture``) and its
-    layer names."""
-    from course_utils.exercises._models import architecture, layer_names
+    """The chapter's dense autoencoder with code length ``code_dim``: its summary (``_models.architecture``) and the
+    layer names the prompt asks for."""
+    from course_utils.exercises._models import architecture
     from course_utils.pretrained import build_dense_autoencoder
 
-    model = build_dense_autoencoder(code_dim)
-    return (architecture(model), layer_names(model))
+    return (architecture(build_dense_autoencoder(code_dim)), ("code", "reconstruction"))
 
 
 def _run_model(build, args, kwargs):
@@ -126,24 +126,46 @@ def _compare_model(received, expected, args, kwargs, where):
 
 
 def _library_models() -> list:
-    """The builders 연습 7-4 must not call: the course's own and Keras' model copying."""
+    """The builders 연습 7-4 and 7-7 must not call: the course's own and Keras' model copying."""
     import sys
 
     from course_utils import pretrained
 
-    blocked = [(pretrained, name) for name in ("build_dense_autoencoder", "build_dense_encoder_decoder", "build",
-                                               "load", "load_into")]
+    blocked = [(pretrained, name) for name in ("build_dense_autoencoder", "build_dense_encoder_decoder",
+                                               "build_conv_autoencoder", "build", "load", "load_into")]
     keras = sys.modules.get("keras")
     if keras is not None:
         blocked += [(keras.models, "clone_model"), (keras.models, "model_from_json"), (keras.models, "load_model")]
     return blocked
 
 
+_MODEL_REFUSAL = ("이 연습은 직접 쓴 모델 코드를 검사합니다. course_utils의 모델 함수나 모델 복사(clone_model) 대신 "
+                  "keras.Input과 layers로 직접 만드세요.")
 BUILD_DENSE_AUTOENCODER = function_exercise("7-4", "Dense 오토인코더 만들기", "build_autoencoder", FunctionSpec(
     cases=model_cases, reference=_reference_model, seed=74, run=_run_model, compare=_compare_model,
-    blocked=_library_models, banned_names=MODEL_COPY_NAMES,
-    refusal=("이 연습은 직접 쓴 모델 코드를 검사합니다. course_utils의 모델 함수나 모델 복사(clone_model) 대신 "
-             "keras.Input과 layers.Dense로 직접 만드세요.")))
+    blocked=_library_models, banned_names=MODEL_COPY_NAMES, refusal=_MODEL_REFUSAL))
+
+
+def conv_model_cases(seed: int = 77) -> list:
+    """The cases of 연습 7-7: the chapter's (16 filters, 2 code maps), the denoising model's (32, 8) and one other."""
+    rng = np.random.default_rng(seed)
+    other = (int(rng.choice([8, 12, 24])), int(rng.choice([1, 3, 4])))
+    return [((filters, channels), {}, f"filters={filters}, code_channels={channels}로 만든 모델")
+            for filters, channels in [(16, 2), (32, 8), other]]
+
+
+def _reference_conv_model(filters, code_channels):
+    """The chapter's conv autoencoder (:func:`course_utils.pretrained.build_conv_autoencoder`): summary and the
+    layer name the prompt asks for."""
+    from course_utils.exercises._models import architecture
+    from course_utils.pretrained import build_conv_autoencoder
+
+    return (architecture(build_conv_autoencoder(filters, code_channels)), ("code",))
+
+
+BUILD_CONV_AUTOENCODER = function_exercise("7-7", "합성곱 오토인코더 만들기", "build_conv_ae", FunctionSpec(
+    cases=conv_model_cases, reference=_reference_conv_model, seed=77, run=_run_model, compare=_compare_model,
+    blocked=_library_models, banned_names=MODEL_COPY_NAMES, refusal=_MODEL_REFUSAL))
 
 
 def make_dense_autoencoder(input_dim=784, code_dim=36, seed=0):
