@@ -345,6 +345,34 @@ def load(name: str):
     return model
 
 
+def load_into(build, name: str, names=("code",)):
+    """Pretrained weights of ``name`` in the learner's own model (7장 연습 7-4 and 7-7's payoff), else the reference.
+
+    ``build()`` makes the learner's model.  When it runs, its layers match the checkpoint's layer by layer
+    (:func:`course_utils.exercises._models.first_difference`) and it has the layers ``names`` that later cells
+    take out by name, the checkpoint's weights are copied into it and it is returned; otherwise one Korean line says why and
+    :func:`load`'s reference model is returned, so the chapter goes on either way.
+    """
+    from course_utils.exercises._models import architecture, first_difference, layer_names, missing_names
+
+    reference = load(name)
+    try:
+        model = build()
+        problem = ("아직 답을 넣지 않았습니다" if model is None
+                   else first_difference(architecture(model), architecture(reference))
+                   or missing_names(layer_names(model), tuple(names)))
+    except (NotImplementedError, NameError):
+        problem = "아직 답을 넣지 않았습니다"
+    except Exception as error:  # noqa: BLE001 - the learner's code: the chapter goes on with the reference
+        problem = f"모델을 만들다 오류가 났습니다 ({type(error).__name__})"
+    if problem:
+        print(f"ℹ️ 여러분의 모델 대신 본문의 모델로 계속합니다 ({problem.rstrip('.')}).")
+        return reference
+    model.set_weights(reference.get_weights())
+    print(f"✅ 미리 학습한 가중치({name})를 여러분이 만든 모델에 넣었습니다.")
+    return model
+
+
 def generator_progress(name: str = "ch06_generator") -> dict:
     """Chapter 6's progression of generator ``name``: ``{"steps": (S,), "images": (S, K, 28, 28) uint8}``.
 

@@ -47,10 +47,13 @@ def test_the_chapter_builds_its_models_with_the_package_builders():
     cells = [c for c in nbformat.read(NOTEBOOK, as_version=4).cells
              if c.cell_type == "code" and "nbgrader" not in c.metadata]
     code = "\n".join(c.source for c in cells)
-    for call in ("build_dense_encoder_decoder(CODE_DIM)", "build_dense_autoencoder(CODE_DIM)", "build_conv_autoencoder()"):
-        name = call.split("(")[0]
-        assert f"show_source(pretrained.{name})" in code and f"pretrained.{call}" in code, call
+    assert "show_source(pretrained.build_dense_encoder_decoder)" in code
+    assert "pretrained.build_dense_encoder_decoder(CODE_DIM)" in code and "pretrained.build_conv_autoencoder()" in code
     assert "def build_" not in code and "keras.Model(" not in code, "an architecture written in the notebook again"
+    # the learner's models (연습 7-4, 7-7) with the checkpoints' weights, or else the reference
+    for call in ('load_into(lambda: build_autoencoder(CODE_DIM), "ch07_dense_ae")', 'load_into(build_conv_ae, "ch07_conv_ae")',
+                 'load_into(lambda: build_conv_ae(32, 8), "ch07_denoising_ae")'):
+        assert f"pretrained.{call}" in code, call
 
 
 def _reference_build(autoencoder):
@@ -231,3 +234,28 @@ def test_pretrained_denoiser_has_more_filters_and_the_demo_uses_its_noise():
     # one definition of the noise: the demo's inputs come from the function the checkpoint was trained with
     assert "pretrained.add_noise(x_train_img, NOISE" in sources and "pretrained.add_noise(x_val_img, NOISE" in sources
     assert "rng.normal(" not in sources
+
+
+def test_7_6_rows_are_drawn_in_the_order_the_check_knows_and_blur_as_the_alt_text_says():
+    """연습 7-6: the figure's row order is ch07.pca_rows(); the 2-number code row is the one no one can read,
+    the 64-number row nearly the original and the 16-number row still readable (the cell's alt text)."""
+    from course_utils import pretrained
+    from course_utils.data import load_mnist, to_unit_interval
+
+    code = "\n".join(_notebook_cells())
+    assert "np.random.default_rng(0).permutation([2, 16, 64])" in code
+    assert (ch07.PCA_ROW_SEED, ch07.PCA_CODE_SIZES) == (0, (2, 16, 64))
+    assert ch07.pca_rows() == tuple(int(k) for k in np.random.default_rng(0).permutation([2, 16, 64]))
+    (x_train, _), (x_test, y_test) = load_mnist(offline=True, verbose=False)
+    x = to_unit_interval(x_train)[:4000].reshape(4000, -1)
+    x_val, y_val = to_unit_interval(x_test)[:1000].reshape(1000, -1), y_test[:1000]
+    mean = x.mean(axis=0)
+    vt = np.linalg.svd(x - mean, full_matrices=False)[2]
+    read = {}
+    for k in (2, 16, 64):
+        rebuilt = ((x_val - mean) @ vt[:k].T @ vt[:k] + mean).clip(0, 1).reshape(-1, 28, 28, 1)
+        read[k] = pretrained.read_accuracy(rebuilt, y_val)
+    original = pretrained.read_accuracy(x_val.reshape(-1, 28, 28, 1), y_val)
+    assert read[2] < 0.5 < read[16] < read[64], read
+    assert original - read[64] < 0.05, (original, read)
+    ch07.SMALLEST_CODE_ROW.check_value("ABC"[ch07.pca_rows().index(2)])

@@ -54,4 +54,4 @@ def test_7_4_a_decoder_with_copied_weights_is_refused():
         layer.set_weights(autoencoder.get_layer("reconstruction").get_weights())
         return encoder, decoder
 
-    assert "함께 쓰지 않습니다" in _message("7-4", copies)
+    assert "함께 쓰지 않습니다" in _message("7-5", copies)

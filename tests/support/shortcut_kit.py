@@ -86,6 +86,11 @@ HELPERS = {
            "param_count = keras.Model(_i, keras.layers.Dense(784)(keras.layers.Dense(64)(_i))).count_params()",
     "7-2": "compression_ratio = x_val.shape[1] / encoder.output.shape[-1]",
     "7-3": "encoder_output_shape = encoder.predict(x_val[:5], verbose=0).shape",
+    "7-4": "from course_utils import pretrained\n"
+           "def build_autoencoder(code_dim):\n    return pretrained.build_dense_autoencoder(code_dim)",
+    "7-7": "import keras\nfrom course_utils import pretrained as _p\n"
+           "def build_conv_ae(filters=16, code_channels=2):\n"
+           "    return keras.models.clone_model(_p.build_conv_autoencoder(filters, code_channels))",
 }
 
 #: The library versions of the own-code exercises (Keras, TensorFlow), each through a helper of the learner's
@@ -165,7 +170,7 @@ def machinery(number: str) -> str:
     """An answer cell that takes exercise ``number``'s answer from the answer machinery."""
     exercise = REGISTRY[number]
     chapter = f"course_utils.exercises.ch{int(number.split('-')[0]):02d}"
-    if number == "7-4":  # the reference builds from sizes: the machinery's own builder does the work here
+    if number == "7-5":  # the reference builds from sizes: the machinery's own builder does the work here
         return ("import course_utils.exercises.ch07 as _c\n"
                 "def build_encoder_decoder(autoencoder):\n"
                 "    code, out = autoencoder.get_layer('code'), autoencoder.get_layer('reconstruction')\n"

@@ -1,6 +1,8 @@
 """Exercise declarations of chapter 7, Dense 오토인코더와 Conv 오토인코더 (book/ch07_autoencoders).
 
-Value answers are computed with :func:`course_utils.params.dense_params` when the check runs.
+Value answers are computed with :func:`course_utils.params.dense_params` when the check runs; the model the learner
+builds (연습 7-4) is compared layer by layer with :func:`course_utils.pretrained.build_dense_autoencoder`
+(``_models.py``).
 """
 
 from __future__ import annotations
@@ -10,14 +12,16 @@ import warnings
 import numpy as np
 
 from course_utils.exercises._own_work import NUMBER_RULE
-from course_utils.exercises._core import (INT, REAL, SHAPE, ExerciseCheckError, FunctionSpec, function_exercise,
-                                          value_exercise)
+from course_utils.exercises._core import (INT, REAL, SHAPE, ExerciseCheckError, FunctionSpec, choice_exercise,
+                                          function_exercise, value_exercise)
 from course_utils.params import dense_params
 
 PIXELS = 28 * 28       # a flattened MNIST image
 CODE = 36              # the chapter's dense autoencoder
 WIDER_CODE = 64        # 연습 7-1
 VAL_IMAGES = 5         # 연습 7-3
+PCA_CODE_SIZES = (2, 16, 64)   # 연습 7-6: the codes of the three PCA reconstructions (7.9)
+PCA_ROW_SEED = 0               # 연습 7-6: the rows' order, np.random.default_rng(0).permutation([2, 16, 64])
 
 
 def param_count() -> int:
@@ -75,10 +79,99 @@ ENCODER_OUTPUT_SHAPE = value_exercise("7-3", "인코더 출력의 shape", "encod
                                       banned=NUMBER_RULE | {"shape"}, variables={"encoder"})  # "먼저 생각해 보세요"
 
 
+# ----------------------------------------------------------------- 연습 7-4: the learner's dense autoencoder
+
+#: What the learner's model may not be made with: the course's builders and Keras' copying of a model.
+MODEL_COPY_NAMES = frozenset({"build_dense_autoencoder", "build_dense_encoder_decoder", "build_linear_autoencoder",
+                              "build_conv_autoencoder",
+                              "make_dense_autoencoder", "load_into", "clone_model", "model_from_json", "from_config",
+                              "load_model", "pretrained"})
+
+
+def model_cases(seed: int = 74) -> list:
+    """The cases of 연습 7-4: the chapter's code length 36 and one other (the answer must follow ``code_dim``)."""
+    other = int(np.random.default_rng(seed).choice([16, 24, 48, 64]))
+    return [((code_dim,), {}, f"code_dim={code_dim}으로 만든 모델") for code_dim in (CODE, other)]
+
+
+def _reference_model(code_dim):
+    """The chapter's dense autoencoder with code length ``code_dim``: its summary (``_models.architecture``) and the
+    layer names the prompt asks for."""
+    from course_utils.exercises._models import architecture
+    from course_utils.pretrained import build_dense_autoencoder
+
+    return (architecture(build_dense_autoencoder(code_dim)), ("code", "reconstruction"))
+
+
+def _run_model(build, args, kwargs):
+    """Runs next to the learner's code: the learner's model's summary and layer names, as plain data."""
+    import keras
+
+    from course_utils.exercises._models import architecture, layer_names
+
+    model = build(*args, **kwargs)
+    if model is None:
+        return None
+    if not isinstance(model, keras.Model):
+        raise ExerciseCheckError(f"keras.Model을 돌려주세요 (받은 값: {type(model).__name__}).")
+    return (architecture(model), layer_names(model))
+
+
+def _compare_model(received, expected, args, kwargs, where):
+    from course_utils.exercises._models import first_difference, missing_names
+
+    if not isinstance(received, (tuple, list)) or len(received) != 2:
+        return f"{where}: 모델의 구조를 읽을 수 없습니다. keras.Model을 돌려주세요."
+    return first_difference(received[0], expected[0], where) or missing_names(received[1], expected[1], where)
+
+
+def _library_models() -> list:
+    """The builders 연습 7-4 and 7-7 must not call: the course's own and Keras' model copying."""
+    import sys
+
+    from course_utils import pretrained
+
+    blocked = [(pretrained, name) for name in ("build_dense_autoencoder", "build_dense_encoder_decoder",
+                                               "build_conv_autoencoder", "build", "load", "load_into")]
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        blocked += [(keras.models, "clone_model"), (keras.models, "model_from_json"), (keras.models, "load_model")]
+    return blocked
+
+
+_MODEL_REFUSAL = ("이 연습은 직접 쓴 모델 코드를 검사합니다. course_utils의 모델 함수나 모델 복사(clone_model) 대신 "
+                  "keras.Input과 layers로 직접 만드세요.")
+BUILD_DENSE_AUTOENCODER = function_exercise("7-4", "Dense 오토인코더 만들기", "build_autoencoder", FunctionSpec(
+    cases=model_cases, reference=_reference_model, seed=74, run=_run_model, compare=_compare_model,
+    blocked=_library_models, banned_names=MODEL_COPY_NAMES, refusal=_MODEL_REFUSAL))
+
+
+def conv_model_cases(seed: int = 77) -> list:
+    """The cases of 연습 7-7: the chapter's (16 filters, 2 code maps), the denoising model's (32, 8) and one other."""
+    rng = np.random.default_rng(seed)
+    other = (int(rng.choice([8, 12, 24])), int(rng.choice([1, 3, 4])))
+    return [((filters, channels), {}, f"filters={filters}, code_channels={channels}로 만든 모델")
+            for filters, channels in [(16, 2), (32, 8), other]]
+
+
+def _reference_conv_model(filters, code_channels):
+    """The chapter's conv autoencoder (:func:`course_utils.pretrained.build_conv_autoencoder`): summary and the
+    layer name the prompt asks for."""
+    from course_utils.exercises._models import architecture
+    from course_utils.pretrained import build_conv_autoencoder
+
+    return (architecture(build_conv_autoencoder(filters, code_channels)), ("code",))
+
+
+BUILD_CONV_AUTOENCODER = function_exercise("7-7", "합성곱 오토인코더 만들기", "build_conv_ae", FunctionSpec(
+    cases=conv_model_cases, reference=_reference_conv_model, seed=77, run=_run_model, compare=_compare_model,
+    blocked=_library_models, banned_names=MODEL_COPY_NAMES, refusal=_MODEL_REFUSAL))
+
+
 def make_dense_autoencoder(input_dim=784, code_dim=36, seed=0):
     """The chapter's dense autoencoder (:func:`course_utils.pretrained.build_dense_autoencoder`), seeded.
 
-    Used by the check of 연습 7-4 with sizes and weights the learner has not seen.
+    Used by the check of 연습 7-5 with sizes and weights the learner has not seen.
     """
     import keras
 
@@ -89,7 +182,7 @@ def make_dense_autoencoder(input_dim=784, code_dim=36, seed=0):
 
 
 def build_cases(seed: int = 71) -> list:
-    """The cases of 연습 7-4: new autoencoders (input length, code length, weight seed) and 6 inputs each."""
+    """The cases of 연습 7-5: new autoencoders (input length, code length, weight seed) and 6 inputs each."""
     rng = np.random.default_rng(seed)
     return [((input_dim, code_dim, seed + code_dim, rng.random((6, input_dim)).astype("float32")), {},
              f"입력 {input_dim}, 코드 {code_dim}인 새 오토인코더")
@@ -145,7 +238,7 @@ def _run_build(build_encoder_decoder, args, kwargs):
 
 
 def _reference_build(input_dim, code_dim, seed, x):
-    """The right (codes, rebuilt, rebuilt after the output layer changed) of one case of 연습 7-4."""
+    """The right (codes, rebuilt, rebuilt after the output layer changed) of one case of 연습 7-5."""
     import keras
 
     autoencoder = make_dense_autoencoder(input_dim, code_dim, seed=seed)
@@ -179,5 +272,36 @@ def _compare_build(received, expected, args, kwargs, where):
     return None
 
 
-BUILD_ENCODER_DECODER = function_exercise("7-4", "인코더와 디코더 모델 만들기", "build_encoder_decoder", FunctionSpec(
+BUILD_ENCODER_DECODER = function_exercise("7-5", "인코더와 디코더 모델 만들기", "build_encoder_decoder", FunctionSpec(
     cases=build_cases, reference=_reference_build, seed=71, run=_run_build, compare=_compare_build))
+
+
+# ----------------------------------------------------------------- 연습 7-6: read the reconstructions
+
+
+def pca_rows() -> tuple:
+    """The code size of the figure's rows A, B, C in 7.9 (the chapter draws them in this shuffled order)."""
+    return tuple(int(k) for k in np.random.default_rng(PCA_ROW_SEED).permutation(list(PCA_CODE_SIZES)))
+
+
+def _smallest_code_row() -> str:
+    return "ABC"[pca_rows().index(min(PCA_CODE_SIZES))]
+
+
+def _row_hint(value, expected):
+    letter = value.strip().upper()
+    if letter == "D":
+        return ("복원 방법(PCA)이 같아도 코드에 담긴 숫자의 개수가 복원의 질을 정합니다. 세 줄의 흐린 정도가 다르니 "
+                "그림으로 구별할 수 있습니다.")
+    if letter not in "ABC":
+        return None
+    size = pca_rows()["ABC".index(letter)]
+    if size == max(PCA_CODE_SIZES):
+        return ("가장 또렷한 줄을 골랐습니다. 작은 코드가 잡음만 걸러 더 깨끗하게 복원한다는 생각은 오해입니다: 코드가 작을수록 "
+                "담을 수 있는 정보가 적어 복원은 더 흐려집니다.")
+    return ("숫자를 알아볼 수 있는 줄을 골랐습니다. 784개를 2개로 줄이면 숫자마다의 차이가 거의 남지 않아, "
+            "어느 숫자든 비슷한 흐린 얼룩이 됩니다.")
+
+
+SMALLEST_CODE_ROW = choice_exercise("7-6", "가장 작은 코드의 복원 찾기", "smallest_code_row", _smallest_code_row,
+                                    [_row_hint])
