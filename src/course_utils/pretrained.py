@@ -346,7 +346,7 @@ def load(name: str):
 
 
 def load_into(build, name: str, names=("code",)):
-    """Pretrained weights of ``name`` in the learner's own model (7장 연습 7-4 and 7-7's payoff), else the reference.
+    """Pretrained weights of ``name`` in the learner's own model (7장 연습 7-4 and 7-6's payoff), else the reference.
 
     ``build()`` makes the learner's model.  When it runs, its layers match the checkpoint's layer by layer
     (:func:`course_utils.exercises._models.first_difference`) and it has the layers ``names`` that later cells

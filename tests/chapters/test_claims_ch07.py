@@ -50,7 +50,7 @@ def test_the_chapter_builds_its_models_with_the_package_builders():
     assert "show_source(pretrained.build_dense_encoder_decoder)" in code
     assert "pretrained.build_dense_encoder_decoder(CODE_DIM)" in code and "pretrained.build_conv_autoencoder()" in code
     assert "def build_" not in code and "keras.Model(" not in code, "an architecture written in the notebook again"
-    # the learner's models (연습 7-4, 7-7) with the checkpoints' weights, or else the reference
+    # the learner's models (연습 7-4, 7-6) with the checkpoints' weights, or else the reference
     for call in ('load_into(lambda: build_autoencoder(CODE_DIM), "ch07_dense_ae")', 'load_into(build_conv_ae, "ch07_conv_ae")',
                  'load_into(lambda: build_conv_ae(32, 8), "ch07_denoising_ae")'):
         assert f"pretrained.{call}" in code, call
@@ -237,7 +237,7 @@ def test_pretrained_denoiser_has_more_filters_and_the_demo_uses_its_noise():
 
 
 def test_7_6_rows_are_drawn_in_the_order_the_check_knows_and_blur_as_the_alt_text_says():
-    """연습 7-6: the figure's row order is ch07.pca_rows(); the 2-number code row is the one no one can read,
+    """연습 7-7: the figure's row order is ch07.pca_rows(); the 2-number code row is the one no one can read,
     the 64-number row nearly the original and the 16-number row still readable (the cell's alt text)."""
     from course_utils import pretrained
     from course_utils.data import load_mnist, to_unit_interval

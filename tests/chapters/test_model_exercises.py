@@ -110,7 +110,7 @@ def test_load_into_puts_the_checkpoint_into_the_learner_s_model_and_falls_back_o
 def test_7_6_every_wrong_option_gets_the_hint_naming_its_misconception(letter, says):
     assert ch07.pca_rows() == (64, 2, 16)   # A: 64, B: 2, C: 16
     with pytest.raises(ExerciseCheckError) as error:
-        REGISTRY["7-6"].check_value(letter)
+        REGISTRY["7-7"].check_value(letter)
     assert says in str(error.value) and error.value.kind == "hint"
 
 

@@ -1,4 +1,4 @@
-"""``python -m tools.grade`` on chapter 7's model-building exercises (연습 7-4, 7-7): the sandbox reports the
+"""``python -m tools.grade`` on chapter 7's model-building exercises (연습 7-4, 7-6): the sandbox reports the
 learner's model as plain data (``exercises/_models.py``), the grader judges it in its own process.
 
 Two crafted students on the chapter's exercise cells (as in test_grade_shortcuts.py): ``s1`` with every
@@ -26,7 +26,7 @@ WRONG = {
            "    inputs = keras.Input(shape=(784,))\n"
            "    code = layers.Dense(64, activation='relu', name='code')(inputs)\n"
            "    return keras.Model(inputs, layers.Dense(784, activation='sigmoid', name='reconstruction')(code))",
-    "7-7": "def build_conv_ae(filters=16, code_channels=2):\n"
+    "7-6": "def build_conv_ae(filters=16, code_channels=2):\n"
            "    inputs = keras.Input(shape=(28, 28, 1))\n"
            "    x = layers.Conv2D(filters, 3, strides=2, padding='same', activation='relu')(inputs)\n"
            "    x = layers.Conv2D(filters, 3, strides=2, padding='same', activation='relu')(x)\n"
@@ -36,7 +36,7 @@ WRONG = {
            "    return keras.Model(inputs, layers.Conv2D(1, 3, padding='same', activation='sigmoid')(x))",
 }
 SAYS = {"7-4": "2번째 층의 출력이 (None, 36)이어야 하는데 (None, 64)입니다",
-        "7-7": "5번째 층은 Conv2DTranspose여야 하는데 UpSampling2D입니다"}
+        "7-6": "5번째 층은 Conv2DTranspose여야 하는데 UpSampling2D입니다"}
 
 
 def test_right_models_get_full_marks_and_wrong_ones_the_first_differing_layer(tmp_path):
@@ -57,7 +57,7 @@ def test_right_models_get_full_marks_and_wrong_ones_the_first_differing_layer(tm
     assert report.is_file(), result.stdout[-3000:] + result.stderr[-3000:]
     with open(report, newline="", encoding="utf-8") as handle:
         rows = {(r["student"], r["exercise"]): r for r in csv.DictReader(handle)}
-    assert {"7-4", "7-6", "7-7"} <= set(numbers.values())
+    assert {"7-4", "7-7", "7-6"} <= set(numbers.values())
     for number in numbers.values():
         right = rows[("s1", number)]
         assert right["status"] == "ok" and float(right["score"]) == float(right["max"]) > 0, right

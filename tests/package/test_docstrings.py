@@ -129,4 +129,4 @@ def test_package_init_lists_every_public_module_once():
 
 def test_the_shown_code_is_found():
     """The chapters' show_source calls are read (so the Korean-summary rule above has something to check)."""
-    assert {"build_generator", "GAN.update", "build_conv_autoencoder", "add_noise"} <= SHOWN
+    assert {"build_generator", "GAN.update", "build_dense_encoder_decoder", "add_noise"} <= SHOWN

@@ -88,7 +88,7 @@ HELPERS = {
     "7-3": "encoder_output_shape = encoder.predict(x_val[:5], verbose=0).shape",
     "7-4": "from course_utils import pretrained\n"
            "def build_autoencoder(code_dim):\n    return pretrained.build_dense_autoencoder(code_dim)",
-    "7-7": "import keras\nfrom course_utils import pretrained as _p\n"
+    "7-6": "import keras\nfrom course_utils import pretrained as _p\n"
            "def build_conv_ae(filters=16, code_channels=2):\n"
            "    return keras.models.clone_model(_p.build_conv_autoencoder(filters, code_channels))",
 }

@@ -20,8 +20,8 @@ PIXELS = 28 * 28       # a flattened MNIST image
 CODE = 36              # the chapter's dense autoencoder
 WIDER_CODE = 64        # 연습 7-1
 VAL_IMAGES = 5         # 연습 7-3
-PCA_CODE_SIZES = (2, 16, 64)   # 연습 7-6: the codes of the three PCA reconstructions (7.9)
-PCA_ROW_SEED = 0               # 연습 7-6: the rows' order, np.random.default_rng(0).permutation([2, 16, 64])
+PCA_CODE_SIZES = (2, 16, 64)   # 연습 7-7: the codes of the three PCA reconstructions (7.9)
+PCA_ROW_SEED = 0               # 연습 7-7: the rows' order, np.random.default_rng(0).permutation([2, 16, 64])
 
 
 def param_count() -> int:
@@ -126,7 +126,7 @@ def _compare_model(received, expected, args, kwargs, where):
 
 
 def _library_models() -> list:
-    """The builders 연습 7-4 and 7-7 must not call: the course's own and Keras' model copying."""
+    """The builders 연습 7-4 and 7-6 must not call: the course's own and Keras' model copying."""
     import sys
 
     from course_utils import pretrained
@@ -147,7 +147,7 @@ BUILD_DENSE_AUTOENCODER = function_exercise("7-4", "Dense 오토인코더 만들
 
 
 def conv_model_cases(seed: int = 77) -> list:
-    """The cases of 연습 7-7: the chapter's (16 filters, 2 code maps), the denoising model's (32, 8) and one other."""
+    """The cases of 연습 7-6: the chapter's (16 filters, 2 code maps), the denoising model's (32, 8) and one other."""
     rng = np.random.default_rng(seed)
     other = (int(rng.choice([8, 12, 24])), int(rng.choice([1, 3, 4])))
     return [((filters, channels), {}, f"filters={filters}, code_channels={channels}로 만든 모델")
@@ -163,7 +163,7 @@ def _reference_conv_model(filters, code_channels):
     return (architecture(build_conv_autoencoder(filters, code_channels)), ("code",))
 
 
-BUILD_CONV_AUTOENCODER = function_exercise("7-7", "합성곱 오토인코더 만들기", "build_conv_ae", FunctionSpec(
+BUILD_CONV_AUTOENCODER = function_exercise("7-6", "합성곱 오토인코더 만들기", "build_conv_ae", FunctionSpec(
     cases=conv_model_cases, reference=_reference_conv_model, seed=77, run=_run_model, compare=_compare_model,
     blocked=_library_models, banned_names=MODEL_COPY_NAMES, refusal=_MODEL_REFUSAL))
 
@@ -276,7 +276,7 @@ BUILD_ENCODER_DECODER = function_exercise("7-5", "인코더와 디코더 모델 
     cases=build_cases, reference=_reference_build, seed=71, run=_run_build, compare=_compare_build))
 
 
-# ----------------------------------------------------------------- 연습 7-6: read the reconstructions
+# ----------------------------------------------------------------- 연습 7-7: read the reconstructions
 
 
 def pca_rows() -> tuple:
@@ -303,5 +303,5 @@ def _row_hint(value, expected):
             "어느 숫자든 비슷한 흐린 얼룩이 됩니다.")
 
 
-SMALLEST_CODE_ROW = choice_exercise("7-6", "가장 작은 코드의 복원 찾기", "smallest_code_row", _smallest_code_row,
+SMALLEST_CODE_ROW = choice_exercise("7-7", "가장 작은 코드의 복원 찾기", "smallest_code_row", _smallest_code_row,
                                     [_row_hint])
