@@ -8,16 +8,10 @@ diagnosis naming the layer, as the visible check does); s2's other answers are t
 
 from __future__ import annotations
 
-import csv
-import subprocess
-import sys
-
-import nbformat
 import pytest
 
-from notebook_helpers import ROOT, editions, grade_id, kernel_environment, solutions_by_id
-from test_grade_shortcuts import _submission
-from test_grading import ReleasedCourse
+from notebook_helpers import editions, read, solutions_by_id
+from test_grade_shortcuts import grade_students
 
 pytestmark = pytest.mark.slow
 
@@ -41,22 +35,11 @@ SAYS = {"7-4": "2번째 층의 출력이 (None, 36)이어야 하는데 (None, 64
 
 def test_right_models_get_full_marks_and_wrong_ones_the_first_differing_layer(tmp_path):
     path = next(p for p in editions.chapter_notebooks() if p.parent.name.startswith("ch07"))
-    course = ReleasedCourse(tmp_path, path)
-    tests = {t: c.source for c in course.source.cells if (t := grade_id(c))}
-    numbers = {a: tests[t].split('check("', 1)[1].split('"', 1)[0] for a, t, _ in course.pairs}
-    solutions = solutions_by_id(course.source)
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    nbformat.write(_submission(course, numbers, lambda number, gid: solutions[gid]), inbox / "s1.ipynb")
-    nbformat.write(_submission(course, numbers, lambda number, gid: WRONG.get(number, solutions[gid])),
-                   inbox / "s2.ipynb")
-    result = subprocess.run([sys.executable, "-m", "tools.grade", course.assignment, str(inbox), "--root",
-                             str(course.course), "--workers", "1", "--cell-timeout", "120"],
-                            cwd=ROOT, env=kernel_environment(), capture_output=True, text=True, timeout=900)
-    report = course.course / "grading" / "reports" / f"{course.assignment}_questions.csv"
-    assert report.is_file(), result.stdout[-3000:] + result.stderr[-3000:]
-    with open(report, newline="", encoding="utf-8") as handle:
-        rows = {(r["student"], r["exercise"]): r for r in csv.DictReader(handle)}
+    solutions = solutions_by_id(read(path))
+    numbers, rows = grade_students(path, tmp_path, {
+        "s1": lambda number, gid: solutions[gid],
+        "s2": lambda number, gid: WRONG.get(number, solutions[gid]),
+    })
     assert {"7-4", "7-7", "7-6"} <= set(numbers.values())
     for number in numbers.values():
         right = rows[("s1", number)]

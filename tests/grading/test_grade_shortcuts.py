@@ -18,7 +18,7 @@ import sys
 import nbformat
 import pytest
 from course_utils.exercises import REGISTRY
-from notebook_helpers import ROOT, editions, grade_id, kernel_environment, solutions_by_id
+from notebook_helpers import ROOT, editions, grade_id, kernel_environment, read, solutions_by_id
 from shortcut_kit import HELPERS, LIBRARY, PRELUDE, machinery
 from test_grading import ReleasedCourse
 
@@ -39,19 +39,19 @@ def _submission(course: ReleasedCourse, numbers: dict, kit) -> object:
     return nbformat.v4.new_notebook(cells=cells, metadata=course.released.metadata)
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, id=p.parent.name[:4]) for p in editions.chapter_notebooks()[1:]])
-def test_every_shortcut_of_the_chapter_scores_zero(path, tmp_path):
+def grade_students(path, tmp_path, students: dict) -> tuple[dict, dict]:
+    """Grade crafted students of the chapter at ``path`` with ``tools.grade``, one run (test_grade_models.py too).
+
+    ``students`` maps a student's name to ``kit(number, answer_id)``, the source of each answer cell
+    (:func:`_submission`). Returns ``({answer_id: exercise number}, {(student, exercise): CSV row})``.
+    """
     course = ReleasedCourse(tmp_path, path)
     tests = {t: c.source for c in course.source.cells if (t := grade_id(c))}
     numbers = {a: tests[t].split('check("', 1)[1].split('"', 1)[0] for a, t, _ in course.pairs}
-    solutions = solutions_by_id(course.source)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    nbformat.write(_submission(course, numbers, lambda number, _gid: machinery(number)), inbox / "s1.ipynb")
-    nbformat.write(_submission(course, numbers, lambda number, gid: HELPERS.get(number, solutions[gid])),
-                   inbox / "s2.ipynb")
-    nbformat.write(_submission(course, numbers, lambda number, gid: LIBRARY.get(number, solutions[gid])),
-                   inbox / "s3.ipynb")
+    for name, kit in students.items():
+        nbformat.write(_submission(course, numbers, kit), inbox / f"{name}.ipynb")
     result = subprocess.run([sys.executable, "-m", "tools.grade", course.assignment, str(inbox), "--root",
                              str(course.course), "--workers", "1", "--cell-timeout", "120"],
                             cwd=ROOT, env=kernel_environment(), capture_output=True, text=True, timeout=900)
@@ -59,6 +59,17 @@ def test_every_shortcut_of_the_chapter_scores_zero(path, tmp_path):
     assert report.is_file(), result.stdout[-3000:] + result.stderr[-3000:]
     with open(report, newline="", encoding="utf-8") as handle:
         rows = {(r["student"], r["exercise"]): r for r in csv.DictReader(handle)}
+    return numbers, rows
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.parent.name[:4]) for p in editions.chapter_notebooks()[1:]])
+def test_every_shortcut_of_the_chapter_scores_zero(path, tmp_path):
+    solutions = solutions_by_id(read(path))
+    numbers, rows = grade_students(path, tmp_path, {
+        "s1": lambda number, _gid: machinery(number),
+        "s2": lambda number, gid: HELPERS.get(number, solutions[gid]),
+        "s3": lambda number, gid: LIBRARY.get(number, solutions[gid]),
+    })
     for number in numbers.values():
         machinery_row = rows[("s1", number)]
         assert float(machinery_row["score"]) == 0 and "직접 구한 답이 아님" in machinery_row["reason"], machinery_row
