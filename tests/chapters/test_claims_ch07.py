@@ -51,7 +51,7 @@ def test_the_chapter_builds_its_models_with_the_package_builders():
     assert "pretrained.build_dense_encoder_decoder(CODE_DIM)" in code and "pretrained.build_conv_autoencoder()" in code
     assert "def build_" not in code and "keras.Model(" not in code, "an architecture written in the notebook again"
     # the learner's models (연습 7-4, 7-6) with the checkpoints' weights, or else the reference
-    for call in ('load_into(lambda: build_autoencoder(CODE_DIM), "ch07_dense_ae")', 'load_into(build_conv_ae, "ch07_conv_ae")',
+    for call in ('load_into(lambda: build_autoencoder(CODE_DIM), "ch07_dense_ae")', 'load_into(lambda: build_conv_ae(), "ch07_conv_ae")',
                  'load_into(lambda: build_conv_ae(32, 8), "ch07_denoising_ae")'):
         assert f"pretrained.{call}" in code, call
 
