@@ -185,9 +185,7 @@ def test_blocked_user_namespaces_are_named_with_both_fixes(setting, value, named
     view.mkdir()
     for folder in (tmp_path, fake, sysctl, *sysctl.rglob("*")):
         folder.chmod(0o755)
-    reason = unprivileged.available()
-    if reason:
-        pytest.fail(f"cannot run as an unprivileged user here: {reason}")
+    unprivileged.require()
     env = {**kernel_environment(), "PATH": f"{fake}:{Path(sys.executable).parent}:/usr/bin:/bin",
            "COURSE_GRADER_SYSCTL_ROOT": str(sysctl), "HOME": str(tmp_path)}
     try:
@@ -568,21 +566,13 @@ def test_exit_status_is_zero_when_nothing_needs_review(crafted, tmp_path):
 @pytest.fixture(scope="module")
 def unprivileged_run(crafted):
     """The same zip graded again by an instructor who is not root (the sandbox in a user namespace)."""
-    reason = unprivileged.available()
-    if reason:
-        pytest.fail(f"cannot run as an unprivileged user here: {reason}")
-    base = Path(tempfile.mkdtemp(prefix="course-unprivileged-"))
-    base.chmod(0o755)
-    try:
+    with unprivileged.scratch("course-unprivileged-") as base:
         course = base / "course"
         shutil.copytree(crafted.course, course, ignore=shutil.ignore_patterns(
             "submitted", "autograded", "feedback", "reports", "grades.csv"))
         target = base / crafted.zip.name
         shutil.copy(crafted.zip, target)
-        (base / "home").mkdir()
-        (base / "view").mkdir()
         unprivileged.give_to_user(course)
-        unprivileged.give_to_user(base / "home")
         env = {**kernel_environment(), "HOME": str(base / "home")}
         result = unprivileged.run_as_user(
             [sys.executable, "-m", "tools.grade", "ch01_data_shapes", str(target), "--root", str(course),
@@ -595,8 +585,6 @@ def unprivileged_run(crafted):
             for row in csv.DictReader(handle):
                 rows.setdefault(row["student"], {})[row["question"]] = row
         yield result, rows, course
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_an_unprivileged_instructor_gets_the_same_scores(crafted, unprivileged_run):

@@ -294,9 +294,7 @@ def grade_limits(course: Course, base: Path, as_user: bool):
     if not as_user:
         result, _peak = run_grade(course_dir, inbox, *LIMIT_OPTIONS)
         return result, course_dir
-    reason = unprivileged.available()
-    if reason:
-        pytest.fail(f"cannot run as an unprivileged user here: {reason}")
+    unprivileged.require()
     (base / "home").mkdir()
     (base / "view").mkdir()
     unprivileged.give_to_user(course_dir)
@@ -401,17 +399,10 @@ def test_a_grader_importing_another_course_utils_stops_before_any_student(course
         assert leftovers(course_dir) == []
 
         # the same mistake made by an instructor who is not root
-        reason = unprivileged.available()
-        if reason:
-            pytest.fail(f"cannot run as an unprivileged user here: {reason}")
-        base = Path(tempfile.mkdtemp(prefix="course-preflight-"))
-        base.chmod(0o755)
-        try:
+        with unprivileged.scratch("course-preflight-") as base:
             user_course = course.fresh(base)
             shutil.copytree(inbox, base / "inbox")
-            for folder in ("home", "view"):
-                (base / folder).mkdir()
-            for path in (user_course, base / "inbox", base / "home"):
+            for path in (user_course, base / "inbox"):
                 unprivileged.give_to_user(path)
             user_env = {**kernel_environment(), **env, "HOME": str(base / "home")}
             result = unprivileged.run_as_user(
@@ -420,8 +411,6 @@ def test_a_grader_importing_another_course_utils_stops_before_any_student(course
             assert result.returncode == 3, result.stdout[-3000:] + result.stderr[-3000:]
             assert str(other / "course_utils") in result.stderr
             assert not (user_course / "grading" / "autograded").exists()
-        finally:
-            shutil.rmtree(base, ignore_errors=True)
     finally:
         shutil.rmtree(other, ignore_errors=True)
 

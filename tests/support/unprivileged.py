@@ -9,13 +9,16 @@ command needs (the Python installation), read-only. Nothing on the machine chang
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Iterator
 
 USER = "coursegrader"
 
@@ -28,6 +31,33 @@ def available() -> str | None:
         if not shutil.which(tool):
             return f"{tool} is missing"
     return None
+
+
+def require() -> None:
+    """Fail the calling test (never skip it) when an unprivileged run is impossible here."""
+    reason = available()
+    if reason:
+        import pytest
+
+        pytest.fail(f"cannot run as an unprivileged user here: {reason}")
+
+
+@contextlib.contextmanager
+def scratch(prefix: str) -> Iterator[Path]:
+    """A scratch folder others may enter, holding the user's own ``home`` and an empty mount ``view``; removed after.
+
+    Put the course and the inbox inside it and :func:`give_to_user` them; pass ``base / "view"`` to :func:`run_as_user`.
+    """
+    require()
+    base = Path(tempfile.mkdtemp(prefix=prefix))
+    base.chmod(0o755)
+    try:
+        for folder in ("home", "view"):
+            (base / folder).mkdir()
+        give_to_user(base / "home")
+        yield base
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def ensure_user() -> tuple[int, int]:
