@@ -9,8 +9,11 @@ page as an inline script, so nothing is fetched while the test runs.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+
+import pytest
+
+from tools import pdf_book
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,10 +22,11 @@ WCAG21_AA_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 
 
 def chromium_path() -> str:
-    """The Chromium executable to launch (fails with what to install when there is none)."""
-    path = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-    assert Path(path).exists(), "Chromium is needed: bash scripts/install_system_packages.sh installs Debian's chromium"
-    return path
+    """The Chromium executable to launch, found as the PDF edition finds it (fails with what to install)."""
+    try:
+        return pdf_book.chromium_path()
+    except SystemExit as missing:
+        pytest.fail(str(missing))
 
 
 def axe_source() -> str:
