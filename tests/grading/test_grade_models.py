@@ -101,3 +101,15 @@ def test_chapter_5_models_and_curves_are_graded_as_the_visible_check_grades_them
             assert float(other["score"]) == 0 and SAYS_CH05[number] in other["diagnosis"], other
         else:
             assert float(other["score"]) == float(other["max"]), other
+    # the class report that tools.grade wrote reads the new exercises: their titles, and s2's diagnosed mistakes
+    from tools import report
+
+    csv_path = next(tmp_path.rglob("*_questions.csv"))
+    assignment = report.load(csv_path.parents[2], csv_path.name.removesuffix("_questions.csv"))
+    titles = {item.exercise: item.title for item in assignment.items}
+    assert titles["5-1"] == "업샘플링 오토인코더 만들기" and titles["5-8"] == "Conv2DTranspose 오토인코더 만들기"
+    assert titles["5-2"] == "기본 학습률의 Adadelta 찾기"
+    mistakes = {m.exercise: m for m in assignment.mistakes if m.students == ["s2"]}
+    for number, says in SAYS_CH05.items():
+        assert says in mistakes[number].diagnosis, mistakes[number]
+    assert mistakes["5-2"].kind == "hint"
