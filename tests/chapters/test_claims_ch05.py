@@ -1,6 +1,7 @@
 """Every number chapter 5 states, checked against Keras and course_utils, and the chapter's checks.
 
-The models are the builders of course_utils.pretrained that the chapter shows (show_source) and calls.
+The models are the builders of course_utils.pretrained that the chapter calls and that 연습 5-1 and 5-8 check the
+learner's own models against.
 """
 
 from __future__ import annotations

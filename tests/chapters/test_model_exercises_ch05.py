@@ -159,3 +159,25 @@ def test_5_2_every_wrong_option_gets_the_hint_naming_its_misconception(letter, s
         REGISTRY["5-2"].check_value(letter)
     assert says in str(error.value) and error.value.kind == "hint"
     REGISTRY["5-2"].check_value(" c ")
+
+
+def test_a_sequential_model_built_with_model_build_is_the_learner_s_own_and_the_package_s_build_is_refused():
+    """``build`` is an ordinary Keras method: only the package's ``pretrained.build`` is refused (when it runs)."""
+    from course_utils.exercises._own_work import judge_history
+
+    def build_upsampling_ae(filters=(16, 8, 4)):
+        model = _upsampling(filters, sequential=True)
+        model.build((None, 28, 28, 1))
+        return model
+
+    ch05.BUILD_UPSAMPLING_AE.check_value(build_upsampling_ae)
+    source = ("import keras\nfrom keras import layers\n"
+              "def build_upsampling_ae(filters=(16, 8, 4)):\n"
+              "    model = keras.Sequential([layers.Conv2D(filters[0], 3, padding='same')])\n"
+              "    model.build((None, 28, 28, 1))\n    return model")
+    exercise = REGISTRY["5-1"]
+    assert not judge_history([source], exercise.name, exercise.banned_names, exercise.banned_variables)
+    from course_utils.pretrained import build
+
+    message = _message(ch05.BUILD_UPSAMPLING_AE, lambda filters=(16, 8, 4): build("ch05_upsampling_ae"))
+    assert "직접 만드세요" in message

@@ -243,9 +243,9 @@ TRANSPOSE_TRACE = custom_exercise("5-7", _TRACE_NUMBERS.title, _TRACE_NUMBERS.na
 # ----------------------------------------------------------------- 연습 5-1 and 5-8: the learner's autoencoders
 
 #: What the learner's models may not be made with: the course's builders and Keras' copying of a model.
-MODEL_COPY_NAMES = frozenset({"build_upsampling_autoencoder", "build_transpose_autoencoder", "build", "load",
-                              "load_into", "clone_model", "model_from_json", "from_config", "load_model",
-                              "pretrained"})
+#: (Not ``build`` or ``load``: a learner may call ``model.build(...)``; ``pretrained.build`` is blocked when it runs.)
+MODEL_COPY_NAMES = frozenset({"build_upsampling_autoencoder", "build_transpose_autoencoder", "load_into",
+                              "clone_model", "model_from_json", "from_config", "load_model", "pretrained"})
 CHAPTER_FILTERS = (16, 8, 4)     # the chapter's live models (5.2, 5.6)
 PRETRAINED_FILTERS = (32, 16, 8)  # the checkpoints ch05_upsampling_ae and ch05_transpose_ae
 
