@@ -27,8 +27,9 @@ Input and output conventions:
 - the classifier maps (N, 28, 28, 1) pixels in [0, 1] to 10 digit probabilities.
 
 The builders (``build_*``) are the architectures, used by the training script,
-by :func:`load`, by the chapters (which show their source with
-:func:`course_utils.notebook.show_source` and call them) and by the tests: each
+by :func:`load`, by the chapters (which call them, show their source with
+:func:`course_utils.notebook.show_source`, or check the learner's own model against them: 연습 5-1, 5-8,
+7-4, 7-6) and by the tests: each
 architecture is written once, here.  Importing this module does not import Keras; the
 functions do.
 
@@ -346,7 +347,7 @@ def load(name: str):
 
 
 def load_into(build, name: str, names=("code",)):
-    """Pretrained weights of ``name`` in the learner's own model (7장 연습 7-4 and 7-6's payoff), else the reference.
+    """Pretrained weights of ``name`` in the learner's own model (연습 5-1, 5-8, 7-4, 7-6's payoff), else the reference.
 
     ``build()`` makes the learner's model.  When it runs, its layers match the checkpoint's layer by layer
     (:func:`course_utils.exercises._models.first_difference`) and it has the layers ``names`` that later cells

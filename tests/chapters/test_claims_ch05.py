@@ -1,6 +1,7 @@
 """Every number chapter 5 states, checked against Keras and course_utils, and the chapter's checks.
 
-The models are the builders of course_utils.pretrained that the chapter shows (show_source) and calls.
+The models are the builders of course_utils.pretrained that the chapter calls and that 연습 5-1 and 5-8 check the
+learner's own models against.
 """
 
 from __future__ import annotations
@@ -45,12 +46,20 @@ def _code_cells():
 
 
 def test_the_chapter_builds_its_models_with_the_package_builders():
-    """The claims below are checked on the package builders; the chapter must show and call those."""
+    """The claims below are checked on the package builders; the chapter's demos call those, and the models' code is
+    the learner's (연습 5-1, 5-8), never shown from the package."""
     code = "\n".join(_code_cells())
     for name in ("build_upsampling_autoencoder", "build_transpose_autoencoder"):
-        assert f"show_source(pretrained.{name})" in code, name
         assert f"pretrained.{name}()" in code, name
+        assert f"show_source(pretrained.{name})" not in code, name
     assert "def build_" not in code and "keras.Model(" not in code, "an architecture written in the notebook again"
+    # the payoffs: the checkpoints go into the learner's models, named only inside a lambda (the public edition
+    # does not run the exercise cells)
+    assert ('pretrained.load_into(lambda: build_upsampling_ae((32, 16, 8)), "ch05_upsampling_ae", names=())'
+            in code)
+    assert 'pretrained.load_into(lambda: build_transpose_ae((32, 16, 8)), "ch05_transpose_ae", names=())' in code
+    for name in ("build_upsampling_ae", "build_transpose_ae"):
+        assert code.count(name) == code.count(f"lambda: {name}("), name
 
 
 def _sizes(model):
@@ -428,11 +437,70 @@ def test_pretrained_transpose_ae_keeps_the_trace_with_doubled_filters(transpose_
     assert [w.shape for w in loaded.get_weights()] == [w.shape for w in model.get_weights()]
 
 
-def test_the_5_6_table_describes_the_built_model(transpose_ae):
-    """5.6's table (layer, filters, activation, padding) against the model the chapter builds."""
+def _numbered_rows(heading):
+    """The numbered table rows of the section that starts at ``heading`` (up to the next section)."""
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    rows = [line for line in text.splitlines() if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    return [line for line in section.splitlines() if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
+
+
+def test_the_5_2_table_describes_the_built_model(upsampling_ae):
+    """5.2's table (layer, filters, output shape with f1, f2, f3) against the model for 연습 5-1, at two filter sets."""
+    from course_utils import pretrained
+
+    rows = _numbered_rows("## 5.2")
+    assert len(rows) == 13 == len(upsampling_ae.layers) - 1
+    for filters in ((16, 8, 4), (32, 16, 8)):
+        model = pretrained.build_upsampling_autoencoder(filters)
+        names = dict(zip(("f1", "f2", "f3"), (str(f) for f in filters)))
+        for row, layer in zip(rows, model.layers[1:]):
+            _, number, spec, shape, _ = (cell.strip() for cell in row.split("|"))
+            assert spec.strip("`").split("(")[0] == type(layer).__name__, (number, spec)
+            written = shape.split(" ")[0]
+            for name, value in names.items():
+                written = written.replace(name, value)
+            assert written == "x".join(str(s) for s in layer.output.shape[1:]), (number, shape, layer.output.shape)
+            if isinstance(layer, L.Conv2D):
+                filters_written = spec.strip("`").split("(")[1].split(",")[0]
+                assert names.get(filters_written, filters_written) == str(layer.filters), (number, spec)
+                assert layer.kernel_size == (3, 3)
+    assert "4x4xf3 (코드)" in rows[5]
+
+
+def test_5_2_curves_the_figure_s_order_and_the_default_adadelta():
+    """연습 5-2: the figure shuffles the curves with the seed the declaration uses; Adadelta's step is the learning
+    rate times an update that does not depend on it (so 0.001 moves 1/1000 of 1.0), and in a few steps the default
+    barely leaves ln 2 while Adam and Adadelta(1.0) go down."""
+    code = "\n".join(_code_cells())
+    assert f"order = np.random.default_rng({ch05.CURVE_SEED}).permutation(len(curves))" in code
+    assert ch05.curve_order() == (2, 0, 1) and ch05._default_adadelta_curve() == "C"
+    steps = {}
+    for rate in (1e-3, 1.0):
+        variable = keras.Variable(np.zeros(3, "float32"))
+        optimizer = keras.optimizers.Adadelta(learning_rate=rate)
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor(np.array([0.5, -1.0, 2.0], "float32")), variable)])
+        steps[rate] = np.asarray(variable.numpy())
+    assert np.allclose(steps[1e-3] * 1000, steps[1.0], rtol=1e-3) and np.all(steps[1.0] != 0)
+    from course_utils import pretrained
+    from course_utils.data import load_mnist, to_unit_interval
+
+    (x_train, _), (x_test, _) = load_mnist(offline=True, verbose=False)
+    x, x_val = to_unit_interval(x_train)[:320], to_unit_interval(x_test)[:200]
+    final = []
+    for make in (lambda: keras.optimizers.Adam(learning_rate=1e-3), lambda: keras.optimizers.Adadelta(),
+                 lambda: keras.optimizers.Adadelta(learning_rate=1.0)):
+        keras.utils.set_random_seed(0)
+        model = pretrained.build_upsampling_autoencoder()
+        model.compile(optimizer=make(), loss="binary_crossentropy", jit_compile=False)
+        model.fit(x, x, epochs=1, batch_size=32, shuffle=False, verbose=0)
+        final.append(float(keras.ops.mean(keras.losses.binary_crossentropy(x_val, model(x_val)))))
+    assert abs(final[1] - math.log(2)) < 0.002 and final[0] < final[1] - 0.01 and final[2] < final[1] - 0.01
+
+
+def test_the_5_6_table_describes_the_built_model(transpose_ae):
+    """5.6's table (layer, filters, activation, padding) against the model the chapter builds."""
+    rows = _numbered_rows("## 5.6")
     assert len(rows) == 12 == len(transpose_ae.layers) - 1
     for row, layer in zip(rows, transpose_ae.layers[1:]):
         _, number, spec, settings, _ = (cell.strip() for cell in row.split("|"))

@@ -35,12 +35,12 @@ def test_2_4_a_forgotten_bias_is_named():
     assert "편향(bias)을 더하지" in _message("2-4", lambda x, kernel, bias: np.asarray(x) @ np.asarray(kernel))
 
 
-def test_5_1_library_upsampling_is_refused_and_numpy_is_fine():
+def test_5_3_library_upsampling_is_refused_and_numpy_is_fine():
     import keras
 
-    message = _message("5-1", lambda x, size: np.asarray(keras.layers.UpSampling2D(size)(x)))
+    message = _message("5-3", lambda x, size: np.asarray(keras.layers.UpSampling2D(size)(x)))
     assert "UpSampling2D" in message and "직접" in message
-    REGISTRY["5-1"].check_value(lambda x, size: np.asarray(x).repeat(size, axis=1).repeat(size, axis=2))
+    REGISTRY["5-3"].check_value(lambda x, size: np.asarray(x).repeat(size, axis=1).repeat(size, axis=2))
 
 
 def test_7_4_a_decoder_with_copied_weights_is_refused():

@@ -265,7 +265,7 @@ def verdict_counts() -> dict:
     ("3-2", ((26, 26, 8), (12, 12, 16), (12, 12, 4)), "2번째 레이어", "1x1"),   # the mistake is layer 2's
     ("3-2", ((26, 26, 8), (13, 13, 16), (12, 12, 4)), "1x1", None),
     ("3-1", ((269, 479, 32), 2432), "높이와 너비가 바뀌었습니다", None),
-    ("5-5", [30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32], "11번째 레이어", None),
+    ("5-7", [30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32], "11번째 레이어", None),
 ])
 def test_hints_follow_from_the_actual_difference(number, wrong, says, never):
     with pytest.raises(ExerciseCheckError) as error:
@@ -287,12 +287,12 @@ def test_hints_follow_from_the_actual_difference(number, wrong, says, never):
     ("7-2", 784 // 36,
      "연습 7-2 (압축률): 아직 정답이 아닙니다. 정수 나눗셈(//)처럼 소수점 아래를 버렸습니다. 압축률은 실수입니다: "
      "나눗셈은 /로 하세요 (계산식을 그대로 적어도 됩니다)."),
-    # the types the questions state: 3-5 "numpy 배열로", 5-5 "정수 12개의 리스트"
+    # the types the questions state: 3-5 "numpy 배열로", 5-7 "정수 12개의 리스트"
     ("3-5", [[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]],
      "연습 3-5 (세로 경계 커널): 답의 형식이 다릅니다. 필요한 형식은 3x3 numpy 배열(ndarray)인데, 받은 답은 "
      "리스트(list)입니다. np.array(...)로 감싸 numpy 배열로 만드세요."),
-    ("5-5", (30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32),
-     "연습 5-5 (Conv2DTranspose 오토인코더의 shape 추적): 답의 형식이 다릅니다. 필요한 형식은 정수 12개로 된 "
+    ("5-7", (30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32),
+     "연습 5-7 (Conv2DTranspose 오토인코더의 shape 추적): 답의 형식이 다릅니다. 필요한 형식은 정수 12개로 된 "
      "리스트(list) [...]인데, 받은 답은 값 12개로 된 튜플(tuple) (30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32)입니다."),
 ])
 def test_the_issue_s_wrong_answers_get_exactly_their_message(number, wrong, message):

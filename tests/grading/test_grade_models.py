@@ -1,5 +1,5 @@
-"""``python -m tools.grade`` on chapter 7's model-building exercises (연습 7-4, 7-6): the sandbox reports the
-learner's model as plain data (``exercises/_models.py``), the grader judges it in its own process.
+"""``python -m tools.grade`` on the model-building exercises of chapters 7 (연습 7-4, 7-6) and 5 (5-1, 5-8): the sandbox
+reports the learner's model as plain data (``exercises/_models.py``), the grader judges it in its own process.
 
 Two crafted students on the chapter's exercise cells (as in test_grade_shortcuts.py): ``s1`` with every
 instructor solution (full marks), ``s2`` with the models wrong in one layer each (0 points for those two, the
@@ -49,3 +49,67 @@ def test_right_models_get_full_marks_and_wrong_ones_the_first_differing_layer(tm
             assert float(other["score"]) == 0 and SAYS[number] in other["diagnosis"], other
         else:
             assert float(other["score"]) == float(other["max"]), other
+
+
+#: Chapter 5's models wrong in one layer each (연습 5-1: the unpadded conv forgotten; 5-8: Conv2D for the
+#: transposed conv), and 연습 5-2 answered with the Adam curve.
+WRONG_CH05 = {
+    "5-1": "def build_upsampling_ae(filters=(16, 8, 4)):\n"
+           "    f1, f2, f3 = filters\n"
+           "    x = inputs = keras.Input(shape=(28, 28, 1))\n"
+           "    for f in (f1, f2, f3):\n"
+           "        x = layers.Conv2D(f, 3, activation='relu', padding='same')(x)\n"
+           "        x = layers.MaxPooling2D(2, padding='same')(x)\n"
+           "    for f in (f3, f2, f1):\n"
+           "        x = layers.Conv2D(f, 3, activation='relu', padding='same')(x)\n"
+           "        x = layers.UpSampling2D(2)(x)\n"
+           "    return keras.Model(inputs, layers.Conv2D(1, 3, activation='sigmoid', padding='same')(x))",
+    "5-2": 'default_adadelta_curve = "B"',
+    "5-8": "def build_transpose_ae(filters=(16, 8, 4)):\n"
+           "    f1, f2, f3 = filters\n"
+           "    x = inputs = keras.Input(shape=(28, 28, 1))\n"
+           "    for f in (f1, f2, f3):\n"
+           "        x = layers.Conv2D(f, 3, activation='relu')(x)\n"
+           "        x = layers.MaxPooling2D(2)(x) if f != f3 else x\n"
+           "    x = layers.Conv2D(f3, 3, activation='relu', padding='same')(x)\n"
+           "    for f, padding in ((f2, 'same'), (f1, 'valid')):\n"
+           "        x = layers.UpSampling2D(2)(x)\n"
+           "        x = layers.Conv2DTranspose(f, 3, activation='relu', padding=padding)(x)\n"
+           "    x = layers.UpSampling2D(2)(x)\n"
+           "    return keras.Model(inputs, layers.Conv2DTranspose(1, 3, activation='sigmoid', padding='same')(x))",
+}
+SAYS_CH05 = {"5-1": "12번째 층의 출력이 (None, 14, 14, 16)이어야 하는데 (None, 16, 16, 16)입니다",
+             "5-2": "Adam과 같은 0.001이니",
+             "5-8": "7번째 층은 Conv2DTranspose여야 하는데 Conv2D입니다"}
+
+
+def test_chapter_5_models_and_curves_are_graded_as_the_visible_check_grades_them(tmp_path):
+    """The same on chapter 5 (연습 5-1, 5-8 and the read-the-result 5-2): full marks for the instructor's solutions,
+    0 points and the check's own diagnosis for one wrong layer or the curve of the wrong optimizer."""
+    path = next(p for p in editions.chapter_notebooks() if p.parent.name.startswith("ch05"))
+    solutions = solutions_by_id(read(path))
+    numbers, rows = grade_students(path, tmp_path, {
+        "s1": lambda number, gid: solutions[gid],
+        "s2": lambda number, gid: WRONG_CH05.get(number, solutions[gid]),
+    })
+    assert {"5-1", "5-2", "5-8"} <= set(numbers.values())
+    for number in numbers.values():
+        right = rows[("s1", number)]
+        assert right["status"] == "ok" and float(right["score"]) == float(right["max"]) > 0, right
+        other = rows[("s2", number)]
+        if number in WRONG_CH05:
+            assert float(other["score"]) == 0 and SAYS_CH05[number] in other["diagnosis"], other
+        else:
+            assert float(other["score"]) == float(other["max"]), other
+    # the class report that tools.grade wrote reads the new exercises: their titles, and s2's diagnosed mistakes
+    from tools import report
+
+    csv_path = next(tmp_path.rglob("*_questions.csv"))
+    assignment = report.load(csv_path.parents[2], csv_path.name.removesuffix("_questions.csv"))
+    titles = {item.exercise: item.title for item in assignment.items}
+    assert titles["5-1"] == "업샘플링 오토인코더 만들기" and titles["5-8"] == "Conv2DTranspose 오토인코더 만들기"
+    assert titles["5-2"] == "기본 학습률의 Adadelta 찾기"
+    mistakes = {m.exercise: m for m in assignment.mistakes if m.students == ["s2"]}
+    for number, says in SAYS_CH05.items():
+        assert says in mistakes[number].diagnosis, mistakes[number]
+    assert mistakes["5-2"].kind == "hint"

@@ -62,22 +62,27 @@ HELPERS = {
            "             receptive_field([(3, 1, 1), (3, 1, 3), (3, 1, 5)]).size)",
     "4-3": "pool_shapes = tuple(tuple(keras.layers.MaxPooling2D(*a, **k).compute_output_shape(s)[1:]) for a, k, s in [\n"
            "    ((2,), {}, (1, 7, 7, 3)), ((3,), {'strides': 2}, (1, 8, 8, 1)), ((2,), {'padding': 'same'}, (1, 7, 7, 3))])",
-    "5-1": "from course_utils.layers import upsample_nearest\n"
+    "5-1": "from course_utils import pretrained\n"
+           "def build_upsampling_ae(filters=(16, 8, 4)):\n    return pretrained.build_upsampling_autoencoder(filters)",
+    "5-3": "from course_utils.layers import upsample_nearest\n"
            "def my_upsample_nearest(x, size=2):\n    return upsample_nearest(x, size)",
-    "5-2": "import course_utils.layers\n"
+    "5-4": "import course_utils.layers\n"
            "def my_bed_of_nails(x, size=2):\n    return course_utils.layers.bed_of_nails(x, size)",
-    "5-3": "from course_utils.layers import max_unpool2d as _unpool\n"
+    "5-5": "from course_utils.layers import max_unpool2d as _unpool\n"
            "def _put_back(pooled, indices, shape):  # a helper of the learner's own, around the course's\n"
            "    return _unpool(pooled, indices, shape)\n"
            "def my_max_unpool(pooled, indices, output_shape):\n    return _put_back(pooled, indices, output_shape)",
-    "5-4": "from course_utils.shapes import conv_transpose_output_length as _t\n"
+    "5-6": "from course_utils.shapes import conv_transpose_output_length as _t\n"
            "transpose_sizes = (_t(3, 3, 2), _t(7, 3, 2, 'same'), _t(5, 4, 3), _t(7, 5, 2, 'valid', 1))",
-    "5-5": "_x = keras.Input(shape=(32, 32, 1))\nspatial_sizes = []\n"
+    "5-7": "_x = keras.Input(shape=(32, 32, 1))\nspatial_sizes = []\n"
            "for _l in [layers.Conv2D(16, 3), layers.MaxPooling2D(2), layers.Conv2D(8, 3), layers.MaxPooling2D(2),\n"
            "           layers.Conv2D(4, 3), layers.Conv2DTranspose(4, 3, padding='same'), layers.UpSampling2D(2),\n"
            "           layers.Conv2DTranspose(8, 3, padding='same'), layers.UpSampling2D(2), layers.Conv2DTranspose(16, 3),\n"
            "           layers.UpSampling2D(2), layers.Conv2DTranspose(1, 3, padding='same')]:\n"
            "    _x = _l(_x)\n    spatial_sizes.append(_x.shape[1])",
+    "5-8": "import keras\nfrom course_utils import pretrained as _p\n"
+           "def build_transpose_ae(filters=(16, 8, 4)):\n"
+           "    return keras.models.clone_model(_p.build_transpose_autoencoder(filters))",
     "6-1": "from course_utils.gan import build_generator\ngenerator_params = build_generator().count_params()",
     "6-2": "from course_utils import gan\n"
            "d_output_shape = tuple(gan.build_discriminator()(np.zeros((32, 28, 28, 1), 'float32')).shape)",
@@ -109,15 +114,15 @@ LIBRARY = {
            "def _pool(x, k, s):\n"
            "    return tf.nn.max_pool2d(np.asarray(x, 'float32')[None], k, s or k, 'VALID')[0].numpy()\n"
            "def my_max_pool2d(x, pool_size=2, stride=None):\n    return _pool(x, pool_size, stride)",
-    "5-1": "def _up(x, size):\n    return keras.ops.convert_to_numpy(layers.UpSampling2D(size)(x))\n"
+    "5-3": "def _up(x, size):\n    return keras.ops.convert_to_numpy(layers.UpSampling2D(size)(x))\n"
            "def my_upsample_nearest(x, size=2):\n    return _up(x, size)",
-    "5-2": "from keras import ops\n"
+    "5-4": "from keras import ops\n"
            "def _nails(x, size):\n    b, h, w, c = x.shape\n"
            "    where = np.stack(np.meshgrid(np.arange(b), np.arange(h) * size, np.arange(w) * size, np.arange(c),\n"
            "                                 indexing='ij'), -1).reshape(-1, 4)\n"
            "    return ops.convert_to_numpy(ops.scatter(where, x.reshape(-1), (b, h * size, w * size, c)))\n"
            "def my_bed_of_nails(x, size=2):\n    return _nails(x, size)",
-    "5-3": "import tensorflow as tf\n"
+    "5-5": "import tensorflow as tf\n"
            "def _put_back(pooled, indices, shape):\n    b = shape[0]\n"
            "    where = np.stack([np.repeat(np.arange(b), indices[0].size), indices.reshape(-1)], -1)\n"
            "    flat = tf.scatter_nd(where, pooled.reshape(-1), (b, int(np.prod(shape[1:]))))\n"
@@ -127,9 +132,9 @@ LIBRARY = {
 
 #: The course's helpers that a chapter itself imports before the exercise (chapter 5 shows them), called by name.
 CHAPTER_IMPORTED = {
-    "5-1": "def my_upsample_nearest(x, size=2):\n    return upsample_nearest(x, size)",
-    "5-2": "def my_bed_of_nails(x, size=2):\n    return bed_of_nails(x, size)",
-    "5-3": "def my_max_unpool(pooled, indices, output_shape):\n    return max_unpool2d(pooled, indices, output_shape)",
+    "5-3": "def my_upsample_nearest(x, size=2):\n    return upsample_nearest(x, size)",
+    "5-4": "def my_bed_of_nails(x, size=2):\n    return bed_of_nails(x, size)",
+    "5-5": "def my_max_unpool(pooled, indices, output_shape):\n    return max_unpool2d(pooled, indices, output_shape)",
 }
 
 #: Honest answers of the own-code exercises written with numpy's building blocks (``np.repeat``, ``np.moveaxis``,
@@ -140,10 +145,10 @@ OWN_NUMPY = {
            "def my_max_pool2d(x, pool_size=2, stride=None):\n    stride = stride or pool_size\n"
            "    windows = sliding_window_view(np.moveaxis(np.asarray(x), -1, 0), (pool_size, pool_size), axis=(1, 2))\n"
            "    return np.moveaxis(windows[:, ::stride, ::stride].max(axis=(-2, -1)), 0, -1)",
-    "5-1": "def my_upsample_nearest(x, size=2):\n    return np.repeat(np.repeat(x, size, axis=1), size, axis=2)",
-    "5-2": "def my_bed_of_nails(x, size=2):\n    b, h, w, c = x.shape\n"
+    "5-3": "def my_upsample_nearest(x, size=2):\n    return np.repeat(np.repeat(x, size, axis=1), size, axis=2)",
+    "5-4": "def my_bed_of_nails(x, size=2):\n    b, h, w, c = x.shape\n"
            "    out = np.zeros((b, h * size, w * size, c), x.dtype)\n    out[:, ::size, ::size] = x\n    return out",
-    "5-3": "def my_max_unpool(pooled, indices, output_shape):\n    out = np.zeros(output_shape, pooled.dtype)\n"
+    "5-5": "def my_max_unpool(pooled, indices, output_shape):\n    out = np.zeros(output_shape, pooled.dtype)\n"
            "    for n in range(output_shape[0]):\n"
            "        rows, cols, chans = np.unravel_index(indices[n].ravel(), output_shape[1:])\n"
            "        out[n, rows, cols, chans] = pooled[n].ravel()\n    return out",
@@ -183,7 +188,7 @@ def machinery(number: str) -> str:
                 f"    return _e.REGISTRY[{number!r}].function.reference(*args, **kwargs)")
     if exercise.graded_by_instructor:
         return f"from course_utils.exercises import REGISTRY\n{exercise.name} = 'B' if REGISTRY else 'A'"
-    if exercise.answer is None:  # 3-5, 5-5: a property check, answered from the chapter's module
+    if exercise.answer is None:  # 3-5, 5-7: a property check, answered from the chapter's module
         return (f"import {chapter} as _c\nimport numpy as _np\n"
                 f"{exercise.name} = _np.array([[-1.0, 0, 1]] * 3) if _c.EDGE_KERNEL else None" if number == "3-5"
                 else f"from {chapter} import trace\n{exercise.name} = trace()")

@@ -487,7 +487,7 @@ def function_exercise(number, title, name, spec: "FunctionSpec") -> Exercise:
 def custom_exercise(number, title, name, judge, banned=()) -> Exercise:
     """Declare a value exercise with a property check instead of a single answer (e.g. 연습 3-5).
 
-    ``banned``: the library calls that would do the asked computation (연습 5-5: the own-work rule's ``NUMBER_RULE``).
+    ``banned``: the library calls that would do the asked computation (연습 5-7: the own-work rule's ``NUMBER_RULE``).
     """
     return _register(Exercise(number, title, name, CUSTOM, judge=judge, banned_names=frozenset(banned)))
 
@@ -523,7 +523,7 @@ def shape_of(value: Any) -> Optional[tuple]:
 
 
 class LibraryCallRefused(ExerciseCheckError):
-    """Raised in place of a library function that a code exercise asks the learner to write (연습 2-4, 3-4, 4-4, 5-1~5-3)."""
+    """Raised in place of a library function that a code exercise asks the learner to write (연습 2-4, 3-4, 4-4, 5-3~5-5)."""
 
 
 _DEFAULT_REFUSAL = ("이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils, Keras, TensorFlow의 같은 기능 함수를 "
@@ -539,7 +539,7 @@ def own_code_only(label: str, blocked: Sequence[tuple[Any, str]], namespaces: Se
     name of the function to block); the same functions imported by name into one of
     ``namespaces`` (the learner's globals) or captured in ``closures`` are blocked too.
     Used while a learner's function runs in a code exercise that asks for the
-    learner's own numpy code (연습 2-4, 3-4, 4-4, 5-1~5-3).
+    learner's own numpy code (연습 2-4, 3-4, 4-4, 5-3~5-5).
     """
     saved = []
 
@@ -589,7 +589,7 @@ def _nothing_blocked() -> list:
 def loaded_library_functions(*paths: str) -> list:
     """``(owner, attribute)`` pairs for :func:`own_code_only` from ``"module:attr.path"`` strings, for the modules
     already imported only (the check never imports TensorFlow itself); e.g. ``"keras:layers.Dense.call"``
-    (연습 2-4, 4-4, 5-2, 5-3)."""
+    (연습 2-4, 4-4, 5-4, 5-5)."""
     found = []
     for path in paths:
         module, _, dotted = path.partition(":")
@@ -608,7 +608,7 @@ OK, RETURNED_NONE, UNFINISHED, REFUSED, CHECK_FAILED, RAISED = "ok", "none", "un
 
 @dataclass(frozen=True)
 class FunctionSpec:
-    """How a code exercise tries the learner's function (연습 1-5, 2-4, 3-4, 4-4, 5-1~5-3, 7-4).
+    """How a code exercise tries the learner's function (연습 1-5, 2-4, 3-4, 4-4, 5-1, 5-3~5-5, 5-8, 7-4).
 
     The same pieces serve the visible check (everything in the learner's process)
     and the instructor's grader (``python -m tools.grade``), which splits them:

@@ -76,6 +76,16 @@ def _shown(shape: Any) -> str:
     return "(" + ", ".join("None" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
+def _shape_advice(shape: Any, want_shape: tuple) -> str:
+    """What to look at when a layer's output shape differs: the units of a flat output; the padding and stride,
+    or the filters, of a feature map (chapter 5's models)."""
+    if len(shape) == len(want_shape) == 4:
+        if tuple(shape[1:3]) != tuple(want_shape[1:3]):
+            return "가로세로 크기가 다릅니다. 이 층의 padding과 stride(풀링·업샘플링이면 크기)를 확인하세요."
+        return "채널 수가 다릅니다. 이 층의 필터 수를 확인하세요."
+    return "이 층의 유닛 수(출력 길이)를 확인하세요."
+
+
 def first_difference(received: Any, expected: tuple, where: str = "") -> Optional[str]:
     """A Korean message naming the first layer where ``received`` differs from ``expected``, else None.
 
@@ -96,7 +106,7 @@ def first_difference(received: Any, expected: tuple, where: str = "") -> Optiona
             return f"{prefix}입력의 shape이 {_shown(want_shape)}이어야 하는데 {_shown(shape)}입니다: 펼친 이미지를 받으세요."
         if tuple(shape) != tuple(want_shape):
             return (f"{prefix}{number}의 출력이 {_shown(want_shape)}이어야 하는데 {_shown(shape)}입니다: "
-                    "이 층의 유닛 수(출력 길이)를 확인하세요.")
+                    f"{_shape_advice(shape, want_shape)}")
         if params != want_params:
             return (f"{prefix}{number}의 파라미터 수가 {want_params:,}개여야 하는데 {params:,}개입니다: "
                     "bias(use_bias)와 입력 길이를 확인하세요.")

@@ -11,7 +11,7 @@ An answer is not the learner's own when the code that computes it reaches
   computation**: the formula helpers of :mod:`course_utils.shapes` and
   :mod:`course_utils.params`, Keras's ``count_params``, ``compute_output_shape``,
   ``summary``, ``output_shape``, a layer built to be measured, or a library
-  convolution, pooling or upsampling in an own-code exercise (연습 2-4, 3-4, 4-4, 5-1~5-3).
+  convolution, pooling or upsampling in an own-code exercise (연습 2-4, 3-4, 4-4, 5-3~5-5).
 
 Such an answer is **refused** (0 points).  An **indirect route** that this reading
 cannot follow (``importlib``, ``__import__``, ``getattr`` with a built name,
@@ -71,9 +71,9 @@ NUMBER_RULE = FORMULA_HELPERS | KERAS_COUNTERS
 #: The line that a number exercise shows in its prompt (checked by test_exercise_table.py).
 RULE_LINE = ("계산 과정은 직접: 라이브러리 함수로 세지 마세요 (`count_params`, `compute_output_shape`, "
              "`course_utils`의 공식 함수나 채점 코드로 구한 답은 0점입니다).")
-#: The line of an own-code exercise (연습 2-4, 3-4, 4-4, 5-1~5-3).
+#: The line of an own-code exercise (연습 2-4, 3-4, 4-4, 5-3~5-5).
 OWN_CODE_LINE = "구현은 직접: 라이브러리의 같은 기능 함수를 부르면(직접 만든 함수 안에서라도) 0점입니다."
-#: What a "write it with numpy" exercise forbids besides its operation's own names (연습 2-4, 3-4, 4-4, 5-1~5-3):
+#: What a "write it with numpy" exercise forbids besides its operation's own names (연습 2-4, 3-4, 4-4, 5-3~5-5):
 #: the deep-learning and array libraries other than numpy (an import of them, or their ``ops``/``nn``/``layers``),
 #: and the course's numpy layers module.  numpy's building blocks (``np.repeat``, ``@``, slicing...) stay allowed.
 OWN_CODE_LIBRARIES = frozenset({"tensorflow", "keras", "scipy", "torch", "jax", "skimage", "cv2", "layers", "ops",

@@ -1,7 +1,9 @@
 """Exercise declarations of chapter 5, Transposed Convolution과 오토인코더
 (book/ch05_transposed_conv_autoencoder).
 
-Code answers (the three upsampling methods) are compared with
+The two models the learner builds (연습 5-1, 5-8) are compared layer by layer with the builders of
+:mod:`course_utils.pretrained` (``_models.py``, as chapter 7's 연습 7-4); 연습 5-2 reads 5.3's loss curves.
+Code answers (the three upsampling methods, 연습 5-3~5-5) are compared with
 :mod:`course_utils.layers` on random inputs the learner has not seen; value
 answers are computed with :func:`course_utils.shapes.conv_transpose_output_length`
 and the other shape formulas when the check runs.
@@ -13,8 +15,8 @@ import numpy as np
 
 from course_utils import layers as _layers
 from course_utils.exercises._core import (INTS, Exercise, ExerciseCheckError, FunctionSpec, _shown,
-                                          custom_exercise, differing, function_exercise, loaded_library_functions,
-                                          type_name, value_exercise)
+                                          choice_exercise, custom_exercise, differing, function_exercise,
+                                          loaded_library_functions, type_name, value_exercise)
 from course_utils.exercises._own_work import NUMBER_RULE, OWN_CODE_LIBRARIES
 from course_utils.shapes import conv_output_length, conv_transpose_output_length, pool_output_length
 
@@ -28,12 +30,12 @@ def _image_cases(rng, sizes=(2, 3)):
 
 
 def upsampling_cases(seed: int) -> list:
-    """The input cases of 연습 5-1 and 5-2: three (N, H, W, C) arrays and sizes 2, 3, 2."""
+    """The input cases of 연습 5-3 and 5-4: three (N, H, W, C) arrays and sizes 2, 3, 2."""
     return _image_cases(np.random.default_rng(seed))
 
 
 def library_upsampling() -> list:
-    """The library functions 연습 5-1 must not call: course_utils', and Keras' and TensorFlow's if imported."""
+    """The library functions 연습 5-3 must not call: course_utils', and Keras' and TensorFlow's if imported."""
     import sys
 
     blocked = [(_layers, "upsample_nearest")]
@@ -56,7 +58,7 @@ UPSAMPLING_NAMES = frozenset({"UpSampling2D", "upsample_nearest", "Resizing", "r
 
 
 def library_bed_of_nails() -> list:
-    """The library functions 연습 5-2 must not call: course_utils' upsamplings, and Keras' and TensorFlow's if imported."""
+    """The library functions 연습 5-4 must not call: course_utils' upsamplings, and Keras' and TensorFlow's if imported."""
     return [(_layers, "bed_of_nails"), (_layers, "upsample_nearest"), (_layers, "conv2d_transpose")] + \
         loaded_library_functions("keras:layers.Conv2DTranspose.call", "keras:layers.UpSampling2D.call",
                                  "keras:ops.scatter", "keras:ops.slice_update", "tensorflow:nn.conv2d_transpose",
@@ -64,13 +66,13 @@ def library_bed_of_nails() -> list:
 
 
 def library_unpooling() -> list:
-    """The library functions 연습 5-3 must not call: course_utils' max_unpool2d, and TensorFlow's scatters if imported."""
+    """The library functions 연습 5-5 must not call: course_utils' max_unpool2d, and TensorFlow's scatters if imported."""
     return [(_layers, "max_unpool2d")] + loaded_library_functions(
         "keras:ops.scatter", "keras:ops.scatter_update", "tensorflow:scatter_nd", "tensorflow:tensor_scatter_nd_update",
         "tensorflow:tensor_scatter_nd_add")
 
 
-#: Names whose use in the answers of 연습 5-2 and 5-3 counts as calling the library's version (the own-work rule).
+#: Names whose use in the answers of 연습 5-4 and 5-5 counts as calling the library's version (the own-work rule).
 BED_OF_NAILS_NAMES = UPSAMPLING_NAMES | OWN_CODE_LIBRARIES | frozenset({
     "bed_of_nails", "Conv2DTranspose", "conv2d_transpose", "conv_transpose", "scatter", "scatter_nd",
     "tensor_scatter_nd_update", "slice_update"})
@@ -91,7 +93,7 @@ def _nearest_instead_hint(received, expected, args, kwargs):
 
 
 def unpool_cases(seed: int = 53) -> list:
-    """The input cases of 연습 5-3: pooled values and indices of arrays with distinct values (no ties)."""
+    """The input cases of 연습 5-5: pooled values and indices of arrays with distinct values (no ties)."""
     rng = np.random.default_rng(seed)
     cases = []
     for shape in [(1, 4, 4, 1), (2, 6, 4, 3), (1, 2, 8, 2)]:
@@ -116,18 +118,18 @@ def _unpool_hint(received, expected, args, kwargs):
     return None
 
 
-UPSAMPLE_NEAREST = function_exercise("5-1", "nearest neighbor upsampling", "my_upsample_nearest", FunctionSpec(
+UPSAMPLE_NEAREST = function_exercise("5-3", "nearest neighbor upsampling", "my_upsample_nearest", FunctionSpec(
     cases=upsampling_cases, reference=_layers.upsample_nearest, seed=51, atol=0, blocked=library_upsampling,
     refusal=("이 연습은 직접 짠 numpy 코드를 검사합니다. UpSampling2D나 resize 같은 라이브러리 업샘플링을 부르지 말고 "
              "np.repeat이나 인덱싱으로 직접 만드세요."),
     banned_names=UPSAMPLING_NAMES | OWN_CODE_LIBRARIES, mismatch="각 값이 size × size 블록 전체에 복사되었는지 확인하세요."))
-BED_OF_NAILS = function_exercise("5-2", "bed of nails", "my_bed_of_nails", FunctionSpec(
+BED_OF_NAILS = function_exercise("5-4", "bed of nails", "my_bed_of_nails", FunctionSpec(
     cases=upsampling_cases, reference=_layers.bed_of_nails, seed=52, atol=0, hints=[_nearest_instead_hint],
     blocked=library_bed_of_nails, banned_names=BED_OF_NAILS_NAMES,
     refusal=("이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils의 bed_of_nails나 Keras·TensorFlow의 업샘플링, "
              "transposed convolution, scatter를 부르지 말고 np.zeros로 만든 배열의 슬라이스에 값을 직접 넣으세요."),
     mismatch="각 블록의 왼쪽 위 한 칸에만 값이 있고 나머지가 0인지 확인하세요."))
-MAX_UNPOOL = function_exercise("5-3", "max unpooling", "my_max_unpool", FunctionSpec(
+MAX_UNPOOL = function_exercise("5-5", "max unpooling", "my_max_unpool", FunctionSpec(
     cases=unpool_cases, reference=_reference_unpool, seed=53, atol=0, hints=[_unpool_hint],
     blocked=library_unpooling, banned_names=UNPOOLING_NAMES,
     refusal=("이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils의 max_unpool2d나 TensorFlow의 scatter를 "
@@ -137,7 +139,7 @@ MAX_UNPOOL = function_exercise("5-3", "max unpooling", "my_max_unpool", Function
 
 TRANSPOSE_CASES = [(3, 3, 2, "valid", None), (7, 3, 2, "same", None), (5, 4, 3, "valid", None), (7, 5, 2, "valid", 1)]
 
-# 연습 5-5: the 12 layers of the Conv2DTranspose autoencoder (5.6) as (kind, kernel, stride, padding).
+# 연습 5-7: the 12 layers of the Conv2DTranspose autoencoder (5.6) as (kind, kernel, stride, padding).
 TRACE_LAYERS = [("conv", 3, 1, "valid"), ("pool", 2, 2, "valid"), ("conv", 3, 1, "valid"), ("pool", 2, 2, "valid"),
                 ("conv", 3, 1, "valid"), ("tconv", 3, 1, "same"), ("up", 2, 2, None), ("tconv", 3, 1, "same"),
                 ("up", 2, 2, None), ("tconv", 3, 1, "valid"), ("up", 2, 2, None), ("tconv", 3, 1, "same")]
@@ -145,12 +147,12 @@ TRACE_INPUT = 32
 
 
 def transpose_sizes() -> tuple:
-    """Output lengths of the four Conv2DTranspose cases of 연습 5-4."""
+    """Output lengths of the four Conv2DTranspose cases of 연습 5-6."""
     return tuple(conv_transpose_output_length(n, k, s, p, op) for n, k, s, p, op in TRANSPOSE_CASES)
 
 
 def trace(n: int = TRACE_INPUT) -> list:
-    """The spatial size after each layer of :data:`TRACE_LAYERS` for an n x n input (연습 5-5)."""
+    """The spatial size after each layer of :data:`TRACE_LAYERS` for an n x n input (연습 5-7)."""
     sizes = []
     for kind, k, s, padding in TRACE_LAYERS:
         n = trace_one(kind, k, s, padding, n)
@@ -215,16 +217,16 @@ def trace_one(kind, k, s, padding, n):
     return n * k
 
 
-TRANSPOSE_SIZES = value_exercise("5-4", "transposed convolution 출력 크기", "transpose_sizes", INTS, transpose_sizes,
+TRANSPOSE_SIZES = value_exercise("5-6", "transposed convolution 출력 크기", "transpose_sizes", INTS, transpose_sizes,
                                  [_transpose_sizes_hint])
-# 연습 5-5 asks for "정수 12개의 리스트": the core's INTS rule also takes a tuple for a list answer, so the
+# 연습 5-7 asks for "정수 12개의 리스트": the core's INTS rule also takes a tuple for a list answer, so the
 # declaration checks the list itself and then judges the numbers with the core's rules and hints.
-_TRACE_NUMBERS = Exercise("5-5", "Conv2DTranspose 오토인코더의 shape 추적", "spatial_sizes", INTS, answer=trace,
+_TRACE_NUMBERS = Exercise("5-7", "Conv2DTranspose 오토인코더의 shape 추적", "spatial_sizes", INTS, answer=trace,
                           hints=(_trace_hint,))
 
 
 def _judge_trace(label, spatial_sizes) -> None:
-    """연습 5-5: a list of ints (the question says 리스트), judged like an INTS answer."""
+    """연습 5-7: a list of ints (the question says 리스트), judged like an INTS answer."""
     if not isinstance(spatial_sizes, list):
         given = type_name(spatial_sizes)
         if isinstance(spatial_sizes, tuple):
@@ -235,4 +237,102 @@ def _judge_trace(label, spatial_sizes) -> None:
     _TRACE_NUMBERS.check_value(spatial_sizes)
 
 
-TRANSPOSE_TRACE = custom_exercise("5-5", _TRACE_NUMBERS.title, _TRACE_NUMBERS.name, _judge_trace, banned=NUMBER_RULE)
+TRANSPOSE_TRACE = custom_exercise("5-7", _TRACE_NUMBERS.title, _TRACE_NUMBERS.name, _judge_trace, banned=NUMBER_RULE)
+
+
+# ----------------------------------------------------------------- 연습 5-1 and 5-8: the learner's autoencoders
+
+#: What the learner's models may not be made with: the course's builders and Keras' copying of a model.
+#: (Not ``build`` or ``load``: a learner may call ``model.build(...)``; ``pretrained.build`` is blocked when it runs.)
+MODEL_COPY_NAMES = frozenset({"build_upsampling_autoencoder", "build_transpose_autoencoder", "load_into",
+                              "clone_model", "model_from_json", "from_config", "load_model", "pretrained"})
+CHAPTER_FILTERS = (16, 8, 4)     # the chapter's live models (5.2, 5.6)
+PRETRAINED_FILTERS = (32, 16, 8)  # the checkpoints ch05_upsampling_ae and ch05_transpose_ae
+
+
+def model_cases(seed: int = 51) -> list:
+    """The cases of 연습 5-1 and 5-8: the chapter's filters, the checkpoints' and three other distinct counts."""
+    other = tuple(int(f) for f in np.random.default_rng(seed).choice([4, 6, 10, 12, 20, 24], size=3, replace=False))
+    return [((filters,), {}, f"filters={filters}로 만든 모델") for filters in (CHAPTER_FILTERS, PRETRAINED_FILTERS, other)]
+
+
+def _reference_upsampling(filters):
+    """5.2's autoencoder (:func:`course_utils.pretrained.build_upsampling_autoencoder`): its summary, no layer names."""
+    from course_utils.exercises._models import architecture
+    from course_utils.pretrained import build_upsampling_autoencoder
+
+    return (architecture(build_upsampling_autoencoder(filters)), ())
+
+
+def _reference_transpose(filters):
+    """5.6's autoencoder (:func:`course_utils.pretrained.build_transpose_autoencoder`): its summary, no layer names."""
+    from course_utils.exercises._models import architecture
+    from course_utils.pretrained import build_transpose_autoencoder
+
+    return (architecture(build_transpose_autoencoder(filters)), ())
+
+
+def _library_models() -> list:
+    """The builders 연습 5-1 and 5-8 must not call: the course's own and Keras' model copying."""
+    import sys
+
+    from course_utils import pretrained
+
+    blocked = [(pretrained, name) for name in ("build_upsampling_autoencoder", "build_transpose_autoencoder",
+                                               "build", "load", "load_into")]
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        blocked += [(keras.models, "clone_model"), (keras.models, "model_from_json"), (keras.models, "load_model")]
+    return blocked
+
+
+def _model_spec(reference, seed: int) -> FunctionSpec:
+    from course_utils.exercises.ch07 import _compare_model, _run_model
+
+    return FunctionSpec(cases=model_cases, reference=reference, seed=seed, run=_run_model, compare=_compare_model,
+                        blocked=_library_models, banned_names=MODEL_COPY_NAMES,
+                        refusal=("이 연습은 직접 쓴 모델 코드를 검사합니다. course_utils의 모델 함수나 모델 복사(clone_model) "
+                                 "대신 keras.Input과 layers로 직접 만드세요."))
+
+
+BUILD_UPSAMPLING_AE = function_exercise("5-1", "업샘플링 오토인코더 만들기", "build_upsampling_ae",
+                                        _model_spec(_reference_upsampling, 51))
+BUILD_TRANSPOSE_AE = function_exercise("5-8", "Conv2DTranspose 오토인코더 만들기", "build_transpose_ae",
+                                       _model_spec(_reference_transpose, 58))
+
+
+# ----------------------------------------------------------------- 연습 5-2: read 5.3's loss curves
+
+#: 5.3's three optimizers, in the order the chapter lists them; the figure draws them as curves A, B, C in the
+#: order ``np.random.default_rng(CURVE_SEED).permutation(3)``.
+OPTIMIZERS = ("Adam (learning_rate=0.001)", "Adadelta() 기본값", "Adadelta (learning_rate=1.0)")
+DEFAULT_ADADELTA = 1   # the index of Adadelta() in OPTIMIZERS
+CURVE_SEED = 0
+
+
+def curve_order() -> tuple:
+    """Which optimizer (index into :data:`OPTIMIZERS`) each of the figure's curves A, B, C is (5.3)."""
+    return tuple(int(i) for i in np.random.default_rng(CURVE_SEED).permutation(len(OPTIMIZERS)))
+
+
+def _default_adadelta_curve() -> str:
+    return "ABC"[curve_order().index(DEFAULT_ADADELTA)]
+
+
+def _curve_hint(value, expected):
+    letter = value.strip().upper()
+    if letter == "D":
+        return ("옵티마이저는 같은 기울기로 가중치를 얼마나 움직일지를 정합니다. 모델, 초깃값, 데이터가 같아도 옵티마이저와 "
+                "학습률이 다르면 손실 곡선이 달라지고, 세 곡선도 서로 다릅니다.")
+    if letter not in "ABC":
+        return None
+    optimizer = curve_order()["ABC".index(letter)]
+    if optimizer == 0:
+        return ("기본 학습률이 Adam과 같은 0.001이니 Adam처럼 배운다고 보았나요? 학습률의 뜻은 옵티마이저마다 다릅니다. "
+                "Adadelta는 학습률 1.0을 전제로 만든 방법이라, 0.001이면 같은 기울기에서 한 스텝에 움직이는 양이 그 1,000분의 1입니다.")
+    return ("Adadelta가 스텝 크기를 스스로 맞추니 학습률과 상관없다고 보았나요? Adadelta의 스텝에도 학습률이 그대로 "
+            "곱해집니다. 이 곡선은 학습률 1.0으로 배운 쪽입니다. 기본값 0.001이면 손실이 출발점에서 거의 움직이지 않습니다.")
+
+
+READ_OPTIMIZER_CURVES = choice_exercise("5-2", "기본 학습률의 Adadelta 찾기", "default_adadelta_curve",
+                                        _default_adadelta_curve, [_curve_hint])
