@@ -51,6 +51,10 @@ HELPERS = {
            "_m = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3),\n"
            "                       keras.layers.Conv2D(16, 3, strides=2, padding='same'), keras.layers.Conv2D(4, 1)])\n"
            "conv_params = _count(_m)",
+    "3-5": "from course_utils.layers import conv2d\n"
+           "bar_image = np.zeros((5, 6), 'float32')\nbar_image[1:, 2:4] = 1\n"
+           "vertical_edge = np.array([[-1, 0, 1]] * 3, 'float32')\n"
+           "edge_response = conv2d(bar_image[None, :, :, None], vertical_edge.reshape(3, 3, 1, 1))[0, :, :, 0]",
     "3-4": "from course_utils import layers as _L\n_impl = {'f': _L.conv2d}\n"
            "def _helper(x, kernel, stride, padding):\n"
            "    return _impl['f'](np.asarray(x, float)[None], np.asarray(kernel, float), stride=stride, padding=padding)[0]\n"
@@ -102,6 +106,13 @@ HELPERS = {
 #: item 3): none passes the visible check or ``tools.grade``.
 COPIED = {
     "1-3": ['loading_choice = "A"', 'loading_choice = "C"', 'loading_choice = "D"'],
+    "3-5": [  # 3.6절's horizontal edge kernel as printed, and the figure's absolute values
+        "bar_image = np.zeros((5, 6))\nbar_image[1:, 2:4] = 1\nhorizontal_edge = np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])\n"
+        "edge_response = np.array([[np.sum(bar_image[i:i + 3, j:j + 3] * horizontal_edge) for j in range(4)]\n"
+        "                          for i in range(3)])",
+        "bar_image = np.zeros((5, 6))\nbar_image[1:, 2:4] = 1\nvertical_edge = np.array([[-1, 0, 1]] * 3)\n"
+        "edge_response = np.abs([[np.sum(bar_image[i:i + 3, j:j + 3] * vertical_edge) for j in range(4)]\n"
+        "                        for i in range(3)])"],
     "7-2": ["compression_ratio = (28 * 28) / 36"],
     "7-3": ["unflattened_dense = ((5, 36), 784 * 36 + 36)"],
 }
@@ -198,6 +209,6 @@ def machinery(number: str) -> str:
         return f"from course_utils.exercises import REGISTRY\n{exercise.name} = 'B' if REGISTRY else 'A'"
     if exercise.answer is None:  # 3-5, 5-5: a property check, answered from the chapter's module
         return (f"import {chapter} as _c\nimport numpy as _np\n"
-                f"{exercise.name} = _np.array([[-1.0, 0, 1]] * 3) if _c.EDGE_KERNEL else None" if number == "3-5"
+                f"{exercise.name} = _np.asarray(_c.bar_response())" if number == "3-5"
                 else f"from {chapter} import trace\n{exercise.name} = trace()")
     return f"from course_utils.exercises import load_all\n{exercise.name} = load_all()[{number!r}].expected()"
