@@ -486,7 +486,7 @@ def function_exercise(number, title, name, spec: "FunctionSpec") -> Exercise:
 
 
 def custom_exercise(number, title, name, judge, banned=()) -> Exercise:
-    """Declare a value exercise with a property check instead of a single answer (e.g. 연습 3-5).
+    """Declare a value exercise checked by a judge of its own (연습 3-5: a numpy array and the mistakes it shows).
 
     ``banned``: the library calls that would do the asked computation (연습 5-5: the own-work rule's ``NUMBER_RULE``).
     """
