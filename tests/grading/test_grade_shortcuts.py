@@ -4,7 +4,9 @@ One grading run per chapter (the command grades one assignment), with three craf
 ``s1`` answers every exercise through the answer machinery (``course_utils.exercises``), ``s2``
 answers the number and own-code exercises through the formula helpers, the course's numpy layers
 and Keras's counters, ``s3`` the own-code exercises through Keras or TensorFlow behind a helper of
-its own (issue 28), and both the rest with the instructor's solutions. The chapter's other cells are left out (a learner may
+its own (issue 28), and both the rest with the instructor's solutions. A second run for chapters 1, 3 and 7
+grades students ``cK`` who paste the worked example's answer or a wrong multiple-choice option (the kit's
+``COPIED``). The chapter's other cells are left out (a learner may
 delete them): a short prelude defines what the shortcuts read, so each run stays short.
 Every shortcut scores 0 with the reason and the learner's refusal; the honest answers keep their points.
 """
