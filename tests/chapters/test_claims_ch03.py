@@ -137,7 +137,8 @@ def _exercise_3_5_given_arrays() -> dict:
 
 def test_exercise_3_5_gives_the_declared_image_and_the_laid_down_edge_kernel():
     given = _exercise_3_5_given_arrays()
-    assert np.array_equal(given["bar_image"], ch03.BAR_IMAGE) and np.array_equal(given["vertical_edge"], ch03.VERTICAL_EDGE)
+    assert np.array_equal(given["bar_image"], ch03.BAR_IMAGE)
+    assert np.array_equal(given["vertical_edge"], ch03.VERTICAL_EDGE)
     horizontal = np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])  # 3.6절's kernel
     assert np.array_equal(ch03.VERTICAL_EDGE, horizontal.T)
 

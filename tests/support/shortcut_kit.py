@@ -107,7 +107,8 @@ HELPERS = {
 COPIED = {
     "1-3": ['loading_choice = "A"', 'loading_choice = "C"', 'loading_choice = "D"'],
     "3-5": [  # 3.6절's horizontal edge kernel as printed, and the figure's absolute values
-        "bar_image = np.zeros((5, 6))\nbar_image[1:, 2:4] = 1\nhorizontal_edge = np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])\n"
+        "bar_image = np.zeros((5, 6))\nbar_image[1:, 2:4] = 1\n"
+        "horizontal_edge = np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])\n"
         "edge_response = np.array([[np.sum(bar_image[i:i + 3, j:j + 3] * horizontal_edge) for j in range(4)]\n"
         "                          for i in range(3)])",
         "bar_image = np.zeros((5, 6))\nbar_image[1:, 2:4] = 1\nvertical_edge = np.array([[-1, 0, 1]] * 3)\n"

@@ -170,7 +170,8 @@ VERTICAL_EDGE = np.array([[-1.0, 0.0, 1.0]] * 3)
 
 def _respond(kernel, image):
     """The 'valid' response of a 3x3 ``kernel`` on a grey ``image`` (course_utils.layers.conv2d, 3장)."""
-    return _layers.conv2d(np.asarray(image, float)[None, :, :, None], np.asarray(kernel, float).reshape(3, 3, 1, 1))[0, :, :, 0]
+    batch = np.asarray(image, float)[None, :, :, None]
+    return _layers.conv2d(batch, np.asarray(kernel, float).reshape(3, 3, 1, 1))[0, :, :, 0]
 
 
 def bar_response():
