@@ -27,7 +27,8 @@ SLOWEST_FIRST = (
     "tests/colab/test_colab_oldest.py",         # ~260 s: the Colab job at TF 2.19 + Keras 3.10 (2026-12-06, warm,
     "tests/colab/test_colab_newest.py",         # ~260 s: the Colab job at the newest TF + Keras  the ends side by side)
     "tests/grading/test_grade_dask.py",         # 245 s: a real Dask cluster
-    "tests/grading/test_grade_shortcuts.py",    # 325 s: tools.grade on the shortcut kit of chapters 2-7
+    "tests/grading/test_grade_shortcuts.py",    # 325 s: tools.grade on the shortcut kit of chapters 2-7, + 67 s: the
+                                                #   copied answers of chapters 1, 3 and 7 (2026-12-06)
     "tests/site/test_browser.py",               # ~46 s + axe-core on 14 pages in two modes (issue 30: 106 s for
                                                 #   those three tests alone under a load average of 10)
     "tests/grading/test_student_version.py",    #  66 s

@@ -94,15 +94,53 @@ def test_ten_seconds_of_video_in_float32_is_hundreds_of_mib():
     assert 100 <= clip.nbytes / 2**20 < 1000
 
 
-def test_the_film_of_exercise_1_3_leaves_only_choice_c():
-    frames, height, width = _film()
-    elements = frames * 1 * height * width
+def _loading_options() -> dict:
+    """연습 1-3's data sets, read from the prose: {letter: (count, height, width, channels, fps or None)}."""
+    section = _prose().split("### 연습 1-3", 1)[1].split("### 연습 1-4", 1)[0]
+    options = {}
+    for letter, width, height, kind, rest in re.findall(r"- ([A-D])\. (\d+)x(\d+) (흑백|컬러\(RGB\)) (.+)", section):
+        channels = 3 if kind.startswith("컬러") else 1
+        images = re.fullmatch(r"이미지 ([\d,]+)장", rest)
+        video = re.fullmatch(r"영상 (\d+)분 \((\d+) fps\)", rest)
+        assert images or video, rest
+        if images:
+            options[letter] = (int(images.group(1).replace(",", "")), int(height), int(width), channels, None)
+        else:
+            options[letter] = (int(video.group(1)) * 60, int(height), int(width), channels, int(video.group(2)))
+    assert sorted(options) == list("ABCD"), options
+    return options
+
+
+def test_exercise_1_3_has_one_data_set_that_fits_and_each_other_fits_only_by_a_named_mistake():
+    """연습 1-3: numpy arrays' own sizes decide; each wrong option fits only under the mistake its
+    hint names (seconds for frames, no channels, uint8), so a learner who guesses does no better than chance."""
     memory = int(_search(r"메모리가 (\d+) GB")[0]) * 10**9
-    uint8_bytes, float32_bytes = elements * np.dtype(np.uint8).itemsize, elements * np.dtype(np.float32).itemsize
-    assert float32_bytes > memory and uint8_bytes > memory                    # A is wrong: it does not fit at all
-    assert uint8_bytes * 4 == float32_bytes                                    # B is wrong: uint8 is the smaller
-    assert np.prod((frames, height, width)) == np.prod((frames, 1, height, width))  # D is wrong: C=1 costs nothing
-    ch01.LOADING_CHOICE.check_value("C")
+
+    def nbytes(shape, dtype=np.float32):  # an array's size without allocating it
+        return np.broadcast_to(np.zeros((), dtype), shape).nbytes
+
+    fits, fits_by_mistake = [], {}
+    for letter, (count, height, width, channels, fps) in _loading_options().items():
+        frames = count * (fps or 1)
+        assert nbytes((frames, height, width, channels)) == ch01.option_bytes(letter)
+        if nbytes((frames, height, width, channels)) <= memory:
+            fits.append(letter)
+            continue
+        fits_by_mistake[letter] = {
+            "프레임 수": fps is not None and nbytes((count, height, width, channels)) <= memory,
+            "채널": channels > 1 and nbytes((frames, height, width)) <= memory,
+            "uint8": nbytes((frames, height, width, channels), np.uint8) <= memory,
+        }
+    assert fits == ["B"], fits
+    ch01.LOADING_CHOICE.check_value("B")
+    for letter, mistakes in fits_by_mistake.items():
+        assert any(mistakes.values()), letter  # no option is absurd: a real mistake makes it look right
+        with pytest.raises(ExerciseCheckError) as error:
+            ch01.LOADING_CHOICE.check_value(letter)
+        for mistake, applies in mistakes.items():
+            assert (mistake in str(error.value)) == applies, (letter, mistake, str(error.value))
+    assert {letter for letter, m in fits_by_mistake.items() if m["uint8"]} == {"A", "D"}
+    assert fits_by_mistake["C"]["프레임 수"] and fits_by_mistake["D"]["채널"]
 
 
 def test_right_answers_pass(capsys):
@@ -110,7 +148,7 @@ def test_right_answers_pass(capsys):
     ch01.FILM_SHAPE.check_value((frames, 1, height, width))
     elements = frames * height * width
     ch01.FILM_BYTES.check_value((elements, 4 * elements))
-    ch01.LOADING_CHOICE.check_value(" c ")
+    ch01.LOADING_CHOICE.check_value(" b ")
     ch01.STACKED_SHAPE.check_value(np.stack([np.empty((3, 6))] * 2).shape)
     ch01.TO_CHANNELS_LAST.check_value(lambda video: np.moveaxis(video, 1, -1))
     assert capsys.readouterr().out.count("통과") == 5

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -121,18 +123,51 @@ def test_my_conv2d_check_rejects_bugs(buggy, fragment):
         ch03.MY_CONV2D.check_value(buggy)
 
 
-@pytest.mark.parametrize("kernel", [[[1, 0, -1]] * 3, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], [[0, 0, 0], [-1, 0, 1], [0, 0, 0]]])
-def test_edge_kernel_accepts_vertical_detectors(kernel):
-    ch03.EDGE_KERNEL.check_value(np.array(kernel, float))
+def _exercise_3_5_given_arrays() -> dict:
+    """The image and kernel that 연습 3-5's answer cell gives (its lines before the solution), executed here."""
+    import nbformat
+
+    path = Path(__file__).resolve().parents[2] / "book/ch03_convolution/ch03_convolution.ipynb"
+    cell = next(c for c in nbformat.read(path, as_version=4).cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "ch03_edge_response_answer")
+    namespace = {"np": np}
+    exec(cell.source.split("### BEGIN SOLUTION", 1)[0], namespace)  # noqa: S102 - two literal arrays
+    return namespace
 
 
-@pytest.mark.parametrize("kernel,fragment", [
-    ([[-1, -1, -1], [0, 0, 0], [1, 1, 1]], "가로 경계"),
-    ([[1, 1, 1]] * 3, "합이 0"),
-    (np.zeros((3, 3)), "모든 원소가 0"),
-    ([[1, 0, -1], [0, 0, 0]], r"\(3, 3\)"),
-    ([[0, 1, 1], [-1, 0, 1], [-1, -1, 0]], "가로 경계에도"),
+def test_exercise_3_5_gives_the_declared_image_and_the_laid_down_edge_kernel():
+    given = _exercise_3_5_given_arrays()
+    assert np.array_equal(given["bar_image"], ch03.BAR_IMAGE)
+    assert np.array_equal(given["vertical_edge"], ch03.VERTICAL_EDGE)
+    horizontal = np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])  # 3.6절's kernel
+    assert np.array_equal(ch03.VERTICAL_EDGE, horizontal.T)
+
+
+def test_edge_response_is_what_tensorflow_computes_and_its_signs_follow_the_edges():
+    x = ch03.BAR_IMAGE.astype("float32")[None, :, :, None]
+    k = ch03.VERTICAL_EDGE.astype("float32").reshape(3, 3, 1, 1)
+    response = tf.nn.conv2d(x, k, 1, "VALID").numpy()[0, :, :, 0]
+    assert response.shape == (5 - 3 + 1, 6 - 3 + 1)
+    ch03.EDGE_RESPONSE.check_value(response)
+    ch03.EDGE_RESPONSE.check_value(response.astype(int))
+    assert (response[:, :2] > 0).all() and (response[:, 2:] < 0).all()  # dark-to-bright: +, bright-to-dark: -
+
+
+@pytest.mark.parametrize("mistake, fragment", [
+    ("flipped", "커널을 뒤집지 않고"), ("absolute", "절댓값"), ("horizontal", "가로 경계 커널"),
+    ("middle row", "가운데 행만"), ("same", "padding='valid'"), ("transposed", "높이와 너비"),
+    ("list", "numpy 배열"), ("zeros", "3x3 창"),
 ])
-def test_edge_kernel_rejects(kernel, fragment):
+def test_edge_response_mistakes_get_their_hint(mistake, fragment):
+    """Each typical mistake of 연습 3-5, computed here with TensorFlow, gets the hint that names it."""
+    def conv(kernel, padding="VALID"):
+        x = ch03.BAR_IMAGE.astype("float32")[None, :, :, None]
+        return tf.nn.conv2d(x, np.asarray(kernel, "float32").reshape(3, 3, 1, 1), 1, padding).numpy()[0, :, :, 0]
+
+    right = conv(ch03.VERTICAL_EDGE)
+    wrong = {"flipped": conv(ch03.VERTICAL_EDGE[::-1, ::-1]), "absolute": np.abs(right),
+             "horizontal": conv(ch03.VERTICAL_EDGE.T), "middle row": conv([[0, 0, 0], [-1, 0, 1], [0, 0, 0]]),
+             "same": conv(ch03.VERTICAL_EDGE, "SAME"), "transposed": right.T, "list": right.tolist(),
+             "zeros": np.zeros_like(right)}[mistake]
     with pytest.raises(ExerciseCheckError, match=fragment):
-        ch03.EDGE_KERNEL.check_value(np.array(kernel, float))
+        ch03.EDGE_RESPONSE.check_value(wrong)

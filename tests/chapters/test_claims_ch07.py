@@ -87,10 +87,28 @@ def test_shared_weights_make_encoder_decoder_equal_the_autoencoder(dense_parts):
     assert encoder.predict(x[:5], verbose=0).shape == (4, 36)
 
 
-def test_compression_ratio_is_the_models_input_over_its_code(dense_parts):
-    """7.4: 압축률 = 입력 이미지의 숫자 개수 ÷ 코드의 숫자 개수, from the built model; 연습 7-2 accepts it."""
-    encoder, _, autoencoder = dense_parts
-    ch07.COMPRESSION_RATIO.check_value(autoencoder.input_shape[-1] / encoder.output_shape[-1])
+def _exercise_prompt(number: str) -> str:
+    """The markdown cell of 연습 ``number``."""
+    return next(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
+                if c.cell_type == "markdown" and f"### 연습 {number}" in c.source)
+
+
+def test_compression_ratio_counts_every_axis_of_a_conv_code():
+    """연습 7-2: the prompt's conv autoencoder (28x28 grey image, code of 3 maps of 7x7), built in Keras as the
+    chapter's conv autoencoder with 3 code maps: input numbers ÷ code numbers, every axis counted."""
+    from course_utils import pretrained
+
+    side, maps = (int(v) for v in re.search(r"28x28 흑백 이미지를 받아 \*\*(\d+)x\1 크기의 지도 (\d+)장",
+                                            _exercise_prompt("7-2")).groups())
+    model = pretrained.build_conv_autoencoder(16, maps)
+    code = tuple(model.get_layer("code").output.shape[1:])
+    assert code == (side, side, maps) and tuple(model.input.shape[1:]) == (28, 28, 1)
+    ratio = math.prod(model.input.shape[1:]) / math.prod(code)
+    ch07.COMPRESSION_RATIO.check_value(ratio)
+    for wrong, hint in [(784 / 36, "본문 Dense 오토인코더"), (784 / side**2, "지도 3장을 빠뜨렸습니다"),
+                        (28 / side, "한 변의 길이만"), (1 / ratio, "거꾸로")]:
+        with pytest.raises(ExerciseCheckError, match=hint):
+            ch07.COMPRESSION_RATIO.check_value(wrong)
 
 
 def test_layers_index_differs_between_functional_and_sequential():
@@ -137,10 +155,11 @@ def test_param_count_check():
 
 
 def test_compression_ratio_check():
-    ch07.COMPRESSION_RATIO.check_value(784 / 36)
-    ch07.COMPRESSION_RATIO.check_value(np.float32(784) / np.float32(36))
-    ch07.COMPRESSION_RATIO.check_value(21.78)
-    for wrong, hint in [(36 / 784, "거꾸로"), (28 / 36, "28 × 28"), (21.8, "소수 첫째 자리까지만"), (784 // 36, "정수 나눗셈"), (22, "정수로 반올림"), (20.0, "÷"), ("21.78", "숫자")]:
+    ch07.COMPRESSION_RATIO.check_value(784 / 147)
+    ch07.COMPRESSION_RATIO.check_value(np.float32(784) / np.float32(147))
+    ch07.COMPRESSION_RATIO.check_value(5.33)
+    for wrong, hint in [(147 / 784, "거꾸로"), (5.3, "소수 첫째 자리까지만"), (784 // 147, "정수 나눗셈"),
+                        (5.4, "소수 둘째 자리"), (10.0, "높이 × 너비 × 채널"), ("5.33", "숫자")]:
         with pytest.raises(ExerciseCheckError) as info:
             ch07.COMPRESSION_RATIO.check_value(wrong)
         assert hint in str(info.value)
@@ -148,13 +167,24 @@ def test_compression_ratio_check():
         ch07.COMPRESSION_RATIO.check_value(None)
 
 
-def test_encoder_output_shape_check(dense_parts):
-    encoder = dense_parts[0]
-    ch07.ENCODER_OUTPUT_SHAPE.check_value(encoder.predict(np.zeros((5, 784), "float32"), verbose=0).shape)
-    for wrong, hint in [((36,), "배치 축"), ((5, 784), "디코더"), ((None, 36), "None"), ((1, 36), "첫 축")]:
+def test_dense_on_unflattened_images_acts_on_the_last_axis():
+    """연습 7-3: Keras's Dense on (5, 28, 28) keeps the first axes and counts 28 inputs; each mistake gets its hint."""
+    assert "`(5, 28, 28)`" in _exercise_prompt("7-3") and "Dense(36" in _exercise_prompt("7-3")
+    dense = L.Dense(36, activation="relu")
+    out = dense(np.zeros((5, 28, 28), "float32"))
+    ch07.UNFLATTENED_DENSE.check_value((tuple(out.shape), dense.count_params()))
+    ch07.UNFLATTENED_DENSE.check_value((tuple(out.shape), np.int64(dense_params(28, 36))))
+    flat = L.Dense(36)
+    flat(np.zeros((5, 784), "float32"))
+    for wrong, hint in [(((5, 36), dense.count_params()), "저절로 펼치지 않습니다"),
+                        (((5, 28, 28, 36), 1044), "채널 축이 없습니다"),
+                        ((tuple(out.shape), flat.count_params()), "마지막 축의 길이로 정해집니다"),
+                        ((tuple(out.shape), 28 * 36), "bias"), (((6, 28, 36), 1044), "배치 크기"),
+                        (((5, 784, 36), 1044), "가운데 축"), ((tuple(out.shape), 5 * 1044), "배치나 다른 축"),
+                        ((5, 28, 36), "형식")]:
         with pytest.raises(ExerciseCheckError) as info:
-            ch07.ENCODER_OUTPUT_SHAPE.check_value(wrong)
-        assert hint in str(info.value)
+            ch07.UNFLATTENED_DENSE.check_value(wrong)
+        assert hint in str(info.value), (wrong, str(info.value))
 
 
 def test_build_encoder_decoder_check_accepts_the_reference():

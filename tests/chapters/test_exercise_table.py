@@ -105,11 +105,12 @@ def _variants(right, exercise):
 
             out.append(("calls tf.nn.conv2d", keras_conv))
         return out
-    if exercise.number == "3-5":  # a kernel
-        kernel = np.asarray(right, dtype=float)
-        return out + [("as a list", kernel.tolist()), ("transposed (horizontal edges)", kernel.T),
-                      ("zeros", np.zeros((3, 3))), ("ones", np.ones((3, 3))), ("a string", str(kernel.tolist())),
-                      ("wrong shape", kernel[:2]), ("an int", 5)]
+    if exercise.number == "3-5":  # an output map, a numpy array
+        response = np.asarray(right, dtype=float)
+        return out + [("as a list", response.tolist()), ("absolute values", np.abs(response)),
+                      ("negated (flipped kernel)", -response), ("transposed", response.T),
+                      ("zeros", np.zeros_like(response)), ("ones", np.ones_like(response)),
+                      ("a string", str(response.tolist())), ("wrong shape", response[:2]), ("an int", 5)]
     if exercise.kind == CHOICE:
         letters = [c for c in "ABCD" if c != right]
         return out + [("lower case", right.lower()), ("spaces", f" {right} ")] + \
@@ -281,15 +282,19 @@ def test_hints_follow_from_the_actual_difference(number, wrong, says, never):
      "연습 3-1 (큰 이미지의 합성곱): 답의 형식이 다릅니다. 1번째 값 안의 1번째 값: 필요한 형식은 정수(int)인데, "
      "받은 답은 실수(float) 479.0입니다."),
     # 7-2: rounding to one decimal and integer division are different mistakes
-    ("7-2", 21.8,
-     "연습 7-2 (압축률): 아직 정답이 아닙니다. 소수 첫째 자리까지만 적었습니다 (반올림이나 버림). 소수 둘째 자리까지 "
-     "맞아야 하니, 반올림하지 말고 나눗셈 계산식(/)을 그대로 적어 보세요."),
-    ("7-2", 784 // 36,
-     "연습 7-2 (압축률): 아직 정답이 아닙니다. 정수 나눗셈(//)처럼 소수점 아래를 버렸습니다. 압축률은 실수입니다: "
-     "나눗셈은 /로 하세요 (계산식을 그대로 적어도 됩니다)."),
+    ("7-2", 5.3,
+     "연습 7-2 (합성곱 코드의 압축률): 아직 정답이 아닙니다. 소수 첫째 자리까지만 적었습니다 (반올림이나 버림). 소수 둘째 "
+     "자리까지 맞아야 하니, 반올림하지 말고 나눗셈 계산식(/)을 그대로 적어 보세요."),
+    ("7-2", 784 // 147,
+     "연습 7-2 (합성곱 코드의 압축률): 아직 정답이 아닙니다. 정수 나눗셈(//)처럼 소수점 아래를 버렸습니다. 압축률은 "
+     "실수입니다: 나눗셈은 /로 하세요 (계산식을 그대로 적어도 됩니다)."),
+    # the worked example's ratio pasted (784 / 36) is named as such
+    ("7-2", 784 / 36,
+     "연습 7-2 (합성곱 코드의 압축률): 아직 정답이 아닙니다. 본문 Dense 오토인코더(784 → 36)의 압축률입니다. 이 연습의 "
+     "코드는 길이 36인 벡터가 아니라 7x7 지도 3장입니다."),
     # the types the questions state: 3-5 "numpy 배열로", 5-7 "정수 12개의 리스트"
-    ("3-5", [[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]],
-     "연습 3-5 (세로 경계 커널): 답의 형식이 다릅니다. 필요한 형식은 3x3 numpy 배열(ndarray)인데, 받은 답은 "
+    ("3-5", [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]],
+     "연습 3-5 (세로 경계 커널의 출력): 답의 형식이 다릅니다. 필요한 형식은 3x4 numpy 배열(ndarray)인데, 받은 답은 "
      "리스트(list)입니다. np.array(...)로 감싸 numpy 배열로 만드세요."),
     ("5-7", (30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32),
      "연습 5-7 (Conv2DTranspose 오토인코더의 shape 추적): 답의 형식이 다릅니다. 필요한 형식은 정수 12개로 된 "

@@ -30,7 +30,7 @@ from course_utils.exercises._core import FUNCTION
 from course_utils.exercises._own_work import answer_cell, judge_history, judge_sources
 from notebook_helpers import (editions, errors, execute, exercise_pairs, fill_answers, grade_id, read, solutions_by_id,
                               stdout)
-from shortcut_kit import CHAPTER_IMPORTED, HELPERS, INDIRECT, LIBRARY, OWN_NUMPY, PRELUDE, machinery
+from shortcut_kit import CHAPTER_IMPORTED, COPIED, HELPERS, INDIRECT, LIBRARY, OWN_NUMPY, PRELUDE, machinery
 from tools.grading.plan import build_plan
 
 load_all()
@@ -177,6 +177,16 @@ def test_the_visible_check_refuses_every_shortcut(number, prelude):
             assert exercise.instead in message, message
             if number not in MODEL_EXERCISES:
                 assert "numpy" in message, message
+
+
+@pytest.mark.parametrize("number, code", [(n, code) for n, codes in sorted(COPIED.items()) for code in codes])
+def test_the_visible_check_passes_no_copied_answer(number, code, prelude):
+    """The worked example's answer pasted, or a wrong option of a multiple choice (issue 28): the check names the
+    mistake with a hint, never a pass."""
+    namespace = dict(prelude)
+    exec(code, namespace)  # noqa: S102
+    kind, message = _visible(number, [PRELUDE, code], namespace)
+    assert kind == "hint" and "아직 정답이 아닙니다" in message, (number, code, kind, message)
 
 
 @pytest.mark.parametrize("number", sorted(OWN_NUMPY))

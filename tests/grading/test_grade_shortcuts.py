@@ -4,7 +4,9 @@ One grading run per chapter (the command grades one assignment), with three craf
 ``s1`` answers every exercise through the answer machinery (``course_utils.exercises``), ``s2``
 answers the number and own-code exercises through the formula helpers, the course's numpy layers
 and Keras's counters, ``s3`` the own-code exercises through Keras or TensorFlow behind a helper of
-its own (issue 28), and both the rest with the instructor's solutions. The chapter's other cells are left out (a learner may
+its own (issue 28), and both the rest with the instructor's solutions. A second run for chapters 1, 3 and 7
+grades students ``cK`` who paste the worked example's answer or a wrong multiple-choice option (the kit's
+``COPIED``). The chapter's other cells are left out (a learner may
 delete them): a short prelude defines what the shortcuts read, so each run stays short.
 Every shortcut scores 0 with the reason and the learner's refusal; the honest answers keep their points.
 """
@@ -19,7 +21,7 @@ import nbformat
 import pytest
 from course_utils.exercises import REGISTRY
 from notebook_helpers import ROOT, editions, grade_id, kernel_environment, read, solutions_by_id
-from shortcut_kit import HELPERS, LIBRARY, PRELUDE, machinery
+from shortcut_kit import COPIED, HELPERS, LIBRARY, PRELUDE, machinery
 from test_grading import ReleasedCourse
 
 pytestmark = pytest.mark.slow
@@ -89,3 +91,33 @@ def test_every_shortcut_of_the_chapter_scores_zero(path, tmp_path):
         else:
             assert own_code_row["status"] == "ok" and float(own_code_row["score"]) == float(own_code_row["max"]), \
                 own_code_row
+
+
+def _copied_in(path) -> list:
+    """The exercises of the chapter at ``path`` that the kit answers with a copied answer or a wrong option."""
+    chapter = str(int(path.parent.name[2:4]))
+    return sorted(number for number in COPIED if number.split("-")[0] == chapter)
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.parent.name[:4]) for p in editions.chapter_notebooks()
+                                  if _copied_in(p)])
+def test_the_copied_worked_example_and_each_wrong_option_score_zero(path, tmp_path):
+    """Issue 28, item 3: student ``cK`` answers with the K-th copied answer (the worked example's answer, a wrong
+    multiple-choice option) where the kit has one, else with the instructor's solution."""
+    solutions = solutions_by_id(read(path))
+    copied = _copied_in(path)
+    width = max(len(COPIED[number]) for number in copied)
+
+    def kit(k):
+        return lambda number, gid: COPIED[number][k] if number in copied and k < len(COPIED[number]) else solutions[gid]
+
+    numbers, rows = grade_students(path, tmp_path, {f"c{k}": kit(k) for k in range(width)})
+    assert set(copied) <= set(numbers.values())
+    for number in numbers.values():
+        for k in range(width):
+            row = rows[(f"c{k}", number)]
+            if number in copied and k < len(COPIED[number]):
+                assert row["status"] == "ok" and float(row["score"]) == 0, row
+                assert "아직 정답이 아닙니다" in row["diagnosis"], row
+            else:
+                assert row["status"] == "ok" and float(row["score"]) == float(row["max"]), row

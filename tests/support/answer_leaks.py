@@ -4,9 +4,9 @@ Used by tests/chapters/test_answer_leaks.py (student notebooks, installed packag
 tests/site/test_book.py (public HTML).  The rule, in short:
 
 - An answer is built by executing the exercise's solution cell (value answers) or
-  read from the hidden test's ``exact(name, literal)`` (multiple choice).  Code answers
-  and the open-ended 3-5 kernel have no single value; their solution *lines* are
-  checked by test_student_version / test_book.
+  read from the hidden test's ``exact(name, literal)`` (multiple choice); a numpy answer
+  (연습 3-5's output map) is searched as its rows.  Code answers have no single value;
+  their solution *lines* are checked by test_student_version / test_book.
 - **Distinctive** answers are searched everywhere, in every spelling a reader meets:
   with and without thousands separators (``865281``, ``865,281``, ``865_281``), tuples
   with and without spaces, and tuple prefixes of two or more numbers that are still
@@ -107,6 +107,14 @@ def _token(spelling: str) -> str:
     return rf"(?<![\d.,_]){re.escape(spelling)}(?![\d_]|[.,]\d)"
 
 
+def _rows(array):
+    """A numpy answer as nested tuples of plain numbers (whole floats as ints), spelled as a reader writes it."""
+    if array.ndim:
+        return tuple(_rows(row) for row in array)
+    number = array.item()
+    return int(number) if float(number).is_integer() else number
+
+
 def build_answers() -> list[Answer]:
     """Every value answer of every chapter, from its source notebook."""
     from course_utils.shapes import receptive_field
@@ -132,13 +140,16 @@ def build_answers() -> list[Answer]:
             before = set(namespace)
             exec(compile(solution_source(answer_cell), f"<{answer_id}>", "exec"), namespace)
             defined = [k for k in namespace if k not in before and not k.startswith("__")]
-            name = re.search(r'exact\((\w+),', hidden)
+            # the answer's name: in exact(name, literal), or an array answer's isinstance check (연습 3-5)
+            name = re.search(r'exact\((\w+),', hidden) or re.search(r'isinstance\((\w+), np\.ndarray\)', hidden)
             if not name or callable(namespace.get(name.group(1))):
                 continue  # a code answer: its solution lines are checked elsewhere
             name = name.group(1)
             value = namespace[name]
-            if isinstance(value, np.ndarray) or name not in defined:
+            if name not in defined:
                 continue
+            if isinstance(value, np.ndarray):  # an output map (연습 3-5): searched as its rows
+                value = _rows(value)
             answer = Answer(path.parent.name, number, name, value, question)
             spellings = _spellings(value)
             if _is_distinctive(value):

@@ -25,6 +25,9 @@ encoder = keras.Model(_inp, layers.Dense(36, name="code")(_inp))
 HELPERS = {
     "1-2": "_s = (90 * 60 * 30, 1, 1024, 1280)\n"
            "film_bytes = (np.broadcast_to(np.uint8(0), _s).nbytes, np.broadcast_to(np.float32(0), _s).nbytes)",
+    "1-3": "_sets = {'A': (10_000, 1024, 1024, 1), 'B': (5_000_000, 28, 28, 1), 'C': (600 * 30, 1080, 1920, 1),\n"
+           "         'D': (15_000, 512, 512, 3)}\n"
+           "loading_choice = [k for k, s in _sets.items() if np.broadcast_to(np.float32(0), s).nbytes <= 16e9][0]",
     "1-4": "stacked_shape = companies.shape",
     "2-1": "_a = keras.Sequential([keras.Input((4, 2)), keras.layers.Dense(1), keras.layers.Reshape((4,)),\n"
            "                       keras.layers.Dense(1)])\n"
@@ -48,6 +51,10 @@ HELPERS = {
            "_m = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3),\n"
            "                       keras.layers.Conv2D(16, 3, strides=2, padding='same'), keras.layers.Conv2D(4, 1)])\n"
            "conv_params = _count(_m)",
+    "3-5": "from course_utils.layers import conv2d\n"
+           "bar_image = np.zeros((5, 6), 'float32')\nbar_image[1:, 2:4] = 1\n"
+           "vertical_edge = np.array([[-1, 0, 1]] * 3, 'float32')\n"
+           "edge_response = conv2d(bar_image[None, :, :, None], vertical_edge.reshape(3, 3, 1, 1))[0, :, :, 0]",
     "3-4": "from course_utils import layers as _L\n_impl = {'f': _L.conv2d}\n"
            "def _helper(x, kernel, stride, padding):\n"
            "    return _impl['f'](np.asarray(x, float)[None], np.asarray(kernel, float), stride=stride, padding=padding)[0]\n"
@@ -89,13 +96,31 @@ HELPERS = {
     "6-3": "from course_utils.gan import sample_noise\nnoise_shape = sample_noise(32).shape",
     "7-1": "_i = keras.Input(shape=(784,))\n"
            "param_count = keras.Model(_i, keras.layers.Dense(784)(keras.layers.Dense(64)(_i))).count_params()",
-    "7-2": "compression_ratio = x_val.shape[1] / encoder.output.shape[-1]",
-    "7-3": "encoder_output_shape = encoder.predict(x_val[:5], verbose=0).shape",
+    "7-2": "_image = keras.Input((28, 28, 1))\n_code = layers.Conv2D(3, 3, strides=4, padding='same')(_image)\n"
+           "compression_ratio = np.prod(_image.shape[1:]) / np.prod(_code.shape[1:])",
+    "7-3": "_dense = layers.Dense(36, activation='relu')\n_out = _dense(np.zeros((5, 28, 28), 'float32'))\n"
+           "unflattened_dense = (tuple(_out.shape), _dense.count_params())",
     "7-4": "from course_utils import pretrained\n"
            "def build_autoencoder(code_dim):\n    return pretrained.build_dense_autoencoder(code_dim)",
     "7-6": "import keras\nfrom course_utils import pretrained as _p\n"
            "def build_conv_ae(filters=16, code_channels=2):\n"
            "    return keras.models.clone_model(_p.build_conv_autoencoder(filters, code_channels))",
+}
+
+#: The worked example's answer pasted, and each wrong option of a multiple choice the package computes (issue 28,
+#: item 3): none passes the visible check or ``tools.grade``.
+COPIED = {
+    "1-3": ['loading_choice = "A"', 'loading_choice = "C"', 'loading_choice = "D"'],
+    "3-5": [  # 3.6절's horizontal edge kernel as printed, and the figure's absolute values
+        "bar_image = np.zeros((5, 6))\nbar_image[1:, 2:4] = 1\n"
+        "horizontal_edge = np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])\n"
+        "edge_response = np.array([[np.sum(bar_image[i:i + 3, j:j + 3] * horizontal_edge) for j in range(4)]\n"
+        "                          for i in range(3)])",
+        "bar_image = np.zeros((5, 6))\nbar_image[1:, 2:4] = 1\nvertical_edge = np.array([[-1, 0, 1]] * 3)\n"
+        "edge_response = np.abs([[np.sum(bar_image[i:i + 3, j:j + 3] * vertical_edge) for j in range(4)]\n"
+        "                        for i in range(3)])"],
+    "7-2": ["compression_ratio = (28 * 28) / 36"],
+    "7-3": ["unflattened_dense = ((5, 36), 784 * 36 + 36)"],
 }
 
 #: The library versions of the own-code exercises (Keras, TensorFlow), each through a helper of the learner's
@@ -190,6 +215,6 @@ def machinery(number: str) -> str:
         return f"from course_utils.exercises import REGISTRY\n{exercise.name} = 'B' if REGISTRY else 'A'"
     if exercise.answer is None:  # 3-5, 5-7: a property check, answered from the chapter's module
         return (f"import {chapter} as _c\nimport numpy as _np\n"
-                f"{exercise.name} = _np.array([[-1.0, 0, 1]] * 3) if _c.EDGE_KERNEL else None" if number == "3-5"
+                f"{exercise.name} = _np.asarray(_c.bar_response())" if number == "3-5"
                 else f"from {chapter} import trace\n{exercise.name} = trace()")
     return f"from course_utils.exercises import load_all\n{exercise.name} = load_all()[{number!r}].expected()"

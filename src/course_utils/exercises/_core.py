@@ -466,7 +466,7 @@ def value_exercise(number, title, name, kind, answer, hints=(), banned=None, var
                               banned_variables=frozenset(variables)))
 
 
-def choice_exercise(number, title, name, answer=None, hints=()) -> Exercise:
+def choice_exercise(number, title, name, answer=None, hints=(), banned=()) -> Exercise:
     """Declare a multiple-choice exercise ("A"..."D").
 
     With ``answer`` (a function that *computes* which statement is true from
@@ -474,9 +474,10 @@ def choice_exercise(number, title, name, answer=None, hints=()) -> Exercise:
     conceptual: the only authority is the literal in the instructor's hidden test,
     and the visible check validates the format and says so, because anything the
     public package could compute or compare would give the letter away.
+    ``banned``: the library calls that would do the computation the choice rests on (연습 1-3: ``NUMBER_RULE``).
     """
     return _register(Exercise(number, title, name, CHOICE, answer=answer, hints=tuple(hints),
-                              graded_by_instructor=answer is None))
+                              graded_by_instructor=answer is None, banned_names=frozenset(banned)))
 
 
 def function_exercise(number, title, name, spec: "FunctionSpec") -> Exercise:
@@ -485,7 +486,7 @@ def function_exercise(number, title, name, spec: "FunctionSpec") -> Exercise:
 
 
 def custom_exercise(number, title, name, judge, banned=()) -> Exercise:
-    """Declare a value exercise with a property check instead of a single answer (e.g. 연습 3-5).
+    """Declare a value exercise checked by a judge of its own (연습 3-5: a numpy array and the mistakes it shows).
 
     ``banned``: the library calls that would do the asked computation (연습 5-7: the own-work rule's ``NUMBER_RULE``).
     """

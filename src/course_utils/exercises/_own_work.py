@@ -42,7 +42,7 @@ MACHINERY = "course_utils.exercises"
 MACHINERY_ALLOWED = frozenset({"check", "exact", "ExerciseCheckError", "NotAnswered"})
 #: Attributes that only the answer machinery has.
 MACHINERY_ATTRS = frozenset({"REGISTRY", "load_all", "expected", "answer", "check_value", "exercises",
-                             "loading_statements", "numpy_only"})
+                             "option_bytes", "numpy_only"})
 
 #: Library calls that count parameters or find shapes and sizes: forbidden in every number exercise.
 FORMULA_HELPERS = frozenset({

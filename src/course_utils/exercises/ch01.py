@@ -14,7 +14,7 @@ from course_utils.exercises._core import (SHAPE, INTS, FunctionSpec, choice_exer
 
 # The film of 연습 1-1 and 1-2, as the question states it.
 MINUTES, FPS, WIDTH, HEIGHT, CHANNELS = 90, 30, 1280, 1024, 1
-MEMORY_BYTES = 16 * 10**9   # 연습 1-3: "메모리가 16 GB인 컴퓨터"
+MEMORY_BYTES = 16 * 10**9   # 연습 1-3: "메모리가 16 GB(16 × 10⁹ 바이트)인 컴퓨터"
 
 
 def film_shape() -> tuple:
@@ -28,22 +28,51 @@ def film_bytes() -> tuple:
     return (elements * np.dtype("uint8").itemsize, elements * np.dtype("float32").itemsize)
 
 
-def loading_statements() -> dict:
-    """Whether each statement of 연습 1-3 is true, computed from :func:`film_bytes`."""
-    as_uint8, as_float32 = film_bytes()
-    without_channel = int(np.prod([n for n in film_shape() if n != CHANNELS])) * 4
-    return {
-        "A": as_float32 <= MEMORY_BYTES,
-        "B": as_uint8 == 4 * as_float32,
-        "C": as_float32 > MEMORY_BYTES,
-        "D": 2 * without_channel == as_float32,
-    }
+#: The four data sets of 연습 1-3, as the question states them: images (``items``) or a video (``seconds``, ``fps``).
+LOADING_OPTIONS = {
+    "A": {"items": 10_000, "height": 1024, "width": 1024, "channels": 1},          # grey images
+    "B": {"items": 5_000_000, "height": 28, "width": 28, "channels": 1},           # grey images
+    "C": {"seconds": 10 * 60, "fps": 30, "height": 1080, "width": 1920, "channels": 1},  # a grey video
+    "D": {"items": 15_000, "height": 512, "width": 512, "channels": 3},            # colour images
+}
 
 
-def _true_statement() -> str:
-    true = [letter for letter, holds in loading_statements().items() if holds]
-    assert len(true) == 1, true
-    return true[0]
+def option_bytes(letter: str, *, dtype: str = "float32", frames: bool = True, channels: bool = True) -> int:
+    """Bytes of 연습 1-3's data set ``letter`` in ``dtype``; ``frames=False`` counts a video's seconds instead of its
+    frames and ``channels=False`` drops the channel axis (the mistakes the hints name)."""
+    option = LOADING_OPTIONS[letter]
+    if "items" in option:
+        count = option["items"]
+    else:
+        count = option["seconds"] * (option["fps"] if frames else 1)
+    elements = count * option["height"] * option["width"] * (option["channels"] if channels else 1)
+    return elements * np.dtype(dtype).itemsize
+
+
+def _fitting_option() -> str:
+    """The one data set of 연습 1-3 whose float32 array fits in MEMORY_BYTES."""
+    fitting = [letter for letter in LOADING_OPTIONS if option_bytes(letter) <= MEMORY_BYTES]
+    assert len(fitting) == 1, fitting
+    return fitting[0]
+
+
+#: The mistakes of 연습 1-3 that make a data set look as if it fitted, each with the hint that names it.
+_LOADING_MISTAKES = [
+    ({"frames": False}, "영상의 프레임 수를 초로 세지 않았나요? T는 '초 × fps'입니다."),
+    ({"channels": False}, "채널을 빠뜨리지 않았나요? 컬러(RGB) 이미지는 채널이 3개입니다."),
+    ({"dtype": "uint8"}, "uint8(원소 하나에 1바이트)로 재지 않았나요? float32는 원소 하나가 4바이트라 용량이 4배입니다."),
+]
+
+
+def _loading_hint(value, expected):
+    """Name the mistake under which the chosen data set would fit (연습 1-3)."""
+    letter = value.strip().upper()
+    if letter not in LOADING_OPTIONS:
+        return None
+    named = [hint for change, hint in _LOADING_MISTAKES if option_bytes(letter, **change) <= MEMORY_BYTES]
+    if named:
+        return f"{letter}는 float32로 16 GB를 넘습니다. " + " ".join(named)
+    return "데이터마다 원소 수(개수 × 높이 × 너비 × 채널)에 float32의 4바이트를 곱해 16 × 10⁹ 바이트와 비교하세요."
 
 
 def _film_hint(value, expected):
@@ -67,10 +96,6 @@ def _bytes_hint(value, expected):
     return "원소 수(T × C × H × W)를 다시 계산해 보세요."
 
 
-def _loading_hint(value, expected):
-    return "연습 1-2에서 구한 용량과 컴퓨터의 메모리 크기를 비교해 보세요."
-
-
 def _stacked_hint(value, expected):
     if len(value) != len(expected):
         if len(value) == 2:
@@ -86,7 +111,8 @@ def _stacked_hint(value, expected):
 
 FILM_SHAPE = value_exercise("1-1", "흑백 영화의 shape", "film_shape", SHAPE, film_shape, [_film_hint])
 FILM_BYTES = value_exercise("1-2", "영화 한 편의 용량", "film_bytes", INTS, film_bytes, [_bytes_hint])
-LOADING_CHOICE = choice_exercise("1-3", "데이터를 읽는 방법", "loading_choice", _true_statement, [_loading_hint])
+LOADING_CHOICE = choice_exercise("1-3", "한 번에 올릴 수 있는 데이터", "loading_choice", _fitting_option,
+                                 [_loading_hint], banned=NUMBER_RULE)
 STACKED_SHAPE = value_exercise("1-4", "두 회사 표의 shape", "stacked_shape", SHAPE,
                                lambda: np.stack([np.empty((3, 6))] * 2).shape, [_stacked_hint],
                                banned=NUMBER_RULE | {"shape", "stack"}, variables={"companies"})  # "직접 적어 보세요"

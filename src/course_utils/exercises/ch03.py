@@ -13,7 +13,7 @@ import numpy as np
 from course_utils import layers as _layers
 from course_utils.exercises._core import (PAIR, INTS, ExerciseCheckError, FunctionSpec, custom_exercise,
                                           differing, function_exercise, passed, type_name, value_exercise)
-from course_utils.exercises._own_work import OWN_CODE_LIBRARIES
+from course_utils.exercises._own_work import NUMBER_RULE, OWN_CODE_LIBRARIES
 from course_utils.params import conv2d_params
 from course_utils.shapes import conv_output_length
 
@@ -161,54 +161,70 @@ MY_CONV2D = function_exercise("3-4", "numpy로 만든 합성곱", "my_conv2d", F
     banned_names=CONVOLUTION_NAMES | OWN_CODE_LIBRARIES))
 
 
-def edge_test_images(size: int = 12, low: float = 0.2, high: float = 0.9):
-    """A flat image, a vertical edge (dark left, bright right) and a horizontal edge, each (size, size)."""
-    flat = np.full((size, size), 0.5)
-    vertical = np.full((size, size), low)
-    vertical[:, size // 2:] = high
-    horizontal = vertical.T.copy()
-    return flat, vertical, horizontal
+#: 연습 3-5: a 5x6 grey image with one bright vertical bar, and the vertical edge kernel (3.6절's horizontal edge
+#: kernel laid on its side: left column -1, right column +1), applied with stride 1 and padding "valid".
+BAR_IMAGE = np.zeros((5, 6))
+BAR_IMAGE[1:, 2:4] = 1.0
+VERTICAL_EDGE = np.array([[-1.0, 0.0, 1.0]] * 3)
 
 
 def _respond(kernel, image):
-    return _layers.conv2d(image[None, :, :, None], kernel.reshape(3, 3, 1, 1))[0, :, :, 0]
+    """The 'valid' response of a 3x3 ``kernel`` on a grey ``image`` (course_utils.layers.conv2d, 3장)."""
+    batch = np.asarray(image, float)[None, :, :, None]
+    return _layers.conv2d(batch, np.asarray(kernel, float).reshape(3, 3, 1, 1))[0, :, :, 0]
 
 
-def _judge_edge_kernel(label, edge_kernel) -> None:
-    """A property check: no single answer (연습 3-5).  The question asks for a numpy array, and so does the check."""
-    if not isinstance(edge_kernel, np.ndarray):
-        wrap = " np.array(...)로 감싸 numpy 배열로 만드세요." if isinstance(edge_kernel, (list, tuple)) else ""
-        raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. 필요한 형식은 3x3 numpy 배열(ndarray)인데, "
-                                 f"받은 답은 {type_name(edge_kernel)}입니다.{wrap}")
-    try:
-        kernel = np.asarray(edge_kernel, dtype=float)
-    except (TypeError, ValueError):
-        raise ExerciseCheckError(f"{label}: 3x3 숫자 배열이 필요합니다.") from None
-    if kernel.shape != (3, 3):
-        raise ExerciseCheckError(f"{label}: 커널의 shape은 (3, 3)이어야 합니다 (받은 값: {kernel.shape}).")
-    flat, vertical, horizontal = edge_test_images()
-    scale = np.abs(kernel).sum()
-    if scale == 0:
-        raise ExerciseCheckError(f"{label}: 모든 원소가 0인 커널은 아무것도 찾지 못합니다.")
-    flat_response = np.abs(_respond(kernel, flat)).max()
-    vertical_response = np.abs(_respond(kernel, vertical)).max()
-    horizontal_response = np.abs(_respond(kernel, horizontal)).max()
-    if flat_response > 1e-6 * scale:
-        raise ExerciseCheckError(
-            f"{label}: 밝기가 고른 곳에서도 값이 나옵니다. 평평한 곳에서 0이 되려면 커널 원소의 합이 0이어야 합니다.")
-    if vertical_response < 0.1 * scale * 0.7 and horizontal_response > vertical_response:
-        raise ExerciseCheckError(
-            f"{label}: 이 커널은 가로 경계(위아래 밝기 차이)에 반응합니다. 세로 경계는 왼쪽과 오른쪽의 밝기 차이입니다.")
-    if vertical_response < 0.25 * scale * 0.7:
-        raise ExerciseCheckError(
-            f"{label}: 세로 경계에서 반응이 너무 약합니다. 왼쪽 열과 오른쪽 열에 부호가 반대인 값을 넣어 보세요.")
-    if horizontal_response > 0.1 * vertical_response:
-        raise ExerciseCheckError(
-            f"{label}: 가로 경계에도 강하게 반응합니다. 위아래 방향으로는 값이 대칭이 되게(행마다 같은 패턴) 만들어 보세요.")
-    passed(label)
+def bar_response():
+    """연습 3-5: the vertical edge kernel's output on the bar image."""
+    return _respond(VERTICAL_EDGE, BAR_IMAGE)
 
 
-EDGE_KERNEL = custom_exercise("3-5", "세로 경계 커널", "edge_kernel", _judge_edge_kernel)
+def _edge_response_mistakes(right) -> list:
+    """(wrong output, hint) of 연습 3-5's typical mistakes, each computed from the image and the kernel."""
+    middle_row_only = _respond(np.array([[0.0, 0.0, 0.0], [-1.0, 0.0, 1.0], [0.0, 0.0, 0.0]]), BAR_IMAGE)
+    return [
+        (-right, "부호가 반대입니다. 딥러닝의 합성곱은 커널을 뒤집지 않고 그대로 곱해 더합니다: 오른쪽 열이 +1이므로 "
+                 "왼쪽이 어둡고 오른쪽이 밝아지는 경계에서 양수가 나옵니다."),
+        (np.abs(right), "3.6절의 그림은 반응의 크기(절댓값)를 그렸지만, 출력 자체에는 부호가 있습니다. 밝아지는 경계와 "
+                        "어두워지는 경계의 부호를 다시 보세요."),
+        (_respond(VERTICAL_EDGE.T, BAR_IMAGE), "가로 경계 커널(위 행 -1, 아래 행 +1)을 적용했습니다. 세로 경계 커널은 "
+                                               "왼쪽 열이 -1, 오른쪽 열이 +1입니다."),
+        (middle_row_only, "커널의 가운데 행만 곱했습니다. 출력 한 칸은 3x3 창 전체(세 행 모두)와 커널을 곱해 더한 값입니다."),
+    ]
+
+
+def _judge_edge_response(label, edge_response) -> None:
+    """연습 3-5: the output map, checked against :func:`bar_response`; a hint names each typical mistake."""
+    if not isinstance(edge_response, np.ndarray):
+        wrap = " np.array(...)로 감싸 numpy 배열로 만드세요." if isinstance(edge_response, (list, tuple)) else ""
+        raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. 필요한 형식은 3x4 numpy 배열(ndarray)인데, "
+                                 f"받은 답은 {type_name(edge_response)}입니다.{wrap}", kind="type")
+    if edge_response.dtype.kind not in "biuf":
+        raise ExerciseCheckError(f"{label}: 숫자 배열이 필요합니다 (받은 배열의 dtype: {edge_response.dtype}).",
+                                 kind="type")
+    right = bar_response()
+    received = edge_response.astype(float)
+    if received.shape != right.shape:
+        if received.shape == BAR_IMAGE.shape:
+            hint = ("출력이 입력과 같은 크기입니다. padding='valid'이면 3x3 창이 이미지 안에만 놓이므로 "
+                    "출력은 (5 − 3 + 1) x (6 − 3 + 1)입니다.")
+        elif received.shape == right.shape[::-1]:
+            hint = "높이와 너비가 바뀌었습니다. 이미지는 5행 6열이고, 출력도 행(높이)부터 셉니다."
+        else:
+            hint = f"출력의 shape은 valid 공식 ⌊(n − k)/s⌋ + 1을 높이와 너비에 적용한 값입니다 (받은 shape: {received.shape})."
+        raise ExerciseCheckError(f"{label}: 아직 정답이 아닙니다. {hint}", kind="hint")
+    if np.allclose(received, right):
+        passed(label)
+        return
+    for wrong, hint in _edge_response_mistakes(right):
+        if np.allclose(received, wrong):
+            raise ExerciseCheckError(f"{label}: 아직 정답이 아닙니다. {hint}", kind="hint")
+    raise ExerciseCheckError(f"{label}: 아직 정답이 아닙니다. 출력 (i, j)는 이미지의 3x3 창 [i:i+3, j:j+3]과 커널을 "
+                             "원소끼리 곱해 모두 더한 값입니다. 막대의 왼쪽 경계와 오른쪽 경계에서 따로 계산해 보세요.")
+
+
+EDGE_RESPONSE = custom_exercise("3-5", "세로 경계 커널의 출력", "edge_response", _judge_edge_response,
+                                banned=NUMBER_RULE | CONVOLUTION_NAMES | OWN_CODE_LIBRARIES)
 
 
 def numpy_only(function):

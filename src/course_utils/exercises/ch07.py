@@ -12,14 +12,16 @@ import warnings
 import numpy as np
 
 from course_utils.exercises._own_work import NUMBER_RULE
-from course_utils.exercises._core import (INT, REAL, SHAPE, ExerciseCheckError, FunctionSpec, choice_exercise,
+from course_utils.exercises._core import (INT, PAIR, REAL, ExerciseCheckError, FunctionSpec, choice_exercise,
                                           function_exercise, value_exercise)
 from course_utils.params import dense_params
 
 PIXELS = 28 * 28       # a flattened MNIST image
 CODE = 36              # the chapter's dense autoencoder
 WIDER_CODE = 64        # 연습 7-1
-VAL_IMAGES = 5         # 연습 7-3
+RATIO_INPUT = (28, 28, 1)   # 연습 7-2: a grey 28x28 image ...
+RATIO_CODE = (7, 7, 3)      # ... whose code is 3 maps of 7x7 (a conv autoencoder's code, not a vector)
+UNFLAT_BATCH = (5, 28, 28)  # 연습 7-3: 5 images not flattened, given to the encoder's Dense(CODE)
 PCA_CODE_SIZES = (2, 16, 64)   # 연습 7-7: the codes of the three PCA reconstructions (7.9)
 PCA_ROW_SEED = 0               # 연습 7-7: the rows' order, np.random.default_rng(0).permutation([2, 16, 64])
 
@@ -42,12 +44,28 @@ def _param_hint(value, expected):
     return "Dense 레이어 하나의 파라미터 수는 입력 수 × 출력 수 + 출력 수입니다. 두 레이어를 더하세요."
 
 
+def compression_ratio() -> float:
+    """연습 7-2: the numbers of the input image over the numbers of the code (every axis counts)."""
+    return float(np.prod(RATIO_INPUT)) / float(np.prod(RATIO_CODE))
+
+
+def _near(value, *candidates) -> bool:
+    return any(abs(value - c) < 0.01 for c in candidates)
+
+
 def _ratio_hint(value, expected):
-    if abs(value - 28 / CODE) < 0.01 or abs(value - CODE / 28) < 0.01:
-        return "이미지의 크기는 28이 아니라 28 × 28 픽셀입니다."
+    pixels, code = int(np.prod(RATIO_INPUT)), int(np.prod(RATIO_CODE))
+    maps, side = RATIO_CODE[2], RATIO_CODE[0]
+    if _near(value, PIXELS / CODE):
+        return ("본문 Dense 오토인코더(784 → 36)의 압축률입니다. 이 연습의 코드는 길이 36인 벡터가 아니라 "
+                f"{side}x{side} 지도 {maps}장입니다.")
+    if _near(value, pixels / (side * side)):
+        return f"코드의 지도 {maps}장을 빠뜨렸습니다. 코드의 숫자 개수는 {side} × {side} × {maps}입니다."
+    if _near(value, RATIO_INPUT[0] / side):
+        return "한 변의 길이만 비교했습니다. 숫자 개수는 높이 × 너비 × 채널(지도 수)입니다."
     if value < 1:
         return "거꾸로 나누었습니다. 원래 크기가 코드 크기의 몇 배인지를 구하세요."
-    if value == PIXELS // CODE:
+    if value == pixels // code:
         return ("정수 나눗셈(//)처럼 소수점 아래를 버렸습니다. 압축률은 실수입니다: 나눗셈은 /로 하세요 "
                 "(계산식을 그대로 적어도 됩니다).")
     if value == round(expected):
@@ -57,26 +75,44 @@ def _ratio_hint(value, expected):
             return ("소수 첫째 자리까지만 적었습니다 (반올림이나 버림). 소수 둘째 자리까지 맞아야 하니, "
                     "반올림하지 말고 나눗셈 계산식(/)을 그대로 적어 보세요.")
         return "거의 맞았지만 소수 둘째 자리가 다릅니다. 반올림하지 말고 나눗셈 계산식(/)을 그대로 적어 보세요."
-    return "원래 데이터의 숫자 개수 ÷ 코드의 숫자 개수입니다."
+    return "입력의 숫자 개수 ÷ 코드의 숫자 개수입니다. 둘 다 높이 × 너비 × 채널로 세세요."
 
 
-def _encoder_shape_hint(value, expected):
-    if len(value) == 1:
-        return "배치 축을 빠뜨렸습니다. 이미지 5장을 한꺼번에 넣었습니다."
-    if len(value) != 2:
-        return "인코더의 출력은 (배치, 코드 길이) 2차원입니다."
-    if value[0] != expected[0]:
-        return "첫 축은 넣은 이미지의 수(배치 크기)입니다."
-    if value[1] == PIXELS:
-        return "그건 디코더(또는 오토인코더 전체)의 출력 길이입니다. 인코더는 코드를 내놓습니다."
-    return "두 번째 축은 코드(은닉층)의 길이입니다."
+def unflattened_dense() -> tuple:
+    """연습 7-3: (output shape, parameters) of Dense(CODE) on UNFLAT_BATCH: it acts on the last axis only (2장)."""
+    return (UNFLAT_BATCH[:-1] + (CODE,), dense_params(UNFLAT_BATCH[-1], CODE))
+
+
+def _unflattened_hint(value, expected):
+    shape, params = value
+    (batch, rows, width), right_shape = UNFLAT_BATCH, expected[0]
+    if tuple(shape) != right_shape:
+        if tuple(shape) == (batch, CODE):
+            return ("Dense는 입력을 저절로 펼치지 않습니다. 마지막 축(길이 28)에만 작용하고 앞의 축은 그대로 둡니다 "
+                    "(2장).")
+        if len(shape) == 4:
+            return "입력의 shape은 (5, 28, 28)입니다 (채널 축이 없습니다). Dense는 그 마지막 축만 바꿉니다."
+        if len(shape) != 3:
+            return "Dense의 출력은 입력과 축의 수가 같습니다: 마지막 축의 길이만 유닛 수로 바뀝니다."
+        if shape[0] != batch:
+            return "첫 축은 넣은 이미지의 수(배치 크기)입니다."
+        if shape[2] != CODE:
+            return "마지막 축의 길이는 Dense의 유닛 수입니다."
+        return "가운데 축(이미지의 행 28개)은 그대로 남습니다. Dense는 마지막 축에만 작용합니다."
+    if params == dense_params(width, CODE, False):
+        return "출력 shape은 맞았습니다. 파라미터에서 bias(유닛마다 1개)를 빠뜨렸습니다."
+    if params == dense_params(rows * width, CODE):
+        return ("출력 shape은 맞았습니다. 파라미터 수는 Dense가 작용하는 마지막 축의 길이로 정해집니다: 784개를 "
+                "한꺼번에 보지 않고, 행마다 28개를 봅니다.")
+    return ("출력 shape은 맞았습니다. 파라미터 수 = 마지막 축의 길이 × 유닛 수 + 유닛 수이고, 배치나 다른 축의 길이와는 "
+            "관계없습니다.")
 
 
 PARAM_COUNT = value_exercise("7-1", "Dense 오토인코더의 파라미터 수", "param_count", INT, param_count, [_param_hint])
-COMPRESSION_RATIO = value_exercise("7-2", "압축률", "compression_ratio", REAL, lambda: PIXELS / CODE, [_ratio_hint])
-ENCODER_OUTPUT_SHAPE = value_exercise("7-3", "인코더 출력의 shape", "encoder_output_shape", SHAPE,
-                                      lambda: (VAL_IMAGES, CODE), [_encoder_shape_hint],
-                                      banned=NUMBER_RULE | {"shape"}, variables={"encoder"})  # "먼저 생각해 보세요"
+COMPRESSION_RATIO = value_exercise("7-2", "합성곱 코드의 압축률", "compression_ratio", REAL, compression_ratio,
+                                   [_ratio_hint])
+UNFLATTENED_DENSE = value_exercise("7-3", "펼치지 않은 이미지와 Dense", "unflattened_dense", PAIR, unflattened_dense,
+                                   [_unflattened_hint], banned=NUMBER_RULE | {"shape"}, variables={"encoder"})
 
 
 # ----------------------------------------------------------------- 연습 7-4: the learner's dense autoencoder
