@@ -47,6 +47,7 @@ __all__ = [
     "build_generator",
     "build_discriminator",
     "GAN",
+    "StepGAN",
     "DigitFromNoise",
     "digits_of_noise",
     "build_conditional_generator",
@@ -55,6 +56,7 @@ __all__ = [
     "make_conditional_gan",
     "sample_noise",
     "make_gan",
+    "checked_train_step",
     "train",
     "update_moving_average",
     "snapshot_weights",
@@ -246,20 +248,58 @@ class GAN(keras.Model):
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
 
 
+class StepGAN(GAN):
+    """A :class:`GAN` whose training step is a function ``step(gan, real_images, d_noise, g_noise) -> (d_loss, g_loss)``.
+
+    Chapter 6.6 trains with the ``train_step`` the learner wrote (연습 in 6.5) through it; the two noise batches
+    are drawn as :meth:`GAN.train_step` draws them.  It runs eagerly, as the exercise's check ran the function.
+    """
+
+    def __init__(self, generator, discriminator, step, **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
+        self.step = step
+
+    def train_step(self, data):
+        """One step of ``self.step`` (the learner's function) on a batch of real images."""
+        real_images = data[0] if isinstance(data, (tuple, list)) else data
+        batch_size = tf.shape(real_images)[0]
+        d_loss, g_loss = self.step(self, real_images, self._noise(batch_size), self._noise(batch_size))
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+
+def checked_train_step(get) -> Optional[Callable]:
+    """The learner's ``train_step`` (6.5) when it passes its exercise's check, else None with one Korean line.
+
+    ``get`` is a ``lambda: train_step``, so an unanswered exercise does not stop the chapter's cell (6.6).
+    Run it *before* seeding the weights: the check builds networks of its own.
+    """
+    from course_utils.exercises.ch06 import own_train_step
+
+    return own_train_step(get)
+
+
 def make_gan(latent_dim: int = LATENT_DIM, seed: Optional[int] = 0, learning_rate: float = 2e-4,
-             real_label: float = 1.0) -> GAN:
+             real_label: float = 1.0, train_step: Optional[Callable] = None) -> GAN:
     """A compiled :class:`GAN` with fresh networks and the DCGAN optimizer settings.
 
     Adam with learning rate 2e-4 and beta_1 = 0.5 for both networks, binary
     cross-entropy as the loss.  Call ``keras.utils.set_random_seed`` first for
-    reproducible initial weights.
+    reproducible initial weights.  With ``train_step`` (a function as :class:`StepGAN` takes, 6.6: what
+    :func:`checked_train_step` returned) the GAN trains with it; ``None`` is the reference :class:`GAN`.
     """
-    gan = GAN(build_generator(latent_dim), build_discriminator(), latent_dim=latent_dim, seed=seed,
-              real_label=real_label)
+    step = train_step
+    networks = (build_generator(latent_dim), build_discriminator())
+    if step is None:
+        gan = GAN(*networks, latent_dim=latent_dim, seed=seed, real_label=real_label)
+    else:
+        gan = StepGAN(*networks, step, latent_dim=latent_dim, seed=seed, real_label=real_label)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
         loss_fn=keras.losses.BinaryCrossentropy(),
+        run_eagerly=step is not None,
     )
     return gan
 
