@@ -34,6 +34,7 @@ SLOWEST_FIRST = (
     "tests/grading/test_grading_edge_cases.py",  # 63 s: nbgrader on chapter 1's awkward cases
     "tests/site/test_book.py",                  #  87 s: both editions built (shared, tests/support/shared.py)
     "tests/chapters/test_notebooks.py",         #  82 s: the instructor build's executions
+    "tests/chapters/test_gan_exercises.py",     #  45-70 s: chapter 6's networks and train_step, one GAN step a check
     "tests/tools/test_train_models_script.py",  #  49 s
     "tests/site/test_pdf.py",                   #  40-85 s after the public build: the PDF printed and read back
     "tests/tools/test_bench_gan_recipes.py",    #  37 s

@@ -20,7 +20,7 @@ Importing ``course_utils`` does not import TensorFlow; importing this module doe
 >>> sample_noise(4, latent_dim=100, seed=0).shape
 (4, 100)
 >>> generator = build_generator()
->>> from course_utils.exercises.ch06 import generator_params  # 연습 6-1, computed by course_utils.params
+>>> from course_utils.exercises.ch06 import generator_params  # 연습 6-2, computed by course_utils.params
 >>> generator.count_params() == generator_params()
 True
 >>> build_discriminator().output_shape
@@ -57,6 +57,7 @@ __all__ = [
     "sample_noise",
     "make_gan",
     "checked_train_step",
+    "own_network",
     "train",
     "update_moving_average",
     "snapshot_weights",
@@ -267,6 +268,29 @@ class StepGAN(GAN):
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+
+def own_network(build, reference: Callable):
+    """The learner's network (연습 6-1, 6-4) when its layers match ``reference()``'s, else ``reference()`` (6.3).
+
+    ``build()`` makes the learner's model (a ``lambda: make_discriminator()``, so an unanswered exercise is caught
+    here); one Korean line says which model the chapter goes on with, as ``pretrained.load_into`` does for weights.
+    """
+    from course_utils.exercises._models import architecture, first_difference
+
+    try:
+        model = build()
+        problem = ("아직 답을 넣지 않았습니다" if model is None
+                   else first_difference(architecture(model), architecture(reference())))
+    except (NotImplementedError, NameError):
+        problem = "아직 답을 넣지 않았습니다"
+    except Exception as error:  # noqa: BLE001 - the learner's code: the chapter goes on with the reference
+        problem = f"모델을 만들다 오류가 났습니다 ({type(error).__name__})"
+    if problem:
+        print(f"ℹ️ 여러분의 모델 대신 본문의 모델로 계속합니다 ({problem.rstrip('.')}).")
+        return reference()
+    print("✅ 여러분이 만든 모델로 계속합니다.")
+    return model
 
 
 def checked_train_step(get) -> Optional[Callable]:

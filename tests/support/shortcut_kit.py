@@ -78,10 +78,16 @@ HELPERS = {
            "           layers.Conv2DTranspose(8, 3, padding='same'), layers.UpSampling2D(2), layers.Conv2DTranspose(16, 3),\n"
            "           layers.UpSampling2D(2), layers.Conv2DTranspose(1, 3, padding='same')]:\n"
            "    _x = _l(_x)\n    spatial_sizes.append(_x.shape[1])",
-    "6-1": "from course_utils.gan import build_generator\ngenerator_params = build_generator().count_params()",
-    "6-2": "from course_utils import gan\n"
-           "d_output_shape = tuple(gan.build_discriminator()(np.zeros((32, 28, 28, 1), 'float32')).shape)",
-    "6-3": "from course_utils.gan import sample_noise\nnoise_shape = sample_noise(32).shape",
+    "6-1": "from course_utils.gan import build_generator\n"
+           "def make_generator(latent_dim=100):\n    return build_generator(latent_dim)",
+    "6-2": "from course_utils.gan import build_generator\ngenerator_params = build_generator().count_params()",
+    "6-4": "import keras\nfrom course_utils import gan as _g\n"
+           "def make_discriminator(filters=64):\n    return keras.models.clone_model(_g.build_discriminator(filters))",
+    "6-5": "_m = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(64, 5, padding='same'),\n"
+           "                       layers.Conv2D(128, 5, padding='same'), layers.Flatten(), layers.Dense(1)])\n"
+           "stride1_dense_params = _m.layers[-1].count_params()",
+    "6-8": "from course_utils.gan import build_conditional_generator\n"
+           "cond_input_shape = (48,) + tuple(build_conditional_generator().get_layer('noise_and_digit').output.shape[1:])",
     "6-7": "def train_step(gan, real_images, d_noise, g_noise):\n"
            "    return gan.discriminator_step(real_images, d_noise), gan.generator_step(g_noise)",
     "7-1": "_i = keras.Input(shape=(784,))\n"

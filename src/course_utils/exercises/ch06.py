@@ -2,10 +2,12 @@
 
 The value answers are computed with :mod:`course_utils.params` from the layers of
 :func:`course_utils.gan.build_generator` and :func:`course_utils.gan.build_discriminator`
-(described here without importing TensorFlow).  연습 6-4 and 6-5 are conceptual
+(described here without importing TensorFlow).  연습 6-3 and 6-6 are conceptual
 multiple choice: no computation gives their letter, so their only authority is the
 literal in the instructor's hidden test, and the visible check validates the format
 and says so (anything the public package compared with would reveal the letter).
+The learner's models (연습 6-1, 6-4) are compared layer by layer with the chapter's
+(``_models.py``), and the learner's ``train_step`` (연습 6-7) by one step from fixed weights.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from course_utils.exercises._core import (INT, SHAPE, ExerciseCheckError, Functi
 from course_utils.params import conv2d_params, dense_params
 
 LATENT_DIM = 100          # as the question states (course_utils.gan.LATENT_DIM)
-BATCH = 32                # 연습 6-3
-REAL, FAKE = 16, 16       # 연습 6-2
+NUM_DIGITS = 10           # the conditional GAN's one-hot digit (course_utils.gan.NUM_DIGITS)
+COND_BATCH = 48           # 연습 6-8
+IMAGE_SIZE = 28
+D_FILTERS = 64            # the discriminator's first convolution (연습 6-5)
 # The generator of 6.2: Dense(7*7*128) -> BN -> LeakyReLU -> Reshape -> UpSampling2D -> Conv2D(64, 5)
 # -> BN -> LeakyReLU -> UpSampling2D -> Conv2D(1, 5, tanh).
 SEED_SHAPE = (7, 7, 128)
@@ -66,34 +70,55 @@ def _generator_hint(value, expected):
             "BatchNormalization: 채널×4, LeakyReLU·Reshape·UpSampling2D: 0.")
 
 
-def _d_output_hint(value, expected):
-    if len(value) == 1:
-        return "Dense(1)의 출력에는 길이 1인 마지막 축이 남습니다."
-    if len(value) == 4:
-        return "판별자는 이미지 한 장마다 '진짜일 확률' 하나를 내놓습니다."
-    if len(value) == 2 and value[1] == expected[1]:
-        return "진짜 이미지와 가짜 이미지를 하나의 배치로 이어 붙였습니다. 배치 축의 길이는?"
-    return "판별자의 마지막 레이어는 Dense(1, activation='sigmoid')입니다."
+def stride1_dense_params() -> int:
+    """연습 6-5: the discriminator's last Dense(1) when both convolutions have stride 1 ('same': 28 stays 28)."""
+    return dense_params(IMAGE_SIZE * IMAGE_SIZE * 2 * D_FILTERS, 1)
 
 
-def _noise_hint(value, expected):
-    if len(value) == 1:
-        return "배치 하나에는 노이즈 벡터가 여러 개 들어 있습니다: (배치, 노이즈 차원)."
-    if len(value) == 4:
-        return "노이즈는 이미지가 아니라 생성자의 입력 벡터입니다."
+def _stride1_hint(value, expected):
+    side = {dense_params(s * s * 2 * D_FILTERS, 1): s for s in (7, 14)}
+    if value in side:
+        return (f"{side[value]}×{side[value]} 지도로 세었습니다. stride 1에 padding='same'이면 합성곱은 크기를 바꾸지 않으니, "
+                "두 합성곱을 지나도 28×28입니다.")
+    if value == expected - 1:
+        return "Dense(1)의 편향 1개를 더하세요."
+    if value == dense_params(IMAGE_SIZE * IMAGE_SIZE * D_FILTERS, 1):
+        return "Flatten 앞의 채널 수는 두 번째 합성곱의 필터 수(첫 합성곱의 두 배)입니다."
+    if value in (conv2d_params(D_FILTERS, 2 * D_FILTERS, KERNEL), conv2d_params(1, D_FILTERS, KERNEL)):
+        return ("합성곱의 파라미터 수를 답했습니다. 합성곱의 파라미터는 stride와 상관없이 그대로이고, 바뀌는 것은 "
+                "Flatten의 길이, 곧 Dense의 입력 수입니다.")
+    return "Dense(1)의 파라미터 수는 Flatten의 길이(높이 × 너비 × 채널) + 1(편향)입니다."
+
+
+def cond_input_shape() -> tuple:
+    """연습 6-8: the conditional generator's Concatenate output for COND_BATCH noise vectors (noise + one-hot digit)."""
+    return (COND_BATCH, LATENT_DIM + NUM_DIGITS)
+
+
+def _cond_hint(value, expected):
+    if len(value) != 2:
+        return "Concatenate의 출력은 (배치, 길이) 2차원입니다: 노이즈 벡터 뒤에 숫자를 나타내는 벡터를 이어 붙였습니다."
     if tuple(value) == tuple(reversed(expected)):
         return "축의 순서를 확인하세요. 배치 축이 맨 앞에 옵니다."
-    return "생성자의 입력은 LATENT_DIM차원 벡터이고, 배치 크기는 문제에 나온 값입니다."
+    if value[0] != expected[0]:
+        return "첫 축은 넣은 노이즈의 개수(배치 크기)입니다."
+    if value[1] == LATENT_DIM:
+        return "노이즈만 세었습니다. DigitFromNoise가 고른 숫자를 노이즈 뒤에 이어 붙입니다."
+    if value[1] == LATENT_DIM + 1:
+        return "숫자는 정수 하나가 아니라 one-hot 벡터(숫자마다 한 칸, 10칸)로 붙습니다."
+    if value[1] == NUM_DIGITS:
+        return "one-hot 벡터만 세었습니다. Concatenate는 노이즈와 one-hot을 이어 붙입니다."
+    return "노이즈 길이 + one-hot의 길이입니다."
 
 
-GENERATOR_PARAMS = value_exercise("6-1", "생성자의 파라미터 수", "generator_params", INT, generator_params,
+GENERATOR_PARAMS = value_exercise("6-2", "생성자의 파라미터 수", "generator_params", INT, generator_params,
                                   [_generator_hint])
-D_OUTPUT_SHAPE = value_exercise("6-2", "판별자 출력의 shape", "d_output_shape", SHAPE, lambda: (REAL + FAKE, 1),
-                                [_d_output_hint], banned=NUMBER_RULE | {"shape"}, variables={"discriminator"})
-NOISE_SHAPE = value_exercise("6-3", "노이즈 배치의 shape", "noise_shape", SHAPE, lambda: (BATCH, LATENT_DIM),
-                             [_noise_hint], banned=NUMBER_RULE | {"shape"})
-TANH_CHOICE = choice_exercise("6-4", "tanh와 [-1, 1]", "tanh_choice")
-FREEZE_CHOICE = choice_exercise("6-5", "판별자 얼리기", "freeze_choice")
+TANH_CHOICE = choice_exercise("6-3", "tanh와 [-1, 1]", "tanh_choice")
+STRIDE1_PARAMS = value_exercise("6-5", "stride를 1로 바꾼 판별자", "stride1_dense_params", INT, stride1_dense_params,
+                                [_stride1_hint], variables={"discriminator"})
+FREEZE_CHOICE = choice_exercise("6-6", "한 번 학습시킨 뒤 얼리기", "freeze_choice")
+COND_INPUT_SHAPE = value_exercise("6-8", "조건부 생성자 안의 shape", "cond_input_shape", SHAPE, cond_input_shape,
+                                  [_cond_hint], banned=NUMBER_RULE | {"shape"})
 
 
 # ----------------------------------------------------------------- the learner's train_step (6.5)
@@ -169,8 +194,22 @@ def _reference_steps(gan, real, d_noise, g_noise):
     return gan.discriminator_step(real, d_noise), gan.generator_step(g_noise)
 
 
+_REFERENCE_STEPS: dict = {}
+
+
 def _reference_step(weight_seed, real, d_noise, g_noise):
-    """The reference's two runs (as :func:`_run_step`) and the losses of typical mistakes, for the hints."""
+    """The reference's two runs (as :func:`_run_step`) and the losses of typical mistakes, for the hints.
+
+    Deterministic for its inputs, so it is kept per case (the visible check runs again after every try).
+    """
+    key = (int(weight_seed),) + tuple(np.asarray(a, "float32").tobytes() for a in (real, d_noise, g_noise))
+    if key not in _REFERENCE_STEPS:
+        _REFERENCE_STEPS.clear()
+        _REFERENCE_STEPS[key] = _compute_reference_step(weight_seed, real, d_noise, g_noise)
+    return _REFERENCE_STEPS[key]
+
+
+def _compute_reference_step(weight_seed, real, d_noise, g_noise):
     import tensorflow as tf
 
     runs = (_one_step(_reference_steps, weight_seed, real, d_noise, g_noise, STEP_LEARNING_RATE, 0.0),
@@ -290,3 +329,108 @@ def step_problem(step, seed: int) -> "str | None":
     verdict = judge_case(spec, run_case(spec, TRAIN_STEP.label, step, args, kwargs), spec.reference(*args, **kwargs),
                          args, kwargs, description)
     return verdict[1] if verdict else None
+
+
+# ----------------------------------------------------------------- the learner's generator (6.2) and discriminator (6.3)
+
+#: What the learner's networks may not be made with: the course's builders and Keras' copying of a model.
+NETWORK_COPY_NAMES = frozenset({"build_generator", "build_discriminator", "build_conditional_generator",
+                                "build_conditional_discriminator", "make_gan", "make_conditional_gan", "load_into",
+                                "clone_model", "model_from_json", "from_config", "load_model", "pretrained"})
+
+
+def generator_cases(seed: int = 61) -> list:
+    """The cases of the generator exercise: the chapter's noise length 100 and one other (the answer follows it)."""
+    other = int(np.random.default_rng(seed).choice([32, 64, 128]))
+    return [((latent_dim,), {}, f"latent_dim={latent_dim}으로 만든 생성자") for latent_dim in (LATENT_DIM, other)]
+
+
+def discriminator_cases(seed: int = 64) -> list:
+    """The cases of the discriminator exercise: the chapter's 64 filters and one other number."""
+    other = int(np.random.default_rng(seed).choice([16, 32, 48]))
+    return [((filters,), {}, f"filters={filters}로 만든 판별자") for filters in (64, other)]
+
+
+def _reference_generator(latent_dim):
+    """The chapter's generator (:func:`course_utils.gan.build_generator`): its summary, no layer name asked for."""
+    from course_utils.exercises._models import architecture
+    from course_utils.gan import build_generator
+
+    return (architecture(build_generator(latent_dim)), ())
+
+
+def _reference_discriminator(filters):
+    """The chapter's discriminator (:func:`course_utils.gan.build_discriminator`): its summary."""
+    from course_utils.exercises._models import architecture
+    from course_utils.gan import build_discriminator
+
+    return (architecture(build_discriminator(filters)), ())
+
+
+def _network_hint(received_rows, expected_rows) -> str:
+    """A chapter 6 hint for the first row that differs (the misconceptions the shape trace teaches), or ""."""
+    for got, want in zip(received_rows, expected_rows):
+        if tuple(got[:2]) == tuple(want[:2]) and tuple(got[2:]) == tuple(want[2:]):
+            continue
+        kind, shape = got[0], tuple(got[1])
+        want_kind, want_shape = want[0], tuple(want[1])
+        if kind == "Input":
+            return " 입력 길이는 인수(latent_dim)로 정하세요: keras.Input(shape=(latent_dim,))."
+        if want_kind == "Conv2D" and kind == "Conv2D" and len(shape) == 4 and shape[1:3] != want_shape[1:3]:
+            if shape[1] == 2 * want_shape[1]:
+                return " 판별자의 합성곱은 strides=2로 크기를 반으로 줄입니다."
+            if 2 * shape[1] == want_shape[1] or shape[1] < want_shape[1]:
+                return (" padding='same'을 빠뜨렸거나 UpSampling2D가 빠졌나요? 생성자의 합성곱은 크기를 바꾸지 않고, "
+                        "크기는 업샘플링만 바꿉니다.")
+        if want_kind == "Conv2D" and kind == "Conv2D" and shape[-1:] != want_shape[-1:]:
+            return " 필터 수를 확인하세요: 생성자의 첫 합성곱은 64개, 판별자의 두 번째 합성곱은 첫 합성곱의 두 배입니다."
+        if kind != want_kind and {kind, want_kind} == {"LeakyReLU", "BatchNormalization"}:
+            return " 층의 순서를 확인하세요: shape 추적표의 순서대로 (첫 블록은 LeakyReLU 다음 BatchNormalization)."
+        if want_kind == "Conv2D" and kind == "Conv2D" and got[3] != want[3]:
+            return " 생성자의 마지막 합성곱은 activation='tanh'로 [-1, 1] 이미지를 냅니다."
+        if want_kind == "Dense" and kind == "Dense" and got[3] != want[3]:
+            return " 판별자의 마지막 Dense(1)는 activation='sigmoid'로 '진짜일 확률'을 냅니다."
+        return ""
+    return ""
+
+
+def _compare_network(received, expected, args, kwargs, where):
+    from course_utils.exercises._models import first_difference
+
+    if not isinstance(received, (tuple, list)) or len(received) != 2:
+        return f"{where}: 모델의 구조를 읽을 수 없습니다. keras.Model을 돌려주세요."
+    message = first_difference(received[0], expected[0], where)
+    if message and isinstance(received[0], (tuple, list)):
+        if message.endswith("펼친 이미지를 받으세요."):  # _models' wording is chapter 7's (a flattened image)
+            message = message[:message.rindex(":")] + "."
+        try:
+            message += _network_hint(received[0], expected[0])
+        except (TypeError, ValueError, IndexError):
+            pass
+    return message
+
+
+def _library_networks() -> list:
+    """The builders the network exercises must not call: the chapter's own, the pretrained ones and model copies."""
+    from course_utils import gan
+    from course_utils.exercises.ch07 import _library_models
+
+    return [(gan, name) for name in ("build_generator", "build_discriminator", "build_conditional_generator",
+                                     "build_conditional_discriminator", "make_gan")] + _library_models()
+
+
+def _run_network(build, args, kwargs):
+    """Runs next to the learner's code: the learner's network's summary (as 연습 7-4's)."""
+    from course_utils.exercises.ch07 import _run_model
+
+    return _run_model(build, args, kwargs)
+
+
+_NETWORK_REFUSAL = ("이 연습은 직접 쓴 모델 코드를 검사합니다. course_utils의 build_generator·build_discriminator나 "
+                    "모델 복사(clone_model) 대신 keras.Input과 layers로 직접 만드세요.")
+BUILD_GENERATOR = function_exercise("6-1", "생성자 만들기", "make_generator", FunctionSpec(
+    cases=generator_cases, reference=_reference_generator, seed=61, run=_run_network, compare=_compare_network,
+    blocked=_library_networks, banned_names=NETWORK_COPY_NAMES, refusal=_NETWORK_REFUSAL))
+BUILD_DISCRIMINATOR = function_exercise("6-4", "판별자 만들기", "make_discriminator", FunctionSpec(
+    cases=discriminator_cases, reference=_reference_discriminator, seed=64, run=_run_network,
+    compare=_compare_network, blocked=_library_networks, banned_names=NETWORK_COPY_NAMES, refusal=_NETWORK_REFUSAL))
