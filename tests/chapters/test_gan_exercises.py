@@ -5,6 +5,8 @@ the short training with the learner's step)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -240,3 +242,27 @@ def test_the_short_training_uses_the_learner_s_step_when_it_is_right(capsys):
         histories.append(G.train(gan, images, 2, batch_size=8, seed=0))
     for key in ("d_loss", "g_loss"):
         assert np.allclose(histories[0][key], histories[1][key], rtol=1e-3, atol=1e-4), key
+
+
+# --------------------------------------------------------------------------- reading the census (연습 6-9)
+
+
+@pytest.mark.parametrize("letter, says", [
+    ("A", "확신 비율이 가장 낮은 생성자"), ("B", "열 가지 숫자가 고르게"), ("D", "확신 비율이 높다고 잘 학습된 것은 아닙니다")])
+def test_6_9_every_wrong_option_gets_the_hint_naming_its_misconception(letter, says):
+    with pytest.raises(ExerciseCheckError) as error:
+        ch06.COLLAPSED_GENERATOR.check_value(letter)
+    assert says in str(error.value)
+
+
+def test_6_9_the_chapter_draws_the_panels_in_the_declared_order_and_the_collapsed_one_is_one_digit():
+    from notebook_helpers import read
+
+    source = "\n".join(c.source for c in read(Path(__file__).resolve().parents[2] / "book/ch06_gan/ch06_gan.ipynb").cells)
+    assert f"panels = np.random.default_rng({ch06.CENSUS_ROW_SEED}).permutation(3)" in source
+    assert source.index('run["quality_by_step"]') < source.index('"ch06_dcgan"), seed=1234') < source.index(
+        '"ch06_generator"), seed=1234')                                   # the list is CENSUS_GENERATORS' order
+    run = pretrained.collapse_run()
+    counts = np.asarray(run["quality_by_step"][str(run["steps"])]["counts"])
+    assert np.count_nonzero(counts) == 1 and counts.sum() > 900
+    assert ch06.census_panels()["ABC".index(ch06.COLLAPSED_GENERATOR.expected())] == "collapse"

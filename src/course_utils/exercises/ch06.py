@@ -434,3 +434,39 @@ BUILD_GENERATOR = function_exercise("6-1", "생성자 만들기", "make_generato
 BUILD_DISCRIMINATOR = function_exercise("6-4", "판별자 만들기", "make_discriminator", FunctionSpec(
     cases=discriminator_cases, reference=_reference_discriminator, seed=64, run=_run_network,
     compare=_compare_network, blocked=_library_networks, banned_names=NETWORK_COPY_NAMES, refusal=_NETWORK_REFUSAL))
+
+
+# ----------------------------------------------------------------- 연습 6-9: read the census (6.8)
+
+#: The three generators of 6.8's census figure, in the order before shuffling: the collapse run's last step, the
+#: chapter's DCGAN (ch06_dcgan) and the conditional GAN (ch06_generator), each read from the same 1,000 noises.
+CENSUS_GENERATORS = ("collapse", "dcgan", "conditional")
+CENSUS_ROW_SEED = 5   # the figure's panels A, B, C: np.random.default_rng(5).permutation(3) of CENSUS_GENERATORS
+
+
+def census_panels() -> tuple:
+    """Which generator each panel A, B, C of 6.8's census figure shows (the chapter draws them in this order)."""
+    return tuple(CENSUS_GENERATORS[i] for i in np.random.default_rng(CENSUS_ROW_SEED).permutation(3))
+
+
+def _collapsed_panel() -> str:
+    return "ABC"[census_panels().index("collapse")]
+
+
+def _panel_hint(value, expected):
+    letter = value.strip().upper()
+    if letter == "D":
+        return ("확신 비율이 높다고 잘 학습된 것은 아닙니다. 확신 비율이 가장 높은 생성자는 거의 모든 샘플이 한 숫자로 "
+                "읽혔습니다: 숫자 가짓수와 최다 숫자 비율도 함께 보세요.")
+    if letter not in "ABC":
+        return None
+    shown = census_panels()["ABC".index(letter)]
+    if shown == "dcgan":
+        return ("확신 비율이 가장 낮은 생성자를 골랐습니다. 확신 비율은 숫자다운 정도이고, 모드 붕괴는 다양성의 문제입니다: "
+                "이 생성자는 열 가지 숫자를 모두 그리고 가장 많은 숫자도 5분의 1이 안 됩니다.")
+    return ("열 가지 숫자가 고르게 나오는 생성자를 골랐습니다 (최다 숫자 비율이 0.1 근처). 모드 붕괴한 생성자는 숫자 "
+            "가짓수가 줄고 한 숫자로 몰립니다.")
+
+
+COLLAPSED_GENERATOR = choice_exercise("6-9", "모드 붕괴한 생성자 찾기", "collapsed_generator", _collapsed_panel,
+                                      [_panel_hint])
