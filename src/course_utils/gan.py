@@ -70,7 +70,7 @@ NUM_DIGITS = 10
 
 
 def build_generator(latent_dim: int = LATENT_DIM, channels: int = 128) -> keras.Sequential:
-    """6장의 DCGAN 생성자: 노이즈 (latent_dim,) -> [-1, 1] 범위의 이미지 (28, 28, 1).
+    """Chapter 6's DCGAN generator: noise (latent_dim,) -> an image (28, 28, 1) in [-1, 1] (연습 6-1's reference).
 
     Dense to 7x7x``channels``, then two rounds of "upsample x2, 5x5 convolution":
     7 -> 14 -> 28 (the first convolution has ``channels // 2`` filters).  The last
@@ -100,7 +100,7 @@ def build_generator(latent_dim: int = LATENT_DIM, channels: int = 128) -> keras.
 
 
 def build_discriminator(filters: int = 64) -> keras.Sequential:
-    """6장의 DCGAN 판별자: 이미지 (28, 28, 1) -> '진짜일 확률' (1,).
+    """Chapter 6's DCGAN discriminator: an image (28, 28, 1) -> the probability that it is real (연습 6-4's reference).
 
     Two 5x5 convolutions with stride 2 (28 -> 14 -> 7; ``filters``, then twice as
     many), LeakyReLU and dropout, then Flatten and one sigmoid unit.
@@ -200,7 +200,7 @@ class GAN(keras.Model):
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
     def discriminator_step(self, real_images, noise=None):
-        """판별자 단계: 판별자만 한 번 갱신하고 손실을 돌려줍니다.
+        """The discriminator step: one update of the discriminator only; returns its loss (연습 6-7's reference).
 
         Real images get label ``real_label`` (1, or 0.9 with one-sided label
         smoothing), images generated from ``noise`` get label 0.
@@ -215,7 +215,7 @@ class GAN(keras.Model):
                            lambda: self.loss_fn(labels, self.discriminator(images, training=True)))
 
     def generator_step(self, noise):
-        """생성자 단계: 생성자만 한 번 갱신하고 손실을 돌려줍니다.
+        """The generator step: one update of the generator only; returns its loss (연습 6-7's reference).
 
         Generated images get label 1; the discriminator is used but not updated.
         """
@@ -226,7 +226,7 @@ class GAN(keras.Model):
 
     @staticmethod
     def update(network, optimizer, compute_loss):
-        """기울기 한 번: ``optimizer``가 ``network.trainable_variables``만 바꿉니다.
+        """One gradient step: ``optimizer`` changes ``network.trainable_variables`` only.
 
         ``compute_loss()`` runs under a ``tf.GradientTape``; the loss may use other networks
         (the generator's loss goes through the discriminator), but only ``network``'s
@@ -239,7 +239,7 @@ class GAN(keras.Model):
         return loss
 
     def train_step(self, data):
-        """학습 한 단계: 판별자 단계 한 번, 그다음 새 노이즈로 생성자 단계 한 번 (``fit``과 ``train_on_batch``가 부릅니다)."""
+        """One training step: a discriminator step, then a generator step on new noise (called by ``fit`` and ``train_on_batch``)."""
         real_images = data[0] if isinstance(data, (tuple, list)) else data
         batch_size = tf.shape(real_images)[0]
         d_loss = self.discriminator_step(real_images, self._noise(batch_size))
