@@ -233,6 +233,11 @@ def test_the_short_training_uses_the_learner_s_step_when_it_is_right(capsys):
         raise NameError("train_step")
 
     assert G.checked_train_step(unanswered) is None and "아직 답을" in capsys.readouterr().out
+
+    def stub(gan, real_images, d_noise, g_noise):
+        pass
+
+    assert G.checked_train_step(lambda: stub) is None and "아직 답을 넣지 않았습니다" in capsys.readouterr().out
     images = np.random.default_rng(0).uniform(-1, 1, (32, 28, 28, 1)).astype("float32")
     histories = []
     for step in (None, _step()):
