@@ -16,7 +16,7 @@ make the visible check print "아직 답을 넣지 않았습니다" *without fai
 learner's "Run all" goes on to the end of the chapter; for each of them the hidden
 test must fail, so an unanswered exercise still scores 0 when graded.
 
-Conceptual multiple choice (6-3, 6-6) is the one designed exception: the visible
+Conceptual multiple choice (6-3) is the one designed exception: the visible
 check only validates the format (it says the grade comes from the instructor's
 test), so for a well-formed letter the table asserts "format accepted" on the
 visible side and lets the hidden test decide; every malformed answer must be

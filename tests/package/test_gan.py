@@ -236,9 +236,9 @@ def test_checks_accept_right_answers(check, answer, capsys):
     assert "통과" in out or "강사의 채점" in out
 
 
-@pytest.mark.parametrize("check", [ch06.TANH_CHOICE.check_value, ch06.FREEZE_CHOICE.check_value])
+@pytest.mark.parametrize("check", [ch06.TANH_CHOICE.check_value])
 def test_conceptual_choices_only_check_the_format(check, capsys):
-    """No letter of 6-3/6-6 is told apart by the public package: the hidden test grades them."""
+    """No letter of 6-3 is told apart by the public package: the hidden test grades it."""
     for letter in "ABCD":
         check(letter)
         assert "강사의 채점" in capsys.readouterr().out
@@ -284,3 +284,12 @@ def test_checks_reject_wrong_answers_with_a_hint(check, answer, fragment):
 def test_checks_say_when_there_is_no_answer(check):
     with pytest.raises(ExerciseCheckError, match="아직 답을 넣지 않았습니다"):
         check(None)
+
+
+@pytest.mark.parametrize("letter, says", [("A", "처음 만들어질 때 읽습니다"), ("C", "gan의 학습 단계는"),
+                                          ("D", "오류를 내지 않습니다")])
+def test_6_6_is_computed_by_running_its_set_up_and_every_wrong_option_names_its_misconception(letter, says):
+    assert ch06.freeze_outcome() == "B"      # the claim test of chapter 6 runs the same set-up on the chapter's GAN
+    with pytest.raises(ExerciseCheckError) as error:
+        ch06.FREEZE_CHOICE.check_value(letter)
+    assert says in str(error.value)

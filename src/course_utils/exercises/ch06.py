@@ -2,15 +2,18 @@
 
 The value answers are computed with :mod:`course_utils.params` from the layers of
 :func:`course_utils.gan.build_generator` and :func:`course_utils.gan.build_discriminator`
-(described here without importing TensorFlow).  연습 6-3 and 6-6 are conceptual
-multiple choice: no computation gives their letter, so their only authority is the
-literal in the instructor's hidden test, and the visible check validates the format
-and says so (anything the public package compared with would reveal the letter).
+(described here without importing TensorFlow).  연습 6-3 is conceptual multiple
+choice: no computation gives its letter, so its only authority is the literal in the
+instructor's hidden test, and the visible check validates the format and says so.
+연습 6-6's letter is computed by running the set-up it describes on small Keras models
+(:func:`freeze_outcome`), so its check can name each wrong option's misconception.
 The learner's models (연습 6-1, 6-4) are compared layer by layer with the chapter's
 (``_models.py``), and the learner's ``train_step`` (연습 6-7) by one step from fixed weights.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -116,7 +119,8 @@ GENERATOR_PARAMS = value_exercise("6-2", "생성자의 파라미터 수", "gener
 TANH_CHOICE = choice_exercise("6-3", "tanh와 [-1, 1]", "tanh_choice")
 STRIDE1_PARAMS = value_exercise("6-5", "stride를 1로 바꾼 판별자", "stride1_dense_params", INT, stride1_dense_params,
                                 [_stride1_hint], variables={"discriminator"})
-FREEZE_CHOICE = choice_exercise("6-6", "한 번 학습시킨 뒤 얼리기", "freeze_choice")
+FREEZE_CHOICE = choice_exercise("6-6", "한 번 학습시킨 뒤 얼리기", "freeze_choice", lambda: freeze_outcome(),
+                                [lambda value, expected: _freeze_hint(value, expected)])
 COND_INPUT_SHAPE = value_exercise("6-8", "조건부 생성자 안의 shape", "cond_input_shape", SHAPE, cond_input_shape,
                                   [_cond_hint], banned=NUMBER_RULE | {"shape"})
 
@@ -455,7 +459,7 @@ def _collapsed_panel() -> str:
 
 def _panel_hint(value, expected):
     letter = value.strip().upper()
-    if letter == "D":
+    if letter == "ABCD"[3]:
         return ("확신 비율이 높다고 잘 학습된 것은 아닙니다. 확신 비율이 가장 높은 생성자는 거의 모든 샘플이 한 숫자로 "
                 "읽혔습니다: 숫자 가짓수와 최다 숫자 비율도 함께 보세요.")
     if letter not in "ABC":
@@ -470,3 +474,65 @@ def _panel_hint(value, expected):
 
 COLLAPSED_GENERATOR = choice_exercise("6-9", "모드 붕괴한 생성자 찾기", "collapsed_generator", _collapsed_panel,
                                       [_panel_hint])
+
+
+# ----------------------------------------------------------------- 연습 6-6: the Keras 2 recipe, frozen after one step
+
+#: (did the discriminator's own step change it, did the combined step change it) -> the option's place in "ABCD"
+_FREEZE_OUTCOMES = {(True, False): 1, (False, False): 0, (True, True): 2}
+
+
+@functools.lru_cache(maxsize=1)
+def freeze_outcome() -> str:
+    """The option of 연습 6-6 that Keras does: the set-up it describes, run on two small models.
+
+    Compile a discriminator, train it once, set ``trainable = False``, build and compile the combined model, then
+    one discriminator step and one combined step: did each change the discriminator?  "D" when Keras raised.
+    """
+    import warnings
+
+    import keras
+
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(6)])
+    discriminator = keras.Sequential([keras.Input((6,)), keras.layers.Dense(1, activation="sigmoid")])
+    x, noise, ones = np.ones((8, 6), "float32"), np.ones((8, 4), "float32"), np.ones((8, 1), "float32")
+
+    def kernel():
+        return np.array(discriminator.layers[0].kernel.numpy(), copy=True)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            discriminator.compile(loss="binary_crossentropy", optimizer="adam")
+            discriminator.train_on_batch(x, ones)
+            discriminator.trainable = False
+            z = keras.Input((4,))
+            combined = keras.Model(z, discriminator(generator(z)))
+            combined.compile(loss="binary_crossentropy", optimizer="adam")
+            before = kernel()
+            discriminator.train_on_batch(x, 0 * ones)
+            own_step = not np.array_equal(before, kernel())
+            before = kernel()
+            combined.train_on_batch(noise, ones)
+            combined_step = not np.array_equal(before, kernel())
+    except Exception:  # noqa: BLE001 - the last option says Keras refuses
+        return "ABCD"[3]
+    return "ABCD"[_FREEZE_OUTCOMES.get((own_step, combined_step), 3)]
+
+
+_FREEZE_HINTS = (
+    ("Keras 3는 trainable을 학습 단계가 처음 만들어질 때 읽습니다. 판별자의 학습 단계는 trainable=True일 때 "
+     "이미 만들어졌고, 그 뒤로도 그대로 다시 쓰입니다."),
+    None,
+    ("gan의 학습 단계는 gan.train_on_batch를 처음 부를 때, 곧 trainable=False로 바꾼 뒤에 만들어집니다. "
+     "그때 읽은 값대로 gan 안의 판별자는 고정됩니다."),
+    ("Keras는 오류를 내지 않습니다 (6.4절에서도 손실 값이 나왔습니다). 게다가 판별자의 학습 단계는 "
+     "trainable=True일 때 이미 만들어졌습니다."),
+)
+
+
+def _freeze_hint(value, expected):
+    """The misconception of each wrong option of 연습 6-6, by its place in "ABCD"."""
+    letter = value.strip().upper()
+    return _FREEZE_HINTS["ABCD".index(letter)] if len(letter) == 1 and letter in "ABCD" else None
