@@ -75,6 +75,8 @@ def test_a_wrong_generator_is_told_its_first_differing_layer_and_the_likely_mist
     (lambda filters=64: _discriminator(filters, second=filters), "두 번째 합성곱은 첫 합성곱의 두 배"),
     (lambda filters=64: _discriminator(filters, last=None), "activation='sigmoid'"),
     (lambda filters=64: _discriminator(64), "2번째 층의 출력이"),                       # 64 written in
+    (lambda filters=64: keras.Sequential([keras.Input((28, 28)), L.Flatten(), L.Dense(1, activation="sigmoid")]),
+     "keras.Input(shape=(28, 28, 1))"),                                                # no channel axis
 ])
 def test_a_wrong_discriminator_is_told_its_first_differing_layer_and_the_likely_mistake(build, says):
     assert says in _message(ch06.BUILD_DISCRIMINATOR, build)

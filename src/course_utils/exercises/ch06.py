@@ -378,8 +378,10 @@ def _network_hint(received_rows, expected_rows) -> str:
             continue
         kind, shape = got[0], tuple(got[1])
         want_kind, want_shape = want[0], tuple(want[1])
-        if kind == "Input":
+        if kind == "Input" and len(want_shape) == 2:
             return " 입력 길이는 인수(latent_dim)로 정하세요: keras.Input(shape=(latent_dim,))."
+        if kind == "Input":
+            return " 판별자의 입력은 흑백 이미지 한 장, keras.Input(shape=(28, 28, 1))입니다."
         if want_kind == "Conv2D" and kind == "Conv2D" and len(shape) == 4 and shape[1:3] != want_shape[1:3]:
             if shape[1] == 2 * want_shape[1]:
                 return " 판별자의 합성곱은 strides=2로 크기를 반으로 줄입니다."
