@@ -33,8 +33,10 @@ SLOWEST_FIRST = (
                                                 #   those three tests alone under a load average of 10)
     "tests/grading/test_student_version.py",    #  66 s
     "tests/grading/test_grading_edge_cases.py",  # 63 s: nbgrader on chapter 1's awkward cases
+    "tests/grading/test_grade_models.py",       # ~150 s: tools.grade on chapters 5, 6 and 7's model exercises (3 runs)
     "tests/site/test_book.py",                  #  87 s: both editions built (shared, tests/support/shared.py)
     "tests/chapters/test_notebooks.py",         #  82 s: the instructor build's executions
+    "tests/chapters/test_gan_exercises.py",     #  45-70 s: chapter 6's networks and train_step, one GAN step a check
     "tests/tools/test_train_models_script.py",  #  49 s
     "tests/site/test_pdf.py",                   #  40-85 s after the public build: the PDF printed and read back
     "tests/tools/test_bench_gan_recipes.py",    #  37 s
@@ -42,7 +44,6 @@ SLOWEST_FIRST = (
     "tests/package/test_runtime.py",            #  29 s
     "tests/chapters/test_claims_seeds.py",      #  30 s: two short trainings (5.6's demo, 7.9's linear autoencoder)
     "tests/grading/test_report.py",             #  22 s
-    "tests/grading/test_grade_models.py",       #  ~45 s: tools.grade on chapters 7 and 5's model exercises (2 runs)
     "tests/package/test_setup_notebook.py",     #  20 s (+ about 20 s: the Hangul font checks, issue 30)
 )
 

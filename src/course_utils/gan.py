@@ -20,7 +20,7 @@ Importing ``course_utils`` does not import TensorFlow; importing this module doe
 >>> sample_noise(4, latent_dim=100, seed=0).shape
 (4, 100)
 >>> generator = build_generator()
->>> from course_utils.exercises.ch06 import generator_params  # 연습 6-1, computed by course_utils.params
+>>> from course_utils.exercises.ch06 import generator_params  # 연습 6-2, computed by course_utils.params
 >>> generator.count_params() == generator_params()
 True
 >>> build_discriminator().output_shape
@@ -47,6 +47,7 @@ __all__ = [
     "build_generator",
     "build_discriminator",
     "GAN",
+    "StepGAN",
     "DigitFromNoise",
     "digits_of_noise",
     "build_conditional_generator",
@@ -55,6 +56,8 @@ __all__ = [
     "make_conditional_gan",
     "sample_noise",
     "make_gan",
+    "checked_train_step",
+    "own_network",
     "train",
     "update_moving_average",
     "snapshot_weights",
@@ -67,7 +70,7 @@ NUM_DIGITS = 10
 
 
 def build_generator(latent_dim: int = LATENT_DIM, channels: int = 128) -> keras.Sequential:
-    """6장의 DCGAN 생성자: 노이즈 (latent_dim,) -> [-1, 1] 범위의 이미지 (28, 28, 1).
+    """Chapter 6's DCGAN generator: noise (latent_dim,) -> an image (28, 28, 1) in [-1, 1] (연습 6-1's reference).
 
     Dense to 7x7x``channels``, then two rounds of "upsample x2, 5x5 convolution":
     7 -> 14 -> 28 (the first convolution has ``channels // 2`` filters).  The last
@@ -97,7 +100,7 @@ def build_generator(latent_dim: int = LATENT_DIM, channels: int = 128) -> keras.
 
 
 def build_discriminator(filters: int = 64) -> keras.Sequential:
-    """6장의 DCGAN 판별자: 이미지 (28, 28, 1) -> '진짜일 확률' (1,).
+    """Chapter 6's DCGAN discriminator: an image (28, 28, 1) -> the probability that it is real (연습 6-4's reference).
 
     Two 5x5 convolutions with stride 2 (28 -> 14 -> 7; ``filters``, then twice as
     many), LeakyReLU and dropout, then Flatten and one sigmoid unit.
@@ -197,7 +200,7 @@ class GAN(keras.Model):
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
     def discriminator_step(self, real_images, noise=None):
-        """판별자 단계: 판별자만 한 번 갱신하고 손실을 돌려줍니다.
+        """The discriminator step: one update of the discriminator only; returns its loss (연습 6-7's reference).
 
         Real images get label ``real_label`` (1, or 0.9 with one-sided label
         smoothing), images generated from ``noise`` get label 0.
@@ -212,7 +215,7 @@ class GAN(keras.Model):
                            lambda: self.loss_fn(labels, self.discriminator(images, training=True)))
 
     def generator_step(self, noise):
-        """생성자 단계: 생성자만 한 번 갱신하고 손실을 돌려줍니다.
+        """The generator step: one update of the generator only; returns its loss (연습 6-7's reference).
 
         Generated images get label 1; the discriminator is used but not updated.
         """
@@ -223,7 +226,7 @@ class GAN(keras.Model):
 
     @staticmethod
     def update(network, optimizer, compute_loss):
-        """기울기 한 번: ``optimizer``가 ``network.trainable_variables``만 바꿉니다.
+        """One gradient step: ``optimizer`` changes ``network.trainable_variables`` only.
 
         ``compute_loss()`` runs under a ``tf.GradientTape``; the loss may use other networks
         (the generator's loss goes through the discriminator), but only ``network``'s
@@ -236,7 +239,7 @@ class GAN(keras.Model):
         return loss
 
     def train_step(self, data):
-        """학습 한 단계: 판별자 단계 한 번, 그다음 새 노이즈로 생성자 단계 한 번 (``fit``과 ``train_on_batch``가 부릅니다)."""
+        """One training step: a discriminator step, then a generator step on new noise (called by ``fit`` and ``train_on_batch``)."""
         real_images = data[0] if isinstance(data, (tuple, list)) else data
         batch_size = tf.shape(real_images)[0]
         d_loss = self.discriminator_step(real_images, self._noise(batch_size))
@@ -246,20 +249,81 @@ class GAN(keras.Model):
         return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
 
 
+class StepGAN(GAN):
+    """A :class:`GAN` whose training step is a function ``step(gan, real_images, d_noise, g_noise) -> (d_loss, g_loss)``.
+
+    Chapter 6.6 trains with the ``train_step`` the learner wrote (연습 in 6.5) through it; the two noise batches
+    are drawn as :meth:`GAN.train_step` draws them.  It runs eagerly, as the exercise's check ran the function.
+    """
+
+    def __init__(self, generator, discriminator, step, **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
+        self.step = step
+
+    def train_step(self, data):
+        """One step of ``self.step`` (the learner's function) on a batch of real images."""
+        real_images = data[0] if isinstance(data, (tuple, list)) else data
+        batch_size = tf.shape(real_images)[0]
+        d_loss, g_loss = self.step(self, real_images, self._noise(batch_size), self._noise(batch_size))
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+
+def own_network(build, reference: Callable):
+    """The learner's network (연습 6-1, 6-4) when its layers match ``reference()``'s, else ``reference()`` (6.3).
+
+    ``build()`` makes the learner's model (a ``lambda: make_discriminator()``, so an unanswered exercise is caught
+    here); one Korean line says which model the chapter goes on with, as ``pretrained.load_into`` does for weights.
+    """
+    from course_utils.exercises._models import architecture, first_difference
+
+    try:
+        model = build()
+        problem = ("아직 답을 넣지 않았습니다" if model is None
+                   else first_difference(architecture(model), architecture(reference())))
+    except (NotImplementedError, NameError):
+        problem = "아직 답을 넣지 않았습니다"
+    except Exception as error:  # noqa: BLE001 - the learner's code: the chapter goes on with the reference
+        problem = f"모델을 만들다 오류가 났습니다 ({type(error).__name__})"
+    if problem:
+        print(f"ℹ️ 여러분의 모델 대신 본문의 모델로 계속합니다 ({problem.rstrip('.')}).")
+        return reference()
+    print("✅ 여러분이 만든 모델로 계속합니다.")
+    return model
+
+
+def checked_train_step(get) -> Optional[Callable]:
+    """The learner's ``train_step`` (6.5) when it passes its exercise's check, else None with one Korean line.
+
+    ``get`` is a ``lambda: train_step``, so an unanswered exercise does not stop the chapter's cell (6.6).
+    Run it *before* seeding the weights: the check builds networks of its own.
+    """
+    from course_utils.exercises.ch06 import own_train_step
+
+    return own_train_step(get)
+
+
 def make_gan(latent_dim: int = LATENT_DIM, seed: Optional[int] = 0, learning_rate: float = 2e-4,
-             real_label: float = 1.0) -> GAN:
+             real_label: float = 1.0, train_step: Optional[Callable] = None) -> GAN:
     """A compiled :class:`GAN` with fresh networks and the DCGAN optimizer settings.
 
     Adam with learning rate 2e-4 and beta_1 = 0.5 for both networks, binary
     cross-entropy as the loss.  Call ``keras.utils.set_random_seed`` first for
-    reproducible initial weights.
+    reproducible initial weights.  With ``train_step`` (a function as :class:`StepGAN` takes, 6.6: what
+    :func:`checked_train_step` returned) the GAN trains with it; ``None`` is the reference :class:`GAN`.
     """
-    gan = GAN(build_generator(latent_dim), build_discriminator(), latent_dim=latent_dim, seed=seed,
-              real_label=real_label)
+    step = train_step
+    networks = (build_generator(latent_dim), build_discriminator())
+    if step is None:
+        gan = GAN(*networks, latent_dim=latent_dim, seed=seed, real_label=real_label)
+    else:
+        gan = StepGAN(*networks, step, latent_dim=latent_dim, seed=seed, real_label=real_label)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
         loss_fn=keras.losses.BinaryCrossentropy(),
+        run_eagerly=step is not None,
     )
     return gan
 

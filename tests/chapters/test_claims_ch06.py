@@ -186,9 +186,61 @@ def test_the_histogram_numbers_the_prose_quotes():
     text = _markdown()
     assert "끝까지 학습한 DCGAN은 확신하며 읽힌 536장이 열 가지 숫자로 나뉘고, 가장 많은 9도 19%입니다" in text
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
-    figure = next(c for c in cells if c.cell_type == "code" and "digit_histograms(" in c.source)
+    figure = next(c for c in cells if c.cell_type == "code" and "digit_histograms([bad_last" in c.source)
     alt = figure.metadata["mystnb"]["image"]["alt"]
     assert "996장이 모두 숫자 8" in alt and "536장" in alt and "9도 전체의 19%" in alt
     fig = digit_histograms([bad["counts"], chapter["counts"]], ["a", "b"])
     heights = [[patch.get_height() for patch in ax.patches] for ax in fig.axes]
     assert heights == [bad["counts"], chapter["counts"]]
+
+
+# --- 연습 6-6: the Keras 2 recipe with one discriminator step before the freeze (the hidden test's "B") -------------
+
+def test_a_discriminator_trained_once_before_the_freeze_keeps_learning_and_the_gan_moves_only_the_generator():
+    """Keras 3 reads ``trainable`` when a model's training step is first built: the discriminator's step, built
+    before ``trainable = False``, keeps updating it; the gan's step, built after, updates only the generator."""
+    import warnings
+
+    import keras
+
+    from course_utils.gan import LATENT_DIM, build_discriminator, build_generator, sample_noise, weight_change
+
+    keras.utils.set_random_seed(0)
+    g, d = build_generator(), build_discriminator()
+    d.compile(loss="binary_crossentropy", optimizer="adam")
+    real = np.random.default_rng(0).uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
+    ones, zeros = np.ones((8, 1)), np.zeros((8, 1))
+
+    def kernels():
+        return [d.layers[0].kernel.numpy().copy()], [g.layers[0].kernel.numpy().copy()]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d.train_on_batch(real, ones)                              # the discriminator's step is built here
+        d.trainable = False
+        z = keras.Input(shape=(LATENT_DIM,))
+        gan = keras.Model(z, d(g(z)))
+        gan.compile(loss="binary_crossentropy", optimizer="adam")
+        noise = sample_noise(8, seed=2)
+        d0, g0 = kernels()
+        d.train_on_batch(real, ones)
+        d.train_on_batch(g.predict(noise, verbose=0), zeros)
+        d1, g1 = kernels()
+        gan.train_on_batch(noise, ones)
+        d2, g2 = kernels()
+    assert weight_change(d0, d1) > 0 and weight_change(g0, g1) == 0          # B: the discriminator keeps learning
+    assert weight_change(d1, d2) == 0 and weight_change(g1, g2) > 0          # ... and the gan moves only G (not C)
+    assert "- B. 판별자는 자신의 `train_on_batch`에서 계속 학습되고, `gan.train_on_batch`는 생성자만 바꾼다." in _markdown()
+
+
+def test_6_9_census_figure_shows_one_panel_piled_on_one_digit_and_two_spread_over_ten():
+    """연습 6-9's figure: the alt text says one panel piles almost 1,000 samples on one digit, two spread over ten."""
+    run = pretrained.collapse_run()
+    bad = run["quality_by_step"][str(run["steps"])]["counts"]
+    spread = [pretrained.generator_census(pretrained.load(name), seed=1234) for name in ("ch06_dcgan", "ch06_generator")]
+    assert np.count_nonzero(bad) == 1 and sum(bad) > 950
+    assert all(census["digits"] == 10 for census in spread)
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    figure = next(c for c in cells if c.cell_type == "code" and "panels = np.random.default_rng" in c.source)
+    alt = figure.metadata["mystnb"]["image"]["alt"]
+    assert "한 패널은 거의 1,000장이 한 칸에 몰려 있고, 두 패널은 열 칸에 나뉘어 있습니다" in alt

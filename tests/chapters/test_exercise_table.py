@@ -16,7 +16,7 @@ make the visible check print "아직 답을 넣지 않았습니다" *without fai
 learner's "Run all" goes on to the end of the chapter; for each of them the hidden
 test must fail, so an unanswered exercise still scores 0 when graded.
 
-Conceptual multiple choice (6-4, 6-5) is the one designed exception: the visible
+Conceptual multiple choice (6-3) is the one designed exception: the visible
 check only validates the format (it says the grade comes from the instructor's
 test), so for a well-formed letter the table asserts "format accepted" on the
 visible side and lets the hidden test decide; every malformed answer must be
@@ -317,7 +317,7 @@ def test_an_unanswered_check_prints_and_does_not_stop_the_notebook(capsys):
         raise NotImplementedError("이 셀을 완성하세요.")
 
     for number, namespace, why in [("1-1", {}, "정의되지 않았습니다"), ("1-4", {"stacked_shape": ...}, "`...`"),
-                                   ("6-4", {"tanh_choice": None}, "None"),
+                                   ("6-3", {"tanh_choice": None}, "None"),
                                    ("1-5", {"to_channels_last": to_channels_last}, "비어 있습니다"),
                                    ("2-4", {"my_dense": my_dense}, "NotImplementedError")]:
         check(number, namespace)

@@ -37,7 +37,7 @@ load_all()
 
 #: The exercises where the learner writes a Keras model (chapters 5 and 7): Keras is their material, not a shortcut;
 #: they refuse the course's builders and model copies instead (exercises/_models.py).
-MODEL_EXERCISES = frozenset({"5-1", "5-8", "7-4", "7-6"})
+MODEL_EXERCISES = frozenset({"5-1", "5-8", "6-1", "6-4", "6-7", "7-4", "7-6"})
 
 
 def chapters():

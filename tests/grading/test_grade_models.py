@@ -113,3 +113,56 @@ def test_chapter_5_models_and_curves_are_graded_as_the_visible_check_grades_them
     for number, says in SAYS_CH05.items():
         assert says in mistakes[number].diagnosis, mistakes[number]
     assert mistakes["5-2"].kind == "hint"
+
+
+# --- chapter 6: the generator, the discriminator and the train_step (연습 6-1, 6-4, 6-7) ---------------------------
+
+WRONG_6 = {
+    "6-1": "def make_generator(latent_dim=100):\n"
+           "    return keras.Sequential([keras.Input(shape=(latent_dim,)), layers.Dense(7 * 7 * 128),\n"
+           "        layers.LeakyReLU(negative_slope=0.2), layers.BatchNormalization(), layers.Reshape((7, 7, 128)),\n"
+           "        layers.UpSampling2D(), layers.Conv2D(64, 5), layers.BatchNormalization(),\n"
+           "        layers.LeakyReLU(negative_slope=0.2), layers.UpSampling2D(),\n"
+           "        layers.Conv2D(1, 5, padding='same', activation='tanh')])",
+    "6-4": "def make_discriminator(filters=64):\n"
+           "    return keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(filters, 5, padding='same'),\n"
+           "        layers.LeakyReLU(negative_slope=0.2), layers.Dropout(0.3),\n"
+           "        layers.Conv2D(2 * filters, 5, strides=2, padding='same'), layers.LeakyReLU(negative_slope=0.2),\n"
+           "        layers.Dropout(0.3), layers.Flatten(), layers.Dense(1, activation='sigmoid')])",
+    "6-7": "import tensorflow as tf\n"
+           "def train_step(gan, real_images, d_noise, g_noise):\n"
+           "    n = tf.shape(real_images)[0]\n"
+           "    fake = gan.generator(d_noise, training=True)\n"
+           "    with tf.GradientTape() as tape:\n"
+           "        d_loss = gan.loss_fn(tf.concat([tf.ones((n, 1)), tf.zeros((n, 1))], 0),\n"
+           "                             gan.discriminator(tf.concat([real_images, fake], 0), training=True))\n"
+           "    w = gan.discriminator.trainable_variables\n"
+           "    gan.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, w), w))\n"
+           "    with tf.GradientTape() as tape:\n"
+           "        g_loss = gan.loss_fn(tf.ones((n, 1)), gan.discriminator(gan.generator(g_noise, training=True),\n"
+           "                                                                 training=True))\n"
+           "    w = gan.generator.trainable_variables + gan.discriminator.trainable_variables\n"
+           "    gan.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, w), w))\n"
+           "    return d_loss, g_loss",
+}
+SAYS_6 = {"6-1": "7번째 층의 출력이 (None, 14, 14, 64)이어야 하는데 (None, 10, 10, 64)입니다",
+          "6-4": "strides=2로 크기를 반으로",
+          "6-7": "판별자의 가중치가 바뀌었습니다"}
+
+
+def test_chapter_6_right_networks_and_step_get_full_marks_and_wrong_ones_the_diagnosis(tmp_path):
+    path = next(p for p in editions.chapter_notebooks() if p.parent.name.startswith("ch06"))
+    solutions = solutions_by_id(read(path))
+    numbers, rows = grade_students(path, tmp_path, {
+        "s1": lambda number, gid: solutions[gid],
+        "s2": lambda number, gid: WRONG_6.get(number, solutions[gid]),
+    })
+    assert set(WRONG_6) <= set(numbers.values())
+    for number in numbers.values():
+        right = rows[("s1", number)]
+        assert right["status"] == "ok" and float(right["score"]) == float(right["max"]) > 0, right
+        other = rows[("s2", number)]
+        if number in WRONG_6:
+            assert float(other["score"]) == 0 and SAYS_6[number] in other["diagnosis"], other
+        else:
+            assert float(other["score"]) == float(other["max"]), other

@@ -222,10 +222,10 @@ def test_classic_keras2_recipe_leaves_the_discriminator_untrained(real_batch):
 
 RIGHT = [
     (ch06.GENERATOR_PARAMS.check_value, 865_281),
-    (ch06.D_OUTPUT_SHAPE.check_value, (32, 1)),
-    (ch06.NOISE_SHAPE.check_value, (32, 100)),
+    (ch06.STRIDE1_PARAMS.check_value, 100_353),
+    (ch06.COND_INPUT_SHAPE.check_value, (48, 110)),
     (ch06.TANH_CHOICE.check_value, "b"),
-    (ch06.FREEZE_CHOICE.check_value, " C "),
+    (ch06.FREEZE_CHOICE.check_value, " B "),
 ]
 
 
@@ -236,9 +236,9 @@ def test_checks_accept_right_answers(check, answer, capsys):
     assert "통과" in out or "강사의 채점" in out
 
 
-@pytest.mark.parametrize("check", [ch06.TANH_CHOICE.check_value, ch06.FREEZE_CHOICE.check_value])
+@pytest.mark.parametrize("check", [ch06.TANH_CHOICE.check_value])
 def test_conceptual_choices_only_check_the_format(check, capsys):
-    """No letter of 6-4/6-5 is told apart by the public package: the hidden test grades them."""
+    """No letter of 6-3 is told apart by the public package: the hidden test grades it."""
     for letter in "ABCD":
         check(letter)
         assert "강사의 채점" in capsys.readouterr().out
@@ -246,8 +246,12 @@ def test_conceptual_choices_only_check_the_format(check, capsys):
 
 def test_right_answers_match_the_models():
     assert RIGHT[0][1] == G.build_generator().count_params()
-    assert RIGHT[1][1] == tuple(G.build_discriminator()(np.zeros((32, 28, 28, 1), "float32")).shape)
-    assert RIGHT[2][1] == G.sample_noise(32).shape
+    stride1 = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(64, 5, padding="same"),
+                                keras.layers.Conv2D(128, 5, padding="same"), keras.layers.Flatten(),
+                                keras.layers.Dense(1)])
+    assert RIGHT[1][1] == stride1.layers[-1].count_params()
+    assert RIGHT[2][1] == tuple(G.build_conditional_generator().get_layer("noise_and_digit")(
+        [G.sample_noise(48), np.zeros((48, 10), "float32")]).shape)
     ch06.GENERATOR_PARAMS.check_value(np.int64(865_281))  # numpy integers work too
 
 
@@ -257,14 +261,16 @@ def test_right_answers_match_the_models():
     (ch06.GENERATOR_PARAMS.check_value, 865_281 - 64 - 1, "편향"),
     (ch06.GENERATOR_PARAMS.check_value, 1000, "Dense"),
     (ch06.GENERATOR_PARAMS.check_value, 865_281.5, "정수"),
-    (ch06.D_OUTPUT_SHAPE.check_value, (None, 1), "None 대신"),
-    (ch06.NOISE_SHAPE.check_value, [32, None], "정수 2개로 된 튜플"),
-    (ch06.D_OUTPUT_SHAPE.check_value, (16, 1), "이어 붙"),
-    (ch06.D_OUTPUT_SHAPE.check_value, (32,), "마지막 축"),
-    (ch06.D_OUTPUT_SHAPE.check_value, (32, 28, 28, 1), "확률"),
-    (ch06.NOISE_SHAPE.check_value, (100, 32), "순서"),
-    (ch06.NOISE_SHAPE.check_value, (32,), "노이즈 차원"),
-    (ch06.NOISE_SHAPE.check_value, (32, 28, 28, 1), "입력 벡터"),
+    (ch06.STRIDE1_PARAMS.check_value, 7 * 7 * 128 + 1, "stride 1에 padding='same'이면"),   # kept stride 2
+    (ch06.STRIDE1_PARAMS.check_value, 14 * 14 * 128 + 1, "28×28입니다"),                # changed only one
+    (ch06.STRIDE1_PARAMS.check_value, 28 * 28 * 128, "편향"),
+    (ch06.STRIDE1_PARAMS.check_value, 28 * 28 * 64 + 1, "두 배"),
+    (ch06.STRIDE1_PARAMS.check_value, 5 * 5 * 64 * 128 + 128, "stride와 상관없이"),
+    (ch06.COND_INPUT_SHAPE.check_value, [48, None], "정수 2개로 된 튜플"),
+    (ch06.COND_INPUT_SHAPE.check_value, (48, 100), "노이즈만"),
+    (ch06.COND_INPUT_SHAPE.check_value, (48, 101), "one-hot"),
+    (ch06.COND_INPUT_SHAPE.check_value, (48, 10), "one-hot 벡터만"),
+    (ch06.COND_INPUT_SHAPE.check_value, (110, 48), "순서"),
     (ch06.TANH_CHOICE.check_value, "E", '"A", "B", "C", "D" 중 하나'),
     (ch06.FREEZE_CHOICE.check_value, 3, "문자열"),
 ])
@@ -278,3 +284,12 @@ def test_checks_reject_wrong_answers_with_a_hint(check, answer, fragment):
 def test_checks_say_when_there_is_no_answer(check):
     with pytest.raises(ExerciseCheckError, match="아직 답을 넣지 않았습니다"):
         check(None)
+
+
+@pytest.mark.parametrize("letter, says", [("A", "처음 만들어질 때 읽습니다"), ("C", "gan의 학습 단계는"),
+                                          ("D", "오류를 내지 않습니다")])
+def test_6_6_is_computed_by_running_its_set_up_and_every_wrong_option_names_its_misconception(letter, says):
+    assert ch06.freeze_outcome() == "B"      # the claim test of chapter 6 runs the same set-up on the chapter's GAN
+    with pytest.raises(ExerciseCheckError) as error:
+        ch06.FREEZE_CHOICE.check_value(letter)
+    assert says in str(error.value)

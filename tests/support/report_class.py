@@ -190,7 +190,7 @@ def chapter2_class() -> tuple[list[dict], dict]:
 
 # --- Chapter 6's conceptual choice: wrong letters no hint can classify ---------------------------
 
-def choice_class(number: str = "6-4", question: str = "ch06_tanh_choice_test", right: str = "B") -> list[dict]:
+def choice_class(number: str = "6-3", question: str = "ch06_tanh_choice_test", right: str = "B") -> list[dict]:
     """A synthetic class on a multiple choice that only the hidden test grades (``right`` is made up here).
 
     Wrong values, by count: 'A' 6, 'C' 4, 'D' 3, 'a' 2, ' d' 2, 'c ' 1, 'd' 1 and '$x^2$' (no letter: a wrong format), so

@@ -2,21 +2,31 @@
 
 The value answers are computed with :mod:`course_utils.params` from the layers of
 :func:`course_utils.gan.build_generator` and :func:`course_utils.gan.build_discriminator`
-(described here without importing TensorFlow).  연습 6-4 and 6-5 are conceptual
-multiple choice: no computation gives their letter, so their only authority is the
-literal in the instructor's hidden test, and the visible check validates the format
-and says so (anything the public package compared with would reveal the letter).
+(described here without importing TensorFlow).  연습 6-3 is conceptual multiple
+choice: no computation gives its letter, so its only authority is the literal in the
+instructor's hidden test, and the visible check validates the format and says so.
+연습 6-6's letter is computed by running the set-up it describes on small Keras models
+(:func:`freeze_outcome`), so its check can name each wrong option's misconception.
+The learner's models (연습 6-1, 6-4) are compared layer by layer with the chapter's
+(``_models.py``), and the learner's ``train_step`` (연습 6-7) by one step from fixed weights.
 """
 
 from __future__ import annotations
 
+import functools
+
+import numpy as np
+
 from course_utils.exercises._own_work import NUMBER_RULE
-from course_utils.exercises._core import INT, SHAPE, choice_exercise, value_exercise
+from course_utils.exercises._core import (INT, SHAPE, ExerciseCheckError, FunctionSpec, choice_exercise,
+                                          function_exercise, is_stub, judge_case, run_case, value_exercise)
 from course_utils.params import conv2d_params, dense_params
 
 LATENT_DIM = 100          # as the question states (course_utils.gan.LATENT_DIM)
-BATCH = 32                # 연습 6-3
-REAL, FAKE = 16, 16       # 연습 6-2
+NUM_DIGITS = 10           # the conditional GAN's one-hot digit (course_utils.gan.NUM_DIGITS)
+COND_BATCH = 48           # 연습 6-8
+IMAGE_SIZE = 28
+D_FILTERS = 64            # the discriminator's first convolution (연습 6-5)
 # The generator of 6.2: Dense(7*7*128) -> BN -> LeakyReLU -> Reshape -> UpSampling2D -> Conv2D(64, 5)
 # -> BN -> LeakyReLU -> UpSampling2D -> Conv2D(1, 5, tanh).
 SEED_SHAPE = (7, 7, 128)
@@ -63,31 +73,468 @@ def _generator_hint(value, expected):
             "BatchNormalization: 채널×4, LeakyReLU·Reshape·UpSampling2D: 0.")
 
 
-def _d_output_hint(value, expected):
-    if len(value) == 1:
-        return "Dense(1)의 출력에는 길이 1인 마지막 축이 남습니다."
-    if len(value) == 4:
-        return "판별자는 이미지 한 장마다 '진짜일 확률' 하나를 내놓습니다."
-    if len(value) == 2 and value[1] == expected[1]:
-        return "진짜 이미지와 가짜 이미지를 하나의 배치로 이어 붙였습니다. 배치 축의 길이는?"
-    return "판별자의 마지막 레이어는 Dense(1, activation='sigmoid')입니다."
+def stride1_dense_params() -> int:
+    """연습 6-5: the discriminator's last Dense(1) when both convolutions have stride 1 ('same': 28 stays 28)."""
+    return dense_params(IMAGE_SIZE * IMAGE_SIZE * 2 * D_FILTERS, 1)
 
 
-def _noise_hint(value, expected):
-    if len(value) == 1:
-        return "배치 하나에는 노이즈 벡터가 여러 개 들어 있습니다: (배치, 노이즈 차원)."
-    if len(value) == 4:
-        return "노이즈는 이미지가 아니라 생성자의 입력 벡터입니다."
+def _stride1_hint(value, expected):
+    side = {dense_params(s * s * 2 * D_FILTERS, 1): s for s in (7, 14)}
+    if value in side:
+        return (f"{side[value]}×{side[value]} 지도로 세었습니다. stride 1에 padding='same'이면 합성곱은 크기를 바꾸지 않으니, "
+                "두 합성곱을 지나도 28×28입니다.")
+    if value == expected - 1:
+        return "Dense(1)의 편향 1개를 더하세요."
+    if value == dense_params(IMAGE_SIZE * IMAGE_SIZE * D_FILTERS, 1):
+        return "Flatten 앞의 채널 수는 두 번째 합성곱의 필터 수(첫 합성곱의 두 배)입니다."
+    if value in (conv2d_params(D_FILTERS, 2 * D_FILTERS, KERNEL), conv2d_params(1, D_FILTERS, KERNEL)):
+        return ("합성곱의 파라미터 수를 답했습니다. 합성곱의 파라미터는 stride와 상관없이 그대로이고, 바뀌는 것은 "
+                "Flatten의 길이, 곧 Dense의 입력 수입니다.")
+    return "Dense(1)의 파라미터 수는 Flatten의 길이(높이 × 너비 × 채널) + 1(편향)입니다."
+
+
+def cond_input_shape() -> tuple:
+    """연습 6-8: the conditional generator's Concatenate output for COND_BATCH noise vectors (noise + one-hot digit)."""
+    return (COND_BATCH, LATENT_DIM + NUM_DIGITS)
+
+
+def _cond_hint(value, expected):
+    if len(value) != 2:
+        return "Concatenate의 출력은 (배치, 길이) 2차원입니다: 노이즈 벡터 뒤에 숫자를 나타내는 벡터를 이어 붙였습니다."
     if tuple(value) == tuple(reversed(expected)):
         return "축의 순서를 확인하세요. 배치 축이 맨 앞에 옵니다."
-    return "생성자의 입력은 LATENT_DIM차원 벡터이고, 배치 크기는 문제에 나온 값입니다."
+    if value[0] != expected[0]:
+        return "첫 축은 넣은 노이즈의 개수(배치 크기)입니다."
+    if value[1] == LATENT_DIM:
+        return "노이즈만 세었습니다. DigitFromNoise가 고른 숫자를 노이즈 뒤에 이어 붙입니다."
+    if value[1] == LATENT_DIM + 1:
+        return "숫자는 정수 하나가 아니라 one-hot 벡터(숫자마다 한 칸, 10칸)로 붙습니다."
+    if value[1] == NUM_DIGITS:
+        return "one-hot 벡터만 세었습니다. Concatenate는 노이즈와 one-hot을 이어 붙입니다."
+    return "노이즈 길이 + one-hot의 길이입니다."
 
 
-GENERATOR_PARAMS = value_exercise("6-1", "생성자의 파라미터 수", "generator_params", INT, generator_params,
+GENERATOR_PARAMS = value_exercise("6-2", "생성자의 파라미터 수", "generator_params", INT, generator_params,
                                   [_generator_hint])
-D_OUTPUT_SHAPE = value_exercise("6-2", "판별자 출력의 shape", "d_output_shape", SHAPE, lambda: (REAL + FAKE, 1),
-                                [_d_output_hint], banned=NUMBER_RULE | {"shape"}, variables={"discriminator"})
-NOISE_SHAPE = value_exercise("6-3", "노이즈 배치의 shape", "noise_shape", SHAPE, lambda: (BATCH, LATENT_DIM),
-                             [_noise_hint], banned=NUMBER_RULE | {"shape"})
-TANH_CHOICE = choice_exercise("6-4", "tanh와 [-1, 1]", "tanh_choice")
-FREEZE_CHOICE = choice_exercise("6-5", "판별자 얼리기", "freeze_choice")
+TANH_CHOICE = choice_exercise("6-3", "tanh와 [-1, 1]", "tanh_choice")
+STRIDE1_PARAMS = value_exercise("6-5", "stride를 1로 바꾼 판별자", "stride1_dense_params", INT, stride1_dense_params,
+                                [_stride1_hint], variables={"discriminator"})
+FREEZE_CHOICE = choice_exercise("6-6", "한 번 학습시킨 뒤 얼리기", "freeze_choice", lambda: freeze_outcome(),
+                                [lambda value, expected: _freeze_hint(value, expected)])
+COND_INPUT_SHAPE = value_exercise("6-8", "조건부 생성자 안의 shape", "cond_input_shape", SHAPE, cond_input_shape,
+                                  [_cond_hint], banned=NUMBER_RULE | {"shape"})
+
+
+# ----------------------------------------------------------------- the learner's train_step (6.5)
+
+STEP_BATCH = 8             # the fixed batch of the train_step check
+STEP_LEARNING_RATE = 2e-4  # make_gan's, for both networks
+#: What the learner's train_step may not call: the chapter's own steps (the reference) and Keras' training loops.
+STEP_COPY_NAMES = frozenset({"discriminator_step", "generator_step", "update", "train_step", "train_on_batch", "fit",
+                             "make_gan", "train"})
+
+
+def step_cases(seed: int = 65) -> list:
+    """The case of the train_step exercise: fixed weights (a seed), a fixed batch of real images in [-1, 1] and the
+    two noise batches, as plain data."""
+    from course_utils.gan import LATENT_DIM
+
+    rng = np.random.default_rng(seed)
+    real = rng.uniform(-1, 1, (STEP_BATCH, 28, 28, 1)).astype("float32")
+    d_noise, g_noise = (rng.standard_normal((STEP_BATCH, LATENT_DIM)).astype("float32") for _ in range(2))
+    return [((int(rng.integers(1000)), real, d_noise, g_noise), {}, "고정한 가중치와 배치 하나로 한 학습 단계")]
+
+
+def step_gan(weight_seed: int, d_rate: float = STEP_LEARNING_RATE, g_rate: float = STEP_LEARNING_RATE):
+    """A compiled :class:`course_utils.gan.GAN` with the weights of ``weight_seed`` and the given learning rates.
+
+    The discriminator's dropout is off (rate 0), so a step gives the same losses however the learner feeds it
+    the real and the generated images (one concatenated batch or two calls).
+    """
+    import keras
+
+    from course_utils.gan import GAN, build_discriminator, build_generator
+
+    keras.utils.set_random_seed(weight_seed)
+    generator, discriminator = build_generator(), build_discriminator()
+    for layer in discriminator.layers:
+        if isinstance(layer, keras.layers.Dropout):
+            layer.rate = 0.0
+    gan = GAN(generator, discriminator, seed=weight_seed)
+    gan.compile(d_optimizer=keras.optimizers.Adam(d_rate, beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(g_rate, beta_1=0.5),
+                loss_fn=keras.losses.BinaryCrossentropy())
+    return gan
+
+
+def _one_step(step, weight_seed, real, d_noise, g_noise, d_rate, g_rate) -> tuple:
+    """(d_loss, g_loss, discriminator change, generator change) of ``step(gan, real, d_noise, g_noise)``."""
+    from course_utils.gan import snapshot_weights, weight_change
+
+    gan = step_gan(weight_seed, d_rate, g_rate)
+    d_before, g_before = snapshot_weights(gan.discriminator), snapshot_weights(gan.generator)
+    losses = step(gan, real, d_noise, g_noise)
+    if isinstance(losses, dict) or not isinstance(losses, (tuple, list)) or len(losses) != 2:
+        raise ExerciseCheckError("(d_loss, g_loss) 두 손실을 튜플로 돌려주세요 (판별자 단계의 손실, 생성자 단계의 손실).")
+    try:
+        d_loss, g_loss = (float(np.asarray(loss)) for loss in losses)
+    except (TypeError, ValueError):
+        raise ExerciseCheckError("d_loss와 g_loss는 숫자 하나(스칼라 텐서)여야 합니다: 손실 함수의 결과를 그대로 "
+                                 "돌려주세요.") from None
+    return (d_loss, g_loss, weight_change(d_before, snapshot_weights(gan.discriminator)),
+            weight_change(g_before, snapshot_weights(gan.generator)))
+
+
+def _run_step(step, args, kwargs):
+    """Runs next to the learner's code: one step with only d_optimizer learning, one with only g_optimizer learning
+    (the other's learning rate 0), as plain floats: which optimizer changed which network, and the losses."""
+    weight_seed, real, d_noise, g_noise = args
+    return (_one_step(step, weight_seed, real, d_noise, g_noise, STEP_LEARNING_RATE, 0.0),
+            _one_step(step, weight_seed, real, d_noise, g_noise, 0.0, STEP_LEARNING_RATE))
+
+
+def _reference_steps(gan, real, d_noise, g_noise):
+    """The reference's step (course_utils.gan.GAN.discriminator_step, then generator_step) as a step function."""
+    return gan.discriminator_step(real, d_noise), gan.generator_step(g_noise)
+
+
+_REFERENCE_STEPS: dict = {}
+
+
+def _reference_step(weight_seed, real, d_noise, g_noise):
+    """The reference's two runs (as :func:`_run_step`) and the losses of typical mistakes, for the hints.
+
+    Deterministic for its inputs, so it is kept per case (the visible check runs again after every try).
+    """
+    key = (int(weight_seed),) + tuple(np.asarray(a, "float32").tobytes() for a in (real, d_noise, g_noise))
+    if key not in _REFERENCE_STEPS:
+        _REFERENCE_STEPS.clear()
+        _REFERENCE_STEPS[key] = _compute_reference_step(weight_seed, real, d_noise, g_noise)
+    return _REFERENCE_STEPS[key]
+
+
+def _compute_reference_step(weight_seed, real, d_noise, g_noise):
+    import tensorflow as tf
+
+    runs = (_one_step(_reference_steps, weight_seed, real, d_noise, g_noise, STEP_LEARNING_RATE, 0.0),
+            _one_step(_reference_steps, weight_seed, real, d_noise, g_noise, 0.0, STEP_LEARNING_RATE))
+    gan = step_gan(weight_seed)
+    ones, zeros = tf.ones((STEP_BATCH, 1)), tf.zeros((STEP_BATCH, 1))
+    fake = gan.generator(d_noise, training=True)
+    swapped = gan.loss_fn(tf.concat([zeros, ones], 0), gan.discriminator(tf.concat([real, fake], 0), training=True))
+    g_before_d = gan.loss_fn(ones, gan.discriminator(gan.generator(g_noise, training=True), training=True))
+    gan.discriminator_step(real, d_noise)
+    g_zero_label = gan.loss_fn(zeros, gan.discriminator(gan.generator(g_noise, training=True), training=True))
+    g_same_noise = gan.loss_fn(ones, gan.discriminator(gan.generator(d_noise, training=True), training=True))
+    mistakes = {"d_swapped": float(swapped), "d_sum": 2 * runs[0][0], "g_zero_label": float(g_zero_label),
+                "g_same_noise": float(g_same_noise), "g_before_d": float(g_before_d)}
+    return (runs, mistakes)
+
+
+def _close(a, b, rtol=1e-3, atol=1e-4) -> bool:
+    return bool(np.isfinite(a) and abs(a - b) <= atol + rtol * abs(b))
+
+
+def _compare_step(received, expected, args, kwargs, where):
+    """Korean message naming the first thing the learner's step does differently, else None (visible and grader)."""
+    try:
+        (d_loss, g_loss, d_only_d, d_only_g), (_, _, g_only_d, g_only_g) = (
+            tuple(float(v) for v in run) for run in received)
+    except (TypeError, ValueError):
+        return f"{where}: 결과를 읽을 수 없습니다. (d_loss, g_loss) 두 손실을 튜플로 돌려주세요."
+    (ref_d_loss, ref_g_loss, ref_d_change, _), (_d, _g2, _, ref_g_change) = expected[0]
+    mistakes = expected[1]
+    if d_only_g != 0.0:
+        return ("g_optimizer의 학습률을 0으로 두고 실행했는데도 생성자의 가중치가 바뀌었습니다. 생성자를 바꾸는 것은 "
+                "gan.g_optimizer뿐이어야 합니다: 판별자 단계에서 d_optimizer에 생성자의 가중치까지 넘겼거나"
+                "(가짜 이미지를 만든 생성자까지 갱신), 두 옵티마이저를 바꿔 썼거나, 새 옵티마이저를 만들었나요?")
+    if g_only_d != 0.0:
+        return ("d_optimizer의 학습률을 0으로 두고 실행했는데도 판별자의 가중치가 바뀌었습니다. 생성자 단계에서는 판별자를 "
+                "손실 계산에만 쓰고 갱신하지 않습니다: g_optimizer에는 gan.generator.trainable_variables만 넘기세요.")
+    if d_only_d == 0.0:
+        return ("판별자 단계가 판별자의 가중치를 바꾸지 않았습니다: GradientTape로 구한 기울기를 "
+                "gan.d_optimizer.apply_gradients(zip(기울기, gan.discriminator.trainable_variables))로 적용했나요?")
+    if g_only_g == 0.0:
+        return ("생성자 단계가 생성자의 가중치를 바꾸지 않았습니다: 판별자의 출력까지 GradientTape 안에서 계산하고, "
+                "gan.g_optimizer.apply_gradients(zip(기울기, gan.generator.trainable_variables))로 적용했나요?")
+    if not _close(d_loss, ref_d_loss):
+        if _close(d_loss, mistakes["d_swapped"]):
+            return "판별자 단계의 레이블이 뒤바뀌었습니다: 진짜 이미지는 1, 생성자가 만든 가짜 이미지는 0입니다."
+        if _close(d_loss, mistakes["d_sum"]):
+            return ("판별자 손실이 두 배입니다: 진짜의 손실과 가짜의 손실을 더했나요? 둘을 이어 붙인 배치 하나의 손실"
+                    "(곧 두 손실의 평균)을 쓰세요.")
+        return ("판별자 단계의 손실이 다릅니다: 진짜(d_noise가 아니라 real_images)와 gan.generator(d_noise, training=True)로 "
+                "만든 가짜를 판별자에 training=True로 넣고, gan.loss_fn으로 레이블(진짜 1, 가짜 0)과 비교하세요.")
+    if not _close(g_loss, ref_g_loss):
+        if _close(g_loss, mistakes["g_zero_label"]):
+            return ("생성자 단계의 레이블이 0입니다: 생성자는 판별자가 가짜를 '진짜(1)'라고 말하도록 배웁니다. "
+                    "가짜 이미지에 레이블 1을 붙이세요.")
+        if _close(g_loss, mistakes["g_same_noise"]):
+            return "생성자 단계에 판별자 단계의 노이즈(d_noise)를 다시 썼습니다: 생성자 단계는 새 노이즈 g_noise를 씁니다."
+        if _close(g_loss, mistakes["g_before_d"]):
+            return ("생성자 단계의 손실이 갱신 전의 판별자로 계산되었습니다: 판별자 단계를 먼저 끝내고(판별자 갱신), "
+                    "그다음 생성자 단계를 하세요.")
+        return ("생성자 단계의 손실이 다릅니다: gan.generator(g_noise, training=True)로 만든 이미지를 "
+                "gan.discriminator(..., training=True)에 넣고, 레이블 1과 gan.loss_fn으로 비교하세요.")
+    if not (_close(d_only_d, ref_d_change, rtol=1e-2) and _close(g_only_g, ref_g_change, rtol=1e-2)):
+        return ("손실은 맞지만 가중치가 바뀐 크기가 한 번의 갱신과 다릅니다: 단계마다 apply_gradients를 꼭 한 번씩, "
+                "그 단계의 손실의 기울기로 부르세요.")
+    return None
+
+
+def _reference_step_functions() -> list:
+    """What the learner's train_step must not call: the chapter's own steps (the reference) and Keras' loops."""
+    from course_utils import gan
+
+    # GAN.update, a staticmethod, is left to the reading of the code (STEP_COPY_NAMES): blocking it here would
+    # put it back as a plain function
+    return [(gan.GAN, name) for name in ("discriminator_step", "generator_step", "train_step",
+                                         "train_on_batch", "fit")] + [(gan, "make_gan"), (gan, "train")]
+
+
+_STEP_REFUSAL = ("이 연습은 직접 쓴 학습 단계를 검사합니다. gan.discriminator_step·generator_step·update나 "
+                 "train_on_batch·fit 대신 tf.GradientTape와 두 옵티마이저로 직접 쓰세요.")
+TRAIN_STEP = function_exercise("6-7", "GAN의 학습 단계 쓰기", "train_step", FunctionSpec(
+    cases=step_cases, reference=_reference_step, seed=65, run=_run_step, compare=_compare_step,
+    blocked=_reference_step_functions, banned_names=STEP_COPY_NAMES, refusal=_STEP_REFUSAL))
+
+
+def own_train_step(get):
+    """The learner's train_step when it passes the check of its exercise, else None with one Korean line (6.6).
+
+    ``get()`` returns the learner's function (a ``lambda: train_step``, so an unanswered exercise is a NameError
+    here, not in the chapter's cell).  Used by :func:`course_utils.gan.make_gan`.
+    """
+    try:
+        step = get()
+    except NameError:
+        step = None
+    problem = None if callable(step) and not is_stub(step) else "아직 답을 넣지 않았습니다"
+    spec = TRAIN_STEP.function
+    if problem is None:
+        for args, kwargs, description in spec.cases(spec.seed):
+            verdict = judge_case(spec, run_case(spec, TRAIN_STEP.label, step, args, kwargs),
+                                 spec.reference(*args, **kwargs), args, kwargs, description)
+            if verdict:
+                problem = ("아직 답을 넣지 않았습니다" if verdict[0] == "unanswered"
+                           else f"연습 {TRAIN_STEP.number}의 답이 아직 맞지 않습니다")
+                break
+    if problem:
+        print(f"ℹ️ 여러분의 train_step 대신 본문의 학습 단계로 학습합니다 ({problem}).")
+        return None
+    print(f"✅ 연습 {TRAIN_STEP.number}에서 직접 쓴 train_step으로 학습합니다.")
+    return step
+
+
+def step_problem(step, seed: int) -> "str | None":
+    """What is wrong with ``step`` on the case of ``seed`` (a Korean message), else None: 연습 6-7's hidden test."""
+    spec = TRAIN_STEP.function
+    (args, kwargs, description), = spec.cases(seed)
+    verdict = judge_case(spec, run_case(spec, TRAIN_STEP.label, step, args, kwargs), spec.reference(*args, **kwargs),
+                         args, kwargs, description)
+    return verdict[1] if verdict else None
+
+
+# ----------------------------------------------------------------- the learner's generator (6.2) and discriminator (6.3)
+
+#: What the learner's networks may not be made with: the course's builders and Keras' copying of a model.
+NETWORK_COPY_NAMES = frozenset({"build_generator", "build_discriminator", "build_conditional_generator",
+                                "build_conditional_discriminator", "make_gan", "make_conditional_gan", "load_into",
+                                "clone_model", "model_from_json", "from_config", "load_model", "pretrained"})
+
+
+def generator_cases(seed: int = 61) -> list:
+    """The cases of the generator exercise: the chapter's noise length 100 and one other (the answer follows it)."""
+    other = int(np.random.default_rng(seed).choice([32, 64, 128]))
+    return [((latent_dim,), {}, f"latent_dim={latent_dim}으로 만든 생성자") for latent_dim in (LATENT_DIM, other)]
+
+
+def discriminator_cases(seed: int = 64) -> list:
+    """The cases of the discriminator exercise: the chapter's 64 filters and one other number."""
+    other = int(np.random.default_rng(seed).choice([16, 32, 48]))
+    return [((filters,), {}, f"filters={filters}로 만든 판별자") for filters in (64, other)]
+
+
+def _reference_generator(latent_dim):
+    """The chapter's generator (:func:`course_utils.gan.build_generator`): its summary, no layer name asked for."""
+    from course_utils.exercises._models import architecture
+    from course_utils.gan import build_generator
+
+    return (architecture(build_generator(latent_dim)), ())
+
+
+def _reference_discriminator(filters):
+    """The chapter's discriminator (:func:`course_utils.gan.build_discriminator`): its summary."""
+    from course_utils.exercises._models import architecture
+    from course_utils.gan import build_discriminator
+
+    return (architecture(build_discriminator(filters)), ())
+
+
+def _network_hint(received_rows, expected_rows) -> str:
+    """A chapter 6 hint for the first row that differs (the misconceptions the shape trace teaches), or ""."""
+    for got, want in zip(received_rows, expected_rows):
+        if tuple(got[:2]) == tuple(want[:2]) and tuple(got[2:]) == tuple(want[2:]):
+            continue
+        kind, shape = got[0], tuple(got[1])
+        want_kind, want_shape = want[0], tuple(want[1])
+        if kind == "Input" and len(want_shape) == 2:
+            return " 입력 길이는 인수(latent_dim)로 정하세요: keras.Input(shape=(latent_dim,))."
+        if kind == "Input":
+            return " 판별자의 입력은 흑백 이미지 한 장, keras.Input(shape=(28, 28, 1))입니다."
+        if want_kind == "Conv2D" and kind == "Conv2D" and len(shape) == 4 and shape[1:3] != want_shape[1:3]:
+            if shape[1] == 2 * want_shape[1]:
+                return " 판별자의 합성곱은 strides=2로 크기를 반으로 줄입니다."
+            if 2 * shape[1] == want_shape[1] or shape[1] < want_shape[1]:
+                return (" padding='same'을 빠뜨렸거나 UpSampling2D가 빠졌나요? 생성자의 합성곱은 크기를 바꾸지 않고, "
+                        "크기는 업샘플링만 바꿉니다.")
+        if want_kind == "Conv2D" and kind == "Conv2D" and shape[-1:] != want_shape[-1:]:
+            return " 필터 수를 확인하세요: 생성자의 첫 합성곱은 64개, 판별자의 두 번째 합성곱은 첫 합성곱의 두 배입니다."
+        if kind != want_kind and {kind, want_kind} == {"LeakyReLU", "BatchNormalization"}:
+            return " 층의 순서를 확인하세요: shape 추적표의 순서대로 (첫 블록은 LeakyReLU 다음 BatchNormalization)."
+        if want_kind == "Conv2D" and kind == "Conv2D" and got[3] != want[3]:
+            return " 생성자의 마지막 합성곱은 activation='tanh'로 [-1, 1] 이미지를 냅니다."
+        if want_kind == "Dense" and kind == "Dense" and got[3] != want[3]:
+            return " 판별자의 마지막 Dense(1)는 activation='sigmoid'로 '진짜일 확률'을 냅니다."
+        return ""
+    return ""
+
+
+def _compare_network(received, expected, args, kwargs, where):
+    from course_utils.exercises._models import first_difference
+
+    if not isinstance(received, (tuple, list)) or len(received) != 2:
+        return f"{where}: 모델의 구조를 읽을 수 없습니다. keras.Model을 돌려주세요."
+    message = first_difference(received[0], expected[0], where)
+    if message and isinstance(received[0], (tuple, list)):
+        if message.endswith("펼친 이미지를 받으세요."):  # _models' wording is chapter 7's (a flattened image)
+            message = message[:message.rindex(":")] + "."
+        try:
+            message += _network_hint(received[0], expected[0])
+        except (TypeError, ValueError, IndexError):
+            pass
+    return message
+
+
+def _library_networks() -> list:
+    """The builders the network exercises must not call: the chapter's own, the pretrained ones and model copies."""
+    from course_utils import gan
+    from course_utils.exercises.ch07 import _library_models
+
+    return [(gan, name) for name in ("build_generator", "build_discriminator", "build_conditional_generator",
+                                     "build_conditional_discriminator", "make_gan")] + _library_models()
+
+
+def _run_network(build, args, kwargs):
+    """Runs next to the learner's code: the learner's network's summary (as 연습 7-4's)."""
+    from course_utils.exercises.ch07 import _run_model
+
+    return _run_model(build, args, kwargs)
+
+
+_NETWORK_REFUSAL = ("이 연습은 직접 쓴 모델 코드를 검사합니다. course_utils의 build_generator·build_discriminator나 "
+                    "모델 복사(clone_model) 대신 keras.Input과 layers로 직접 만드세요.")
+BUILD_GENERATOR = function_exercise("6-1", "생성자 만들기", "make_generator", FunctionSpec(
+    cases=generator_cases, reference=_reference_generator, seed=61, run=_run_network, compare=_compare_network,
+    blocked=_library_networks, banned_names=NETWORK_COPY_NAMES, refusal=_NETWORK_REFUSAL))
+BUILD_DISCRIMINATOR = function_exercise("6-4", "판별자 만들기", "make_discriminator", FunctionSpec(
+    cases=discriminator_cases, reference=_reference_discriminator, seed=64, run=_run_network,
+    compare=_compare_network, blocked=_library_networks, banned_names=NETWORK_COPY_NAMES, refusal=_NETWORK_REFUSAL))
+
+
+# ----------------------------------------------------------------- 연습 6-9: read the census (6.8)
+
+#: The three generators of 6.8's census figure, in the order before shuffling: the collapse run's last step, the
+#: chapter's DCGAN (ch06_dcgan) and the conditional GAN (ch06_generator), each read from the same 1,000 noises.
+CENSUS_GENERATORS = ("collapse", "dcgan", "conditional")
+CENSUS_ROW_SEED = 5   # the figure's panels A, B, C: np.random.default_rng(5).permutation(3) of CENSUS_GENERATORS
+
+
+def census_panels() -> tuple:
+    """Which generator each panel A, B, C of 6.8's census figure shows (the chapter draws them in this order)."""
+    return tuple(CENSUS_GENERATORS[i] for i in np.random.default_rng(CENSUS_ROW_SEED).permutation(3))
+
+
+def _collapsed_panel() -> str:
+    return "ABC"[census_panels().index("collapse")]
+
+
+def _panel_hint(value, expected):
+    letter = value.strip().upper()
+    if letter == "ABCD"[3]:
+        return ("확신 비율이 높다고 잘 학습된 것은 아닙니다. 확신 비율이 가장 높은 생성자는 거의 모든 샘플이 한 숫자로 "
+                "읽혔습니다: 숫자 가짓수와 최다 숫자 비율도 함께 보세요.")
+    if letter not in "ABC":
+        return None
+    shown = census_panels()["ABC".index(letter)]
+    if shown == "dcgan":
+        return ("확신 비율이 가장 낮은 생성자를 골랐습니다. 확신 비율은 숫자다운 정도이고, 모드 붕괴는 다양성의 문제입니다: "
+                "이 생성자는 열 가지 숫자를 모두 그리고 가장 많은 숫자도 5분의 1이 안 됩니다.")
+    return ("열 가지 숫자가 고르게 나오는 생성자를 골랐습니다 (최다 숫자 비율이 0.1 근처). 모드 붕괴한 생성자는 숫자 "
+            "가짓수가 줄고 한 숫자로 몰립니다.")
+
+
+COLLAPSED_GENERATOR = choice_exercise("6-9", "모드 붕괴한 생성자 찾기", "collapsed_generator", _collapsed_panel,
+                                      [_panel_hint])
+
+
+# ----------------------------------------------------------------- 연습 6-6: the Keras 2 recipe, frozen after one step
+
+#: (did the discriminator's own step change it, did the combined step change it) -> the option's place in "ABCD"
+_FREEZE_OUTCOMES = {(True, False): 1, (False, False): 0, (True, True): 2}
+
+
+@functools.lru_cache(maxsize=1)
+def freeze_outcome() -> str:
+    """The option of 연습 6-6 that Keras does: the set-up it describes, run on two small models.
+
+    Compile a discriminator, train it once, set ``trainable = False``, build and compile the combined model, then
+    one discriminator step and one combined step: did each change the discriminator?  "D" when Keras raised.
+    """
+    import warnings
+
+    import keras
+
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(6)])
+    discriminator = keras.Sequential([keras.Input((6,)), keras.layers.Dense(1, activation="sigmoid")])
+    x, noise, ones = np.ones((8, 6), "float32"), np.ones((8, 4), "float32"), np.ones((8, 1), "float32")
+
+    def kernel():
+        return np.array(discriminator.layers[0].kernel.numpy(), copy=True)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            discriminator.compile(loss="binary_crossentropy", optimizer="adam")
+            discriminator.train_on_batch(x, ones)
+            discriminator.trainable = False
+            z = keras.Input((4,))
+            combined = keras.Model(z, discriminator(generator(z)))
+            combined.compile(loss="binary_crossentropy", optimizer="adam")
+            before = kernel()
+            discriminator.train_on_batch(x, 0 * ones)
+            own_step = not np.array_equal(before, kernel())
+            before = kernel()
+            combined.train_on_batch(noise, ones)
+            combined_step = not np.array_equal(before, kernel())
+    except Exception:  # noqa: BLE001 - the last option says Keras refuses
+        return "ABCD"[3]
+    return "ABCD"[_FREEZE_OUTCOMES.get((own_step, combined_step), 3)]
+
+
+_FREEZE_HINTS = (
+    ("Keras 3는 trainable을 학습 단계가 처음 만들어질 때 읽습니다. 판별자의 학습 단계는 trainable=True일 때 "
+     "이미 만들어졌고, 그 뒤로도 그대로 다시 쓰입니다."),
+    None,
+    ("gan의 학습 단계는 gan.train_on_batch를 처음 부를 때, 곧 trainable=False로 바꾼 뒤에 만들어집니다. "
+     "그때 읽은 값대로 gan 안의 판별자는 고정됩니다."),
+    ("Keras는 오류를 내지 않습니다 (6.4절에서도 손실 값이 나왔습니다). 게다가 판별자의 학습 단계는 "
+     "trainable=True일 때 이미 만들어졌습니다."),
+)
+
+
+def _freeze_hint(value, expected):
+    """The misconception of each wrong option of 연습 6-6, by its place in "ABCD"."""
+    letter = value.strip().upper()
+    return _FREEZE_HINTS["ABCD".index(letter)] if len(letter) == 1 and letter in "ABCD" else None
