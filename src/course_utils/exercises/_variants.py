@@ -33,8 +33,8 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-#: What a 학번 may contain (digits, letters and ``_ . - @``); anything else is most likely a typo.
-_ID_PATTERN = re.compile(r"[0-9A-Za-z_.@\-]{1,64}")
+#: What a learner's 학번 may contain (digits, letters and ``_ . - @``); anything else is most likely a typo.
+_ID_PATTERN = re.compile(r"[\w.@\-]{1,64}")
 
 _state: dict = {"id": None, "pinned": None}
 
@@ -67,8 +67,9 @@ class Variants:
     prompt: Callable[[Numbers], str]
 
 
-def clean_id(student_id: Any) -> Optional[str]:
-    """The 학번 as text, or None when empty; a Korean ``ValueError`` for one that cannot be a 학번.
+def clean_id(student_id: Any, strict: bool = True) -> Optional[str]:
+    """The 학번 as text, or None when empty; a Korean ``ValueError`` for one that cannot be a 학번 (``strict``:
+    the learner's id cell; the grader takes the LMS's ids as they are).
 
     >>> clean_id(" 20241234 "), clean_id(""), clean_id(None), clean_id(20241234)
     ('20241234', None, None, '20241234')
@@ -76,7 +77,7 @@ def clean_id(student_id: Any) -> Optional[str]:
     text = "" if student_id is None else str(student_id).strip()
     if not text:
         return None
-    if not _ID_PATTERN.fullmatch(text):
+    if strict and not _ID_PATTERN.fullmatch(text):
         raise ValueError(f"학번 {text!r}을(를) 읽을 수 없습니다. 숫자와 영문자만 따옴표 안에 적으세요 (예: \"20241234\").")
     return text
 
@@ -97,7 +98,7 @@ def draw(variants: Variants, seed: int) -> Numbers:
 
 def numbers_for(variants: Variants, number: str, student_id: Optional[str]) -> Numbers:
     """The numbers of exercise ``number`` for ``student_id`` (None: the book's, variant 0). Used by tools.grade too."""
-    student_id = clean_id(student_id)
+    student_id = clean_id(student_id, strict=False)
     if student_id is None:
         return Numbers(variants.book, book=True)
     values = variants.draw(np.random.default_rng(seed_of(student_id, number)))
@@ -110,12 +111,13 @@ def set_student_id(student_id: Any = "", quiet: bool = False) -> Optional[str]:
     An empty id gives the book's numbers. Under the grader, which pins the id the LMS gives the
     submission (:func:`pin_student_id`), a different id is noted and not used.
     """
-    student_id = clean_id(student_id)
     pinned = _state["pinned"]
     if pinned is not None:
-        if student_id not in (None, pinned) and not quiet:
-            print(f"채점에서는 제출한 학생의 학번({pinned})으로 숫자를 정합니다 (노트북에 적힌 학번: {student_id}).")
+        written = clean_id(student_id, strict=False)
+        if written not in (None, pinned) and not quiet:
+            print(f"채점에서는 제출한 학생의 학번({pinned})으로 숫자를 정합니다 (노트북에 적힌 학번: {written}).")
         return pinned
+    student_id = clean_id(student_id)
     _state["id"] = student_id
     if not quiet:
         if student_id is None:
@@ -128,7 +130,7 @@ def set_student_id(student_id: Any = "", quiet: bool = False) -> Optional[str]:
 
 def pin_student_id(student_id: Any) -> None:
     """Fix the id for this process (the grader's sandbox: the id the LMS gives the submission, tools/grading/plan.py)."""
-    _state["pinned"] = clean_id(student_id)
+    _state["pinned"] = clean_id(student_id, strict=False)
     _state["id"] = _state["pinned"]
 
 
