@@ -29,9 +29,10 @@ def _n(n, book) -> Numbers:
 
 
 def _draw_box(rng) -> dict:
-    """Points of 2 or 3 coordinates, 4-8 of them (never as many as coordinates), a hidden Dense of 2-6 units (2+ keeps "bias per unit" a step)."""
-    return {"dim": int(rng.choice([2, 3])), "points": int(rng.choice([4, 5, 6, 8])),
-            "hidden": int(rng.integers(2, 7))}
+    """Points of 2 or 3 coordinates, 4-12 of them (never as many as coordinates), a hidden Dense of 2-10 units (2+ keeps
+    "bias per unit" a step)."""
+    return {"dim": int(rng.choice([2, 3])), "points": int(rng.choice([4, 5, 6, 8, 10, 12])),
+            "hidden": int(rng.integers(2, 11))}
 
 
 def _box_prompt(n) -> str:

@@ -26,7 +26,7 @@ CONV_POOL_BOOK = {"conv": (3, 2), "pool": 2, "last": 3}
 STACKS_BOOK = {"a_kernel": 3, "a_convs": 2, "a_pool": 2, "b_kernel": 3, "b_dilations": (1, 3, 5)}
 POOLS_BOOK = {"pools": tuple(POOLS)}
 #: The input side of the Keras models the hidden tests build: valid for every variant's layers.
-KERAS_SIDE = 96
+KERAS_SIDE = 128
 
 
 def _n(n, book) -> Numbers:
@@ -41,10 +41,17 @@ def conv_pool_layers(n: Numbers = None) -> list:
 
 
 def _draw_conv_pool(rng) -> dict:
-    """A k x k conv with a stride 2 <= s < k, a p x p pooling (p = 2, 3), a last conv of 3 or 5: no step vanishes."""
-    k = int(rng.choice([3, 5, 7]))
-    return {"conv": (k, int(rng.integers(2, min(k, 5)))), "pool": int(rng.choice([2, 3])),
-            "last": int(rng.choice([3, 5]))}
+    """A k x k conv with a stride 2 <= s < k, a p x p pooling (p = 2-4), a last conv of 3-7: no step vanishes,
+    and the two mistakes the hints name (stopping after two layers, adding kernels without the jump) give two
+    different wrong answers."""
+    while True:
+        k = int(rng.choice([3, 5, 7]))
+        n = {"conv": (k, int(rng.integers(2, min(k, 5)))), "pool": int(rng.choice([2, 3, 4])),
+             "last": int(rng.choice([3, 5, 7]))}
+        layers = conv_pool_layers(Numbers(n))
+        mistakes = {receptive_field(layers).size, receptive_field(layers[:-1]).size, 1 + sum(k - 1 for k, _s in layers)}
+        if len(mistakes) == 3:
+            return n
 
 
 def _conv_pool_prompt(n) -> str:
