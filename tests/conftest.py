@@ -28,6 +28,7 @@ SLOWEST_FIRST = (
     "tests/colab/test_colab_newest.py",         # ~260 s: the Colab job at the newest TF + Keras  the ends side by side)
     "tests/grading/test_grade_dask.py",         # 245 s: a real Dask cluster
     "tests/grading/test_grade_shortcuts.py",    # 325 s: tools.grade on the shortcut kit of chapters 2-7
+    "tests/grading/test_grade_variants.py",     #  40 s: tools.grade on a crafted class with per-student numbers
     "tests/site/test_browser.py",               # ~46 s + axe-core on 14 pages in two modes (issue 30: 106 s for
                                                 #   those three tests alone under a load average of 10)
     "tests/grading/test_student_version.py",    #  66 s
