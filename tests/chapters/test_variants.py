@@ -255,3 +255,14 @@ def test_practice_gives_fresh_numbers_checked_with_the_same_hints(capsys):
     assert again.numbers == _variants.practice("4-1", seed=7).numbers
     with pytest.raises(ValueError, match="숫자가 바뀌는 문제가 아니"):
         _variants.practice("2-4")
+
+
+def test_the_instructor_guide_s_worked_example_is_what_the_grader_computes():
+    from notebook_helpers import ROOT
+
+    guide = (ROOT / "book" / "instructor_guide.md").read_text(encoding="utf-8")
+    n = _variants.numbers_for(REGISTRY["2-2"].variants, "2-2", "20240002")
+    a, b, c = n.units
+    assert f"`Input({n.inputs})` →\n`Dense({a})` → `Dense({b}, use_bias=False)` → `Dense({c})`" in guide
+    assert f"`{ch02.stack_params(n)!r}`" in guide
+    assert _variants.numbers_for(REGISTRY["2-2"].variants, "2-2", "20240001").key() != n.key()

@@ -8,14 +8,17 @@ notebook's. In one real grading run (sandbox, judge, CSV, class report):
   numbers in the sandbox, pinned to C's id) are an honest class: full points, no flag;
 - D declares B's 학번 in the notebook: flagged for review, graded with D's own numbers (full points);
 - E left the 학번 empty and answered the book's numbers: 0 points, flagged as the book's numbers.
+
+The plain ``nbgrader autograde`` path grades each student with their own numbers too (second test).
 """
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 
 from course_utils.exercises import REGISTRY, _variants, load_all
-from notebook_helpers import editions, read, solutions_by_id
+from notebook_helpers import editions, fill_answers, grade_id, read, solutions_by_id
 from test_grade_shortcuts import grade_students
 
 pytestmark = pytest.mark.slow
@@ -74,3 +77,30 @@ def test_a_copied_answer_scores_zero_and_names_the_classmate(tmp_path):
     assert "다른 학생의 숫자로 푼 답" in report and "노트북에 적힌 학번" in report and "변형" in report
     groups = next(tmp_path.rglob("grading/reports/*_variants.csv")).read_text(encoding="utf-8")
     assert groups.startswith("question,exercise,number,value,students,facility") and ",2-2,units," in groups
+
+
+def test_plain_nbgrader_autograde_grades_each_student_with_their_own_numbers(tmp_path):
+    """``nbgrader autograde`` (no tools.grade): the id nbgrader gives the submission decides the numbers
+    (nbgrader_config.py: ``PinStudentNumbers``), in the visible checks and in the hidden tests alike."""
+    from test_grading import ReleasedCourse, collect, nbgrader, scores
+
+    path = next(p for p in editions.chapter_notebooks() if p.parent.name.startswith("ch02"))
+    course = ReleasedCourse(tmp_path, path)
+    sources = {grade_id(c): c.source for c in course.source.cells if grade_id(c)}
+    number_of = {a: sources[t].split('check("', 1)[1].split('"', 1)[0] for a, t, _ in course.pairs}
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    kits = {A: lambda number, answer_id: right_for(B, number) if number in NUMBER_EXERCISES else course.solutions[answer_id],
+            B: lambda number, answer_id: right_for(B, number) if number in NUMBER_EXERCISES else course.solutions[answer_id],
+            C: lambda number, answer_id: course.solutions[answer_id]}
+    for student, kit in kits.items():
+        nb = fill_answers(course.released, {a: kit(number_of[a], a) for a, _, _ in course.pairs})
+        nbformat.write(nb, inbox / f"{student}.ipynb")
+    assert collect(course.course, course.assignment, inbox).returncode == 0
+    nbgrader(course.course, "autograde", course.assignment)
+    got = scores(course.course, course.assignment)
+    tests = {a: t for a, t, _ in course.pairs}
+    for answer_id, number in number_of.items():
+        test_id = tests[answer_id]
+        assert got[B][test_id] > 0 and got[C][test_id] > 0, (number, got[B], got[C])
+        assert got[A][test_id] == (0.0 if number in NUMBER_EXERCISES else got[B][test_id]), (number, got[A])

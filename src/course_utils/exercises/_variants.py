@@ -20,12 +20,14 @@ stable hash (:func:`seed_of`: SHA-256, never Python's ``hash()``), so Colab, the
 regrade draw the same ones. The notebook's id cell calls :func:`set_student_id`; the grader
 (``python -m tools.grade``) takes the id the LMS or nbgrader gives the submission instead,
 pins it in the sandbox (:func:`pin_student_id`) and judges in its own process with
-:func:`numbers_for`. :func:`practice` draws fresh numbers for self-study, never graded.
+:func:`numbers_for`; the plain ``nbgrader autograde`` path pins the id nbgrader gives the submission
+(``COURSE_GRADING_STUDENT_ID``, set by ``nbgrader_plugins.PinStudentNumbers``). :func:`practice` draws fresh numbers for self-study, never graded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -35,6 +37,9 @@ import numpy as np
 
 #: What a learner's 학번 may contain (digits, letters and ``_ . - @``); anything else is most likely a typo.
 _ID_PATTERN = re.compile(r"[\w.@\-]{1,64}")
+
+#: Set by the plain ``nbgrader autograde`` path (``nbgrader_plugins.PinStudentNumbers``): the submission's student id.
+GRADING_ID_VARIABLE = "COURSE_GRADING_STUDENT_ID"
 
 _state: dict = {"id": None, "pinned": None}
 
@@ -137,6 +142,10 @@ def pin_student_id(student_id: Any) -> None:
 def current_student_id() -> Optional[str]:
     """The 학번 whose numbers this notebook uses (None: the book's)."""
     return _state["pinned"] if _state["pinned"] is not None else _state["id"]
+
+
+if os.environ.get(GRADING_ID_VARIABLE, "").strip():  # a kernel started by `nbgrader autograde` for one submission
+    pin_student_id(os.environ[GRADING_ID_VARIABLE])
 
 
 def _exercise(number: str):
