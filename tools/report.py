@@ -794,9 +794,22 @@ def page(assignment: Assignment, charts: dict, font_found: bool) -> str:
                             [[KIND_LABELS[m.kind], m.diagnosis, m.value, len(m.students), _names(m.students)]
                              for m in groups], numeric=(3,)))
 
+    parts.append("<h2>4. 확인이 필요한 학생</h2>")
+    if a.problems:
+        parts.append("<p>조작 의심(flagged)과 커널 죽음(kernel died)은 성적 DB에 \"수동 채점 필요\"로 표시되어 있습니다. "
+                     "formgrader에서 확인하고 점수를 고치세요.</p>")
+        parts.append(_table(["학생", "문항", "상태", "이유"],
+                            [[s, label, STATUS_LABELS.get(status, status), reason] for s, label, status, reason in a.problems],
+                            nowrap=(0, 1, 2)))
+    else:
+        parts.append("<p class=\"ok\">flagged, kernel died, missing인 문항이 없습니다.</p>")
+    if a.failed:
+        parts.append(f"<p class=\"warn\">채점 실패(failed) {len(a.failed)}명: 성적 DB에 쓰지 않았고 통계에서 뺐습니다. "
+                     f"<code>python -m tools.grade {e(a.name)} …</code>를 다시 실행하면 이 학생들만 다시 채점합니다.</p>")
+        parts.append(_table(["학생", "이유"], sorted(a.failed.items())))
     groups, flags = variant_groups(a.rows, set(a.failed)), variant_flags(a.rows)
     if groups or flags:
-        parts.append("<h2>학생마다 다른 숫자(변형)</h2>")
+        parts.append("<h2>5. 학생마다 다른 숫자(변형)</h2>")
         parts.append("<p class=\"muted\">계산 연습문제의 숫자는 학번마다 다릅니다. 아래 표는 뽑힌 숫자 하나하나(예: units, "
                      "pool)의 값별로 그 값을 받은 학생 수와 정답률입니다. 한 값의 정답률만 크게 낮으면 그 변형이 더 어려웠을 "
                      "수 있습니다(학생이 적은 칸은 참고만 하세요).</p>")
@@ -812,19 +825,6 @@ def page(assignment: Assignment, charts: dict, font_found: bool) -> str:
         else:
             parts.append("<p class=\"ok\">다른 학생의 숫자로 푼 답도, 다른 학번이 적힌 노트북도 없습니다.</p>")
 
-    parts.append("<h2>4. 확인이 필요한 학생</h2>")
-    if a.problems:
-        parts.append("<p>조작 의심(flagged)과 커널 죽음(kernel died)은 성적 DB에 \"수동 채점 필요\"로 표시되어 있습니다. "
-                     "formgrader에서 확인하고 점수를 고치세요.</p>")
-        parts.append(_table(["학생", "문항", "상태", "이유"],
-                            [[s, label, STATUS_LABELS.get(status, status), reason] for s, label, status, reason in a.problems],
-                            nowrap=(0, 1, 2)))
-    else:
-        parts.append("<p class=\"ok\">flagged, kernel died, missing인 문항이 없습니다.</p>")
-    if a.failed:
-        parts.append(f"<p class=\"warn\">채점 실패(failed) {len(a.failed)}명: 성적 DB에 쓰지 않았고 통계에서 뺐습니다. "
-                     f"<code>python -m tools.grade {e(a.name)} …</code>를 다시 실행하면 이 학생들만 다시 채점합니다.</p>")
-        parts.append(_table(["학생", "이유"], sorted(a.failed.items())))
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
