@@ -180,6 +180,7 @@ def test_4_3_every_variant():
         (first, k1, _s1, _), (second, k2, s2, _), (third, k3, _s3, pad3) = n.pools
         assert first[0] % k1 and third[0] % k3 and pad3 == "same", n      # the window does not divide the side
         assert 1 < s2 < k2 and (second[0] - k2) % s2, n                    # overlapping, the last step does not fit
+        assert (second[0] - k2) // s2 != (second[0] - k2) // k2, n         # and forgetting the stride changes it
         expected = tuple(tuple(keras.layers.MaxPooling2D(k, strides=s, padding=pad).compute_output_shape(
             (1,) + tuple(shape))[1:]) for shape, k, s, pad in n.pools)
         right = ch04.pool_shapes(n)
@@ -266,3 +267,43 @@ def test_the_instructor_guide_s_worked_example_is_what_the_grader_computes():
     assert f"`Input({n.inputs})` →\n`Dense({a})` → `Dense({b}, use_bias=False)` → `Dense({c})`" in guide
     assert f"`{ch02.stack_params(n)!r}`" in guide
     assert _variants.numbers_for(REGISTRY["2-2"].variants, "2-2", "20240001").key() != n.key()
+
+
+@pytest.mark.parametrize("number", CONVERTED)
+def test_the_typical_mistakes_are_wrong_and_hinted_for_every_variant(number):
+    exercise = REGISTRY[number]
+    for n in VARIANTS[number]:
+        right = exercise.expected(n)
+        mistakes = exercise.variants.mistakes(n)
+        assert mistakes, (number, n)
+        for wrong in mistakes:
+            assert not exact(wrong, right), (number, n, wrong)
+            with pytest.raises(ExerciseCheckError) as error:
+                exercise.check_value(wrong, numbers=n)
+            assert error.value.kind == "hint", (number, n, wrong, str(error.value))
+
+
+def test_the_copy_check_names_the_classmate_and_spares_honest_mistakes():
+    """tools/grading/judge.py's copied_from, on a class of 150: a classmate's right answer is found; a typical
+    mistake on one's own numbers is never taken for a copy, even when it equals a classmate's right answer."""
+    from tools.grading.judge import copied_from
+
+    honest_collisions = 0
+    for number in CONVERTED:
+        exercise = REGISTRY[number]
+        found = 0
+        for i in range(0, 150, 2):
+            me, other = IDS[i], IDS[i + 1]
+            theirs = exercise.expected(_variants.numbers_for(exercise.variants, number, other))
+            mine = _variants.numbers_for(exercise.variants, number, me)
+            if not exact(theirs, exercise.expected(mine)) and not any(
+                    exact(theirs, m) for m in exercise.variants.mistakes(mine)):
+                assert copied_from(exercise, theirs, me, [me, other]) == other, (number, me)
+                found += 1
+            for mistake in exercise.variants.mistakes(mine):
+                assert copied_from(exercise, mistake, me, IDS[:150]) is None, (number, me, mistake)
+                honest_collisions += any(exact(mistake, exercise.expected(
+                    _variants.numbers_for(exercise.variants, number, s))) for s in IDS[:150:5])
+        assert found >= 65, (number, found)   # of 75 pairs
+        assert copied_from(exercise, exercise.expected(mine), me, IDS[:150]) is None  # right: not a copy
+    assert honest_collisions > 0  # such collisions do happen in a class this size: the rule above matters

@@ -152,6 +152,12 @@ def student_numbers(exercise, student):
 
 
 @functools.lru_cache(maxsize=65536)
+def _numbers_key(number: str, student):
+    exercise = load_all()[number]
+    return _variants.numbers_for(exercise.variants, number, student).key()
+
+
+@functools.lru_cache(maxsize=65536)
 def _expected_for(number: str, student: str):
     exercise = load_all()[number]
     return exercise.expected(_variants.numbers_for(exercise.variants, number, student))
@@ -171,15 +177,23 @@ def _book_answer(exercise, value) -> bool:
 
 
 def copied_from(exercise, value, student, classmates) -> str | None:
-    """The classmate whose numbers ``value`` answers exactly (``value`` being wrong for ``student``), else None."""
+    """The classmate whose numbers ``value`` answers exactly (``value`` being wrong for ``student``), else None.
+
+    An answer that one of the exercise's typical mistakes on the student's own numbers explains
+    (``Variants.mistakes``) is an honest mistake, never a copied one.
+    """
     if exercise is None or exercise.variants is None:
         return None
-    mine = student_numbers(exercise, student)
+    mine = _numbers_key(exercise.number, student)
+    try:  # right for the student, or a typical mistake on the student's own numbers: not a copy
+        if exact(value, _expected_for(exercise.number, student)) or any(exact(value, mistake) for mistake in exercise.variants.mistakes(student_numbers(exercise, student))):
+            return None
+    except (TypeError, ValueError):
+        return None
     for other in classmates:
         if other == student or other is None:
             continue
-        theirs = _variants.numbers_for(exercise.variants, exercise.number, other)
-        if theirs.key() == mine.key():
+        if _numbers_key(exercise.number, other) == mine:
             continue  # the same numbers: the same answer, honestly
         try:
             if exact(value, _expected_for(exercise.number, other)):

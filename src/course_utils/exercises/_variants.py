@@ -10,7 +10,9 @@ An exercise whose answer follows from numbers in its question declares a :class:
   padding where it matters, every layer valid): the chapter module says how, and
   ``tests/chapters/test_variants.py`` checks every variant against Keras and the formulas;
 - ``prompt(n)``: the question in Korean with those numbers (the notebook prints it with
-  :func:`show`, so the text, the check, the hints and the hidden test use the same numbers).
+  :func:`show`, so the text, the check, the hints and the hidden test use the same numbers);
+- ``mistakes(n)``: the typical wrong answers for those numbers (those the hints name), so that an
+  honest mistake that happens to equal a classmate's right answer is not taken for a copied one.
 
 The answer source and the hints take the numbers as a parameter (``answer(n)``,
 ``hint(value, expected, n)``; ``n`` defaults to the book's).
@@ -70,6 +72,9 @@ class Variants:
     book: dict
     draw: Callable[[np.random.Generator], dict]
     prompt: Callable[[Numbers], str]
+    #: The typical wrong answers for these numbers (the mistakes the hints name): an answer that one of them explains
+    #: is an honest mistake, never flagged as copied from a classmate (tools/grading/judge.py).
+    mistakes: Callable[[Numbers], list] = lambda _n: []
 
 
 def clean_id(student_id: Any, strict: bool = True) -> Optional[str]:

@@ -164,12 +164,36 @@ def _stack_shapes_hint(value, expected, n=None):
     return None
 
 
+def _box_mistakes(n) -> list:
+    """The mistakes :func:`_box_hint` names: no bias anywhere, one bias per layer, one model without its biases."""
+    d, p, h = n["dim"], n["points"], n["hidden"]
+    right = box_params(n)
+    no_bias = (d + p, d * h + h + p)
+    return [no_bias, (right[0], no_bias[1] + 3), (no_bias[0], right[1]), (right[0], no_bias[1])]
+
+
+def _stack_params_mistakes(n) -> list:
+    """The mistakes :func:`_stack_params_hint` names, alone and together."""
+    inputs, (a, b, c) = n["inputs"], n["units"]
+    right = stack_params(n)
+    firsts, seconds, thirds = (right[0], inputs * a), (right[1], a * b + b), (right[2], b * c)
+    return [(x, y, z) for x in firsts for y in seconds for z in thirds if (x, y, z) != right]
+
+
+def _stack_shapes_mistakes(n) -> list:
+    """Flattening, keeping the last axis, and keeping only the units."""
+    (batch, steps, features), (u1, u2) = n["batch"], n["units"]
+    return [((batch, u1), (batch, u2)), ((batch, steps, features), (batch, steps, u2)),
+            ((batch, steps, features), (batch, steps, features))]
+
+
 BOX_PARAMS = value_exercise("2-1", "편향이 있는 상자 모델의 파라미터 수", "box_params", INTS, box_params, [_box_hint],
-                            variants=Variants(BOX_BOOK, _draw_box, _box_prompt))
+                            variants=Variants(BOX_BOOK, _draw_box, _box_prompt, _box_mistakes))
 STACK_PARAMS = value_exercise("2-2", "Dense 스택의 파라미터 수", "stack_params", INTS, stack_params,
-                              [_stack_params_hint], variants=Variants(STACK_BOOK, _draw_stack, _stack_prompt))
+                              [_stack_params_hint], variants=Variants(STACK_BOOK, _draw_stack, _stack_prompt,
+                                                                 _stack_params_mistakes))
 STACK_SHAPES = value_exercise("2-3", "Dense를 지난 shape", "stack_shapes", PAIR, stack_shapes, [_stack_shapes_hint],
-                              variants=Variants(SHAPES_BOOK, _draw_shapes, _shapes_prompt))
+                              variants=Variants(SHAPES_BOOK, _draw_shapes, _shapes_prompt, _stack_shapes_mistakes))
 
 
 def dense_cases(seed: int = 23) -> list:

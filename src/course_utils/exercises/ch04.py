@@ -99,7 +99,8 @@ def rf_stacks(n: Numbers = None) -> tuple:
 
 def _draw_pools(rng) -> dict:
     """Three poolings that keep the book's steps: a window that does not divide the side ('valid' drops the rest),
-    overlapping windows (stride < window) whose last step does not fit, and 'same' padding that rounds up."""
+    overlapping windows (stride < window) whose last step does not fit and whose stride changes the answer, and
+    'same' padding that rounds up."""
     def side(low, high, ok):
         while True:
             value = int(rng.integers(low, high))
@@ -111,7 +112,7 @@ def _draw_pools(rng) -> dict:
     n1 = side(5, 16, lambda v: v % k1)
     k2 = int(rng.choice([3, 4, 5]))
     s2 = int(rng.integers(2, k2))
-    n2 = side(k2 + s2, 17, lambda v: (v - k2) % s2)
+    n2 = side(k2 + s2, 17, lambda v: (v - k2) % s2 and (v - k2) // s2 != (v - k2) // k2)  # the stride counts
     k3 = int(rng.choice([2, 3]))
     n3 = side(5, 16, lambda v: v % k3)
     c1, c2, c3 = (int(rng.choice(channels)) for _ in range(3))
@@ -188,12 +189,45 @@ def _pool_shapes_hint(value, expected, n=None):
     return None
 
 
+def _conv_pool_mistakes(n) -> list:
+    """The mistakes :func:`_rf_conv_pool_hint` names: two layers only, no jump, the area; and the jump of one stride."""
+    layers = conv_pool_layers(n)
+    right = receptive_field(layers).size
+    (k, s), p, last = layers[0], layers[1][0], layers[2][0]
+    return [receptive_field(layers[:-1]).size, 1 + sum(k - 1 for k, _s in layers), right * right,
+            1 + (k - 1) + (p - 1) * s + (last - 1) * s, 1 + (k - 1) + (p - 1) * s + (last - 1) * p]
+
+
+def _stacks_mistakes(n) -> list:
+    """The mistakes :func:`_rf_stacks_hint` names (no jump in A, no dilation in B), alone and together."""
+    stack_a, stack_b = stack_layers(n)
+    right = rf_stacks(n)
+    a_values = (right[0], 1 + sum(k - 1 for k, _s in stack_a))
+    b_values = (right[1], receptive_field([(k, s) for k, s, _d in stack_b]).size)
+    return [(a, b) for a in a_values for b in b_values if (a, b) != right]
+
+
+def _pools_mistakes(n) -> list:
+    """Each case with the other padding's formula, or with the stride forgotten (one case at a time, and all)."""
+    right = pool_shapes(n)
+    found, all_other = [], []
+    for i, ((h, w, c), k, s, padding) in enumerate(_n(n, POOLS_BOOK)["pools"]):
+        other = "same" if padding == "valid" else "valid"
+        wrong = (pool_output_length(h, k, s, other), pool_output_length(w, k, s, other), c)
+        all_other.append(wrong)
+        found.append(right[:i] + (wrong,) + right[i + 1:])
+        if s is not None:
+            found.append(right[:i] + ((pool_output_length(h, k, None, padding),) * 2 + (c,),) + right[i + 1:])
+    return found + [tuple(all_other)]
+
+
 RF_CONV_POOL = value_exercise("4-1", "합성곱 + 풀링 + 합성곱의 receptive field", "rf_conv_pool", INT, rf_conv_pool,
-                              [_rf_conv_pool_hint], variants=Variants(CONV_POOL_BOOK, _draw_conv_pool, _conv_pool_prompt))
+                              [_rf_conv_pool_hint], variants=Variants(CONV_POOL_BOOK, _draw_conv_pool, _conv_pool_prompt,
+                                                                _conv_pool_mistakes))
 RF_STACKS = value_exercise("4-2", "더 깊은 스택의 receptive field", "rf_stacks", INTS, rf_stacks, [_rf_stacks_hint],
-                           variants=Variants(STACKS_BOOK, _draw_stacks, _stacks_prompt))
+                           variants=Variants(STACKS_BOOK, _draw_stacks, _stacks_prompt, _stacks_mistakes))
 POOL_SHAPES = value_exercise("4-3", "풀링 출력 shape", "pool_shapes", PAIR, pool_shapes, [_pool_shapes_hint],
-                             variants=Variants(POOLS_BOOK, _draw_pools, _pools_prompt))
+                             variants=Variants(POOLS_BOOK, _draw_pools, _pools_prompt, _pools_mistakes))
 
 
 def _reference_pool(x, pool_size=2, stride=None):
