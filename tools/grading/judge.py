@@ -321,7 +321,7 @@ def judge(plan: Plan, out_nb, source_nb) -> tuple[list[Verdict], object]:
             verdict.value = short(value)
             if numbers is not None:
                 verdict.variant = json.dumps(dict(numbers), ensure_ascii=False, sort_keys=True)
-            if not passed and kind in ("hint", "unclassified"):
+            if numbers is not None and not passed and kind in ("hint", "unclassified"):
                 other = copied_from(exercise, value, plan.student, plan.classmates)
                 if other is not None:
                     copied = f"{COPIED_REASON} (학번 {other}): 이 학생의 숫자로는 틀리고 {other}의 숫자로 구한 답과 정확히 같습니다"

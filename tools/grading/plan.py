@@ -424,8 +424,8 @@ def build_plan(student_nb, source_nb, released_nb, *, seed: int = 0, student: st
     guard_name = f"_grader_guard_{secrets.token_hex(6)}"
     cells = [nbformat.v4.new_code_cell(
         _GUARD_SETUP + f"\n__course_grader_setup({guard_name!r}, {modules!r})\ndel __course_grader_setup\n"
-        + (f"__import__('course_utils.exercises._variants', fromlist=['_']).pin_student_id({str(student)!r})\n"
-           if student is not None else ""),
+        + (f"__import__('course_utils.exercises._variants', fromlist=['_']).pin_student_id({str(student)!r})"
+           "  # __course_grader_setup: the numbers of the submitting student\n" if student is not None else ""),
         metadata=_meta("setup"))]
     cases, guard_nonces = {}, {}
 
