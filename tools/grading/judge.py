@@ -169,11 +169,24 @@ COPIED_REASON = "다른 학생의 숫자로 푼 답"
 BOOK_NUMBERS_REASON = "책의 숫자로 푼 답: 이 학생의 숫자로는 틀리고 책(학번 없음)의 숫자로는 맞습니다. 학번을 적지 않고 풀었는지 확인하세요"
 
 
-def _book_answer(exercise, value) -> bool:
+def explained(exercise, value, student) -> bool:
+    """True when ``value`` is right for ``student`` or one of the exercise's typical mistakes on the student's own
+    numbers (``Variants.mistakes``): an honest answer, whatever other numbers it also answers."""
     try:
-        return exact(value, exercise.expected(_variants.Numbers(exercise.variants.book, book=True)))
+        if exact(value, _expected_for(exercise.number, student)):
+            return True
+        return any(exact(value, mistake) for mistake in exercise.variants.mistakes(student_numbers(exercise, student)))
+    except (TypeError, ValueError):
+        return True
+
+
+def _book_answer(exercise, value, student) -> bool:
+    """True when ``value`` answers the book's numbers and nothing on the student's own numbers explains it."""
+    try:
+        book = exact(value, exercise.expected(_variants.Numbers(exercise.variants.book, book=True)))
     except (TypeError, ValueError):
         return False
+    return book and not explained(exercise, value, student)
 
 
 def copied_from(exercise, value, student, classmates) -> str | None:
@@ -184,12 +197,9 @@ def copied_from(exercise, value, student, classmates) -> str | None:
     """
     if exercise is None or exercise.variants is None:
         return None
-    mine = _numbers_key(exercise.number, student)
-    try:  # right for the student, or a typical mistake on the student's own numbers: not a copy
-        if exact(value, _expected_for(exercise.number, student)) or any(exact(value, mistake) for mistake in exercise.variants.mistakes(student_numbers(exercise, student))):
-            return None
-    except (TypeError, ValueError):
+    if explained(exercise, value, student):
         return None
+    mine = _numbers_key(exercise.number, student)
     for other in classmates:
         if other == student or other is None:
             continue
@@ -325,7 +335,7 @@ def judge(plan: Plan, out_nb, source_nb) -> tuple[list[Verdict], object]:
                 other = copied_from(exercise, value, plan.student, plan.classmates)
                 if other is not None:
                     copied = f"{COPIED_REASON} (학번 {other}): 이 학생의 숫자로는 틀리고 {other}의 숫자로 구한 답과 정확히 같습니다"
-                elif not numbers.book and _book_answer(exercise, value):
+                elif not numbers.book and _book_answer(exercise, value, plan.student):
                     copied = BOOK_NUMBERS_REASON
         verdict.diagnosis, verdict.diagnosis_kind = message, kind
         verdict.score = q.points if passed else 0.0
