@@ -115,18 +115,19 @@ def numbers_for(variants: Variants, number: str, student_id: Optional[str]) -> N
     return Numbers(values, book=values == dict(variants.book), student=student_id)
 
 
-def set_student_id(student_id: Any = "", quiet: bool = False) -> Optional[str]:
+def set_student_id(student_id: Any = "", quiet: bool = False) -> None:
     """The id cell of chapters 2 and 4: from now on the exercises of this notebook use this 학번's numbers.
 
     An empty id gives the book's numbers. Under the grader, which pins the id the LMS gives the
-    submission (:func:`pin_student_id`), a different id is noted and not used.
+    submission (:func:`pin_student_id`), a different id is noted and not used. Returns None (the cell shows
+    only the printed line).
     """
     pinned = _state["pinned"]
     if pinned is not None:
         written = clean_id(student_id, strict=False)
         if written not in (None, pinned) and not quiet:
             print(f"채점에서는 제출한 학생의 학번({pinned})으로 숫자를 정합니다 (노트북에 적힌 학번: {written}).")
-        return pinned
+        return
     student_id = clean_id(student_id)
     _state["id"] = student_id
     if not quiet:
@@ -135,7 +136,6 @@ def set_student_id(student_id: Any = "", quiet: bool = False) -> Optional[str]:
                   "나만의 숫자로 바뀝니다.")
         else:
             print(f"학번 {student_id}: 이 노트북의 연습문제는 이 학번의 숫자로 나옵니다. 이 셀 아래의 문제를 (다시) 실행하세요.")
-    return student_id
 
 
 def pin_student_id(student_id: Any) -> None:
