@@ -52,6 +52,11 @@ c.OverwriteCells.missing_cell_notification = (
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import GetGrades  # noqa: E402
 
-from course_utils.nbgrader_plugins import HideHiddenTests  # noqa: E402
+from course_utils.nbgrader_plugins import HideHiddenTests, PinStudentNumbers  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# Per-student numbers (issue 29): each submission's kernel uses the numbers of the student id nbgrader gives it.
+from nbgrader.converters import Autograde  # noqa: E402
+c.Autograde.autograde_preprocessors = [PinStudentNumbers] + list(
+    Autograde.class_traits()["autograde_preprocessors"].default())

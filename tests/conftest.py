@@ -29,6 +29,7 @@ SLOWEST_FIRST = (
     "tests/grading/test_grade_dask.py",         # 245 s: a real Dask cluster
     "tests/grading/test_grade_shortcuts.py",    # 325 s: tools.grade on the shortcut kit of chapters 2-7, + 67 s: the
                                                 #   copied answers of chapters 1, 3 and 7 (2026-12-06)
+    "tests/grading/test_grade_variants.py",     #  40 s: tools.grade on a crafted class with per-student numbers
     "tests/site/test_browser.py",               # ~46 s + axe-core on 14 pages in two modes (issue 30: 106 s for
                                                 #   those three tests alone under a load average of 10)
     "tests/grading/test_student_version.py",    #  66 s
@@ -44,6 +45,7 @@ SLOWEST_FIRST = (
     "tests/package/test_runtime.py",            #  29 s
     "tests/chapters/test_claims_seeds.py",      #  30 s: two short trainings (5.6's demo, 7.9's linear autoencoder)
     "tests/grading/test_report.py",             #  22 s
+    "tests/chapters/test_variants.py",          #  35 s CPU: every variant of 2-1~2-3, 4-1~4-3 against Keras (issue 29)
     "tests/package/test_setup_notebook.py",     #  20 s (+ about 20 s: the Hangul font checks, issue 30)
 )
 

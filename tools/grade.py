@@ -92,22 +92,27 @@ class Progress:
               end="\n" if self.done == self.total else "", flush=True)
 
 
-def plan_one(assignment, student, digest, path, source_nb, released_nb):
-    """One student's plan, built in this process (its secrets never leave it)."""
+def plan_one(assignment, student, digest, path, source_nb, released_nb, classmates=()):
+    """One student's plan, built in this process (its secrets never leave it).
+
+    ``student`` is the id the LMS or nbgrader gives the submission: its numbers are the ones judged
+    (``course_utils/exercises/_variants.py``); ``classmates``: the class's ids, for the copied-answer check.
+    """
     student_nb = nbformat.read(path, as_version=4)
-    return build_plan(student_nb, source_nb, released_nb, seed=student_seed(assignment, student, digest))
+    return build_plan(student_nb, source_nb, released_nb, seed=student_seed(assignment, student, digest),
+                      student=student, classmates=classmates)
 
 
-def run_one(assignment, student, digest, path, source_nb, released_nb, release_dir, options):
+def run_one(assignment, student, digest, path, source_nb, released_nb, release_dir, options, classmates=()):
     """Plan one student's run and execute it in the sandbox here; the judging is the caller's."""
-    plan = plan_one(assignment, student, digest, path, source_nb, released_nb)
+    plan = plan_one(assignment, student, digest, path, source_nb, released_nb, classmates)
     out = sandbox.run_in_sandbox(plan.run_nb, release_dir, path, options)
     return plan, out
 
 
-def grade_one(student, path, source_nb, released_nb, release_dir, options, assignment="", digest=""):
+def grade_one(student, path, source_nb, released_nb, release_dir, options, assignment="", digest="", classmates=()):
     """Plan, run and judge one student: (rows, autograded notebook, notes). Used by the tests and benchmarks."""
-    plan, out = run_one(assignment, student, digest, path, source_nb, released_nb, release_dir, options)
+    plan, out = run_one(assignment, student, digest, path, source_nb, released_nb, release_dir, options, classmates)
     verdicts, graded = judge(plan, out, source_nb)
     return [v.row() for v in verdicts], graded, plan.notes
 
@@ -240,10 +245,13 @@ def main(argv=None) -> int:
         failures.append((student, reason))
         progress.update("failed")
 
+    # The class, for the copied-answer check of the number exercises: this run's students and those graded before.
+    classmates = tuple(sorted({student for student, _, _ in report.collected} | set(book.state)))
+
     def jobs():
         for student, path, digest in todo:
             try:
-                plan = plan_one(args.assignment, student, digest, path, source_nb, released_nb)
+                plan = plan_one(args.assignment, student, digest, path, source_nb, released_nb, classmates)
             except Exception as error:  # noqa: BLE001 - reported as this student's failure
                 yield Job(student, path, digest, error=str(error) or type(error).__name__)
                 continue

@@ -13,8 +13,13 @@ tools.grade with the columns of :data:`COLUMNS`.  From it, for each assignment:
 - ``ASSIGNMENT_mistakes.csv``: per question, each diagnosed mistake (the exercise hint that
   classified it, a wrong type, a failing function case), unanswered answers, and the five most
   common wrong values that no hint classified;
+- ``ASSIGNMENT_variants.csv``: for the number exercises whose numbers follow from the student's id
+  (issue 29, ``course_utils/exercises/_variants.py``), the facility per variant group: per exercise,
+  per drawn number (``units``, ``pool``...) and its value, the students who had it and their facility,
+  so an instructor sees whether some variants were harder;
 - ``ASSIGNMENT_report.html``: one offline page in Korean (CSS inline, charts as PNG data URIs,
-  no script, no request).
+  no script, no request), with a section listing the copied-answer ("다른 학생의 숫자로 푼 답")
+  and foreign-id flags.
 
 and across assignments ``course_students.csv``, ``lms_grades.csv`` and ``course_items.csv``.
 
@@ -64,7 +69,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: The columns of ASSIGNMENT_questions.csv, in the order tools.grade writes them.
 COLUMNS = ("student", "question", "exercise", "score", "max", "status", "reason", "value", "diagnosis",
-           "diagnosis_kind")
+           "diagnosis_kind", "variant")
 STATUSES = ("ok", "flagged", "kernel died", "missing", "failed")
 KINDS = ("correct", "unanswered", "type", "hint", "unclassified", "function", "error", "none")
 
@@ -106,6 +111,7 @@ class Row:
     value: str
     diagnosis: str
     kind: str
+    variant: str = ""     # a number exercise's numbers for this student, as JSON (issue 29)
 
 
 def _float(text: str, where: str) -> float | None:
@@ -150,7 +156,8 @@ def read_questions(path: Path) -> list[Row]:
             rows.append(Row(record["student"].strip(), record["question"].strip(),
                             (record.get("exercise") or "").strip(), None if status == "failed" else score,
                             maximum, status, (record.get("reason") or "").strip(), record.get("value") or "",
-                            (record.get("diagnosis") or "").strip(), kind or "none"))
+                            (record.get("diagnosis") or "").strip(), kind or "none",
+                            (record.get("variant") or "").strip()))
     keys = Counter((r.student, r.question) for r in rows)
     twice = sorted(k for k, n in keys.items() if n > 1)
     if twice:
@@ -159,6 +166,38 @@ def read_questions(path: Path) -> list[Row]:
 
 
 # --- Statistics -------------------------------------------------------------------------------
+
+VARIANT_COLUMNS = ("question", "exercise", "number", "value", "students", "facility")
+#: The reasons of the variant flags (tools/grading/judge.py, tools/grading/plan.py) the page lists together.
+VARIANT_FLAGS = ("다른 학생의 숫자로 푼 답", "노트북에 적힌 학번", "책의 숫자로 푼 답")
+
+
+def variant_groups(rows: list[Row], failed: set) -> list[dict]:
+    """The facility per variant group: per question, per drawn number and value, over the graded students."""
+    import json
+
+    groups = defaultdict(list)
+    for row in rows:
+        if row.student in failed or not row.variant or row.score is None:
+            continue
+        try:
+            numbers = json.loads(row.variant)
+        except ValueError:
+            continue
+        for name, value in sorted(numbers.items()):
+            shown = "x".join(map(str, value)) if isinstance(value, list) and all(
+                isinstance(v, int) for v in value) else json.dumps(value, ensure_ascii=False)
+            groups[(row.question, row.exercise, name, shown)].append(row.score / row.max if row.max else math.nan)
+    return [{"question": q, "exercise": e, "number": name, "value": value, "students": len(scores),
+             "facility": _num(float(np.mean(scores)))}
+            for (q, e, name, value), scores in sorted(groups.items(), key=lambda kv: (_exercise_key(kv[0][1], 0),
+                                                                                        kv[0][2], kv[0][3]))]
+
+
+def variant_flags(rows: list[Row]) -> list[tuple]:
+    """(student, exercise, reason) of every row with a copied-answer, foreign-id or book-numbers flag."""
+    return sorted((r.student, r.exercise or r.question, r.reason) for r in rows
+                  if any(flag in r.reason for flag in VARIANT_FLAGS))
 
 @dataclass
 class Item:
@@ -768,6 +807,24 @@ def page(assignment: Assignment, charts: dict, font_found: bool) -> str:
         parts.append(f"<p class=\"warn\">채점 실패(failed) {len(a.failed)}명: 성적 DB에 쓰지 않았고 통계에서 뺐습니다. "
                      f"<code>python -m tools.grade {e(a.name)} …</code>를 다시 실행하면 이 학생들만 다시 채점합니다.</p>")
         parts.append(_table(["학생", "이유"], sorted(a.failed.items())))
+    groups, flags = variant_groups(a.rows, set(a.failed)), variant_flags(a.rows)
+    if groups or flags:
+        parts.append("<h2>5. 학생마다 다른 숫자(변형)</h2>")
+        parts.append("<p class=\"muted\">계산 연습문제의 숫자는 학번마다 다릅니다. 아래 표는 뽑힌 숫자 하나하나(예: units, "
+                     "pool)의 값별로 그 값을 받은 학생 수와 정답률입니다. 한 값의 정답률만 크게 낮으면 그 변형이 더 어려웠을 "
+                     "수 있습니다(학생이 적은 칸은 참고만 하세요).</p>")
+        parts.append(_table(["문항", "숫자", "값", "학생 수", "정답률"],
+                            [[f"연습 {g['exercise']}", g["number"], g["value"], g["students"], g["facility"]]
+                             for g in groups], numeric=(3, 4)))
+        parts.append("<h3>다른 학생의 숫자로 푼 답, 다른 학번</h3>")
+        if flags:
+            parts.append("<p>이 학생의 숫자로는 틀리고 다른 학생(또는 책)의 숫자로는 정확히 맞는 답은 0점이고, 노트북에 "
+                         "다른 학번이 적힌 제출물은 검토하도록 표시했습니다. formgrader에서 확인하세요.</p>")
+            parts.append(_table(["학생", "문항", "이유"], [[s, f"연습 {x}", reason] for s, x, reason in flags],
+                                nowrap=(0, 1)))
+        else:
+            parts.append("<p class=\"ok\">다른 학생의 숫자로 푼 답도, 다른 학번이 적힌 노트북도 없습니다.</p>")
+
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
@@ -841,6 +898,9 @@ def write_assignment(assignment: Assignment, folder: Path) -> list[Path]:
         _write(folder / f"{name}_items.csv", _csv_bytes(ITEM_COLUMNS, [i.csv_row() for i in assignment.items])),
         _write(folder / f"{name}_mistakes.csv", _csv_bytes(MISTAKE_COLUMNS, [m.csv_row() for m in assignment.mistakes])),
     ]
+    groups = variant_groups(assignment.rows, set(assignment.failed))
+    if groups:
+        written.append(_write(folder / f"{name}_variants.csv", _csv_bytes(VARIANT_COLUMNS, groups)))
     with chart_style():
         charts = {key: _png(fig) for key, fig in figures(assignment).items()}
     html_text = page(assignment, charts, korean_font() is not None)

@@ -17,3 +17,25 @@ class HideHiddenTests(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         return hide_hidden_tests(nb), resources
+
+
+class PinStudentNumbers(NbGraderPreprocessor):
+    """Autograde preprocessor (before nbgrader's Execute): the kernel of this submission uses the numbers of the
+    student id nbgrader gives it, not the 학번 written in the notebook (issue 29, ``exercises/_variants.py``).
+
+    It sets ``COURSE_GRADING_STUDENT_ID`` in this process's environment, which the kernel that Execute starts
+    next inherits; ``_variants`` pins that id at import, so the visible checks and the hidden tests of
+    the number exercises use that student's numbers.
+    """
+
+    def preprocess(self, nb, resources):
+        import os
+
+        from course_utils.exercises._variants import GRADING_ID_VARIABLE
+
+        student = (resources.get("nbgrader") or {}).get("student")
+        if student:
+            os.environ[GRADING_ID_VARIABLE] = str(student)
+        else:
+            os.environ.pop(GRADING_ID_VARIABLE, None)
+        return nb, resources

@@ -24,8 +24,14 @@ is the answer, and only if it is the learner's own:
   **held for review**: it scores 0, whatever value was reported, until the instructor
   looks. An honest notebook never triggers either.
 
-Other flags (an edited test cell, a source notebook handed in) are recorded for the
-instructor's review and never change the points.
+Other flags (an edited test cell, a source notebook handed in, a notebook that declares another
+학번) are recorded for the instructor's review and never change the points.
+
+A number exercise with variants (``course_utils/exercises/_variants.py``) is judged with the numbers
+of the id the LMS gives the submission (``Plan.student``), never the notebook's; the hidden test's
+literal is the book's answer and counts only for a student whose numbers are the book's. An answer
+that is wrong for this student but exactly right for a classmate's numbers (``Plan.classmates``)
+scores 0 and is flagged :data:`COPIED_REASON` with that classmate's id (:func:`copied_from`).
 
 Every row also records the reported value (a short repr) and the diagnosis the
 learner would have seen (``diagnosis``, ``diagnosis_kind``), which the class report
@@ -36,6 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import io
 import json
 import re
@@ -44,7 +51,7 @@ from dataclasses import dataclass
 import nbformat
 import numpy as np
 
-from course_utils.exercises import _own_work, load_all
+from course_utils.exercises import _own_work, _variants, load_all
 from course_utils.exercises._core import (CUSTOM, FUNCTION, ExerciseCheckError, exact, judge_case, not_a_function,
                                           not_answered)
 from tools.grading import codec, probe
@@ -70,6 +77,7 @@ class Verdict:
     diagnosis: str          # what the learner would have seen (no label)
     diagnosis_kind: str     # one of DIAGNOSIS_KINDS
     seed: int | None = None
+    variant: str = ""       # a number exercise's numbers for this student (the class report groups by them)
 
     def row(self) -> dict:
         return dict(self.__dict__)
@@ -92,12 +100,13 @@ def _stdout(cell) -> str:
                    if o.get("output_type") == "stream" and o.get("name") == "stdout")
 
 
-def _run_visible_check(exercise, value) -> tuple[bool, str, str]:
-    """(passed, kind, message without label) from the exercise's visible check on a plain value."""
+def _run_visible_check(exercise, value, numbers=None) -> tuple[bool, str, str]:
+    """(passed, kind, message without label) from the exercise's visible check on a plain value (``numbers``: the
+    student's variant)."""
     sink = io.StringIO()
     try:
         with contextlib.redirect_stdout(sink):
-            exercise.check_value(value)
+            exercise.check_value(value, numbers=numbers) if numbers is not None else exercise.check_value(value)
     except ExerciseCheckError as error:
         message = str(error)
         prefix = exercise.label + ": "
@@ -107,11 +116,17 @@ def _run_visible_check(exercise, value) -> tuple[bool, str, str]:
     return True, "correct", "통과"
 
 
-def judge_value(question: Question, exercise, value) -> tuple[bool, str, str]:
-    """(passed, diagnosis kind, diagnosis) of a reported value: visible check, then the hidden test's literal."""
-    visible, kind, message = _run_visible_check(exercise, value)
+def judge_value(question: Question, exercise, value, numbers=None) -> tuple[bool, str, str]:
+    """(passed, diagnosis kind, diagnosis) of a reported value: visible check, then the hidden test's literal.
+
+    ``numbers``: the student's variant of a number exercise (:func:`student_numbers`); the literal is the
+    book's answer, so it decides only for the book's numbers.
+    """
+    visible, kind, message = _run_visible_check(exercise, value, numbers)
     if not visible:
         return False, kind, message
+    if numbers is not None and not numbers.book:
+        return True, "correct", "통과"
     if exercise.graded_by_instructor:  # conceptual multiple choice: the literal alone decides
         if question.has_literal and exact(value, question.literal):
             return True, "correct", "통과"
@@ -127,6 +142,75 @@ def judge_value(question: Question, exercise, value) -> tuple[bool, str, str]:
         except Exception as error:  # noqa: BLE001
             return False, "type", f"숨은 테스트가 이 답을 읽지 못했습니다 ({type(error).__name__})."
     return True, "correct", "통과"
+
+
+def student_numbers(exercise, student):
+    """The numbers of a number exercise for ``student`` (the LMS id; None: the book's), or None without variants."""
+    if exercise is None or exercise.variants is None:
+        return None
+    return _variants.numbers_for(exercise.variants, exercise.number, student)
+
+
+@functools.lru_cache(maxsize=65536)
+def _numbers_key(number: str, student):
+    exercise = load_all()[number]
+    return _variants.numbers_for(exercise.variants, number, student).key()
+
+
+@functools.lru_cache(maxsize=65536)
+def _expected_for(number: str, student: str):
+    exercise = load_all()[number]
+    return exercise.expected(_variants.numbers_for(exercise.variants, number, student))
+
+
+#: The flag of an answer right for another class member's numbers (book/instructor_guide.md).
+COPIED_REASON = "다른 학생의 숫자로 푼 답"
+#: The flag of an answer right for the book's numbers only (the learner left the 학번 empty, most likely).
+BOOK_NUMBERS_REASON = "책의 숫자로 푼 답: 이 학생의 숫자로는 틀리고 책(학번 없음)의 숫자로는 맞습니다. 학번을 적지 않고 풀었는지 확인하세요"
+
+
+def explained(exercise, value, student) -> bool:
+    """True when ``value`` is right for ``student`` or one of the exercise's typical mistakes on the student's own
+    numbers (``Variants.mistakes``): an honest answer, whatever other numbers it also answers."""
+    try:
+        if exact(value, _expected_for(exercise.number, student)):
+            return True
+        return any(exact(value, mistake) for mistake in exercise.variants.mistakes(student_numbers(exercise, student)))
+    except (TypeError, ValueError):
+        return True
+
+
+def _book_answer(exercise, value, student) -> bool:
+    """True when ``value`` answers the book's numbers and nothing on the student's own numbers explains it."""
+    try:
+        book = exact(value, exercise.expected(_variants.Numbers(exercise.variants.book, book=True)))
+    except (TypeError, ValueError):
+        return False
+    return book and not explained(exercise, value, student)
+
+
+def copied_from(exercise, value, student, classmates) -> str | None:
+    """The classmate whose numbers ``value`` answers exactly (``value`` being wrong for ``student``), else None.
+
+    An answer that one of the exercise's typical mistakes on the student's own numbers explains
+    (``Variants.mistakes``) is an honest mistake, never a copied one.
+    """
+    if exercise is None or exercise.variants is None:
+        return None
+    if explained(exercise, value, student):
+        return None
+    mine = _numbers_key(exercise.number, student)
+    for other in classmates:
+        if other == student or other is None:
+            continue
+        if _numbers_key(exercise.number, other) == mine:
+            continue  # the same numbers: the same answer, honestly
+        try:
+            if exact(value, _expected_for(exercise.number, other)):
+                return other
+        except (TypeError, ValueError):
+            return None
+    return None
 
 
 def judge_function(question: Question, exercise, outcomes: list, cases: list) -> tuple[bool, str, str, bool, str]:
@@ -221,7 +305,7 @@ def judge(plan: Plan, out_nb, source_nb) -> tuple[list[Verdict], object]:
             _add_flags(verdict, q, guards)
             continue
 
-        refused = False
+        refused, copied = False, ""
         if outcomes is not None:
             passed, kind, message, refused, verdict.value = judge_function(q, exercise, outcomes,
                                                                            plan.cases.get(q.test_id, []))
@@ -242,8 +326,17 @@ def judge(plan: Plan, out_nb, source_nb) -> tuple[list[Verdict], object]:
             message = str(problem)[len(exercise.label) + 2:] if problem else "함수가 아닙니다."
             verdict.value = short(value)
         else:
-            passed, kind, message = judge_value(q, exercise, value)
+            numbers = student_numbers(exercise, plan.student)
+            passed, kind, message = judge_value(q, exercise, value, numbers)
             verdict.value = short(value)
+            if numbers is not None:
+                verdict.variant = json.dumps(dict(numbers), ensure_ascii=False, sort_keys=True)
+            if numbers is not None and not passed and kind in ("hint", "unclassified"):
+                other = copied_from(exercise, value, plan.student, plan.classmates)
+                if other is not None:
+                    copied = f"{COPIED_REASON} (학번 {other}): 이 학생의 숫자로는 틀리고 {other}의 숫자로 구한 답과 정확히 같습니다"
+                elif not numbers.book and _book_answer(exercise, value, plan.student):
+                    copied = BOOK_NUMBERS_REASON
         verdict.diagnosis, verdict.diagnosis_kind = message, kind
         verdict.score = q.points if passed else 0.0
         if q.test_id in limits and not passed:  # the feedback says which limit the answer cell hit
@@ -251,6 +344,9 @@ def judge(plan: Plan, out_nb, source_nb) -> tuple[list[Verdict], object]:
             verdict.diagnosis = f"{limits[q.test_id]}. {message}"
         if q.test_id in trouble and not passed:
             verdict.status, verdict.reason = "kernel died", trouble[q.test_id]
+        if copied:  # wrong for this student's numbers, right for others': 0 points, for the instructor's review
+            verdict.score, verdict.status = 0.0, "flagged"
+            verdict.reason = f"{verdict.reason}; {copied}" if verdict.reason else copied
         rules = list(q.rule_broken) + (["샌드박스에서 금지된 라이브러리 함수를 불렀습니다"] if refused else [])
         if rules:
             verdict.score, verdict.status = 0.0, "flagged"

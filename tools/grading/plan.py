@@ -16,7 +16,13 @@ the student's submission. It holds:
   review: 0 points until the instructor looks), and answers that are not the
   learner's own (``course_utils/exercises/_own_work.py``, the rule the visible check
   applies too: the answer machinery, or a library call the exercise forbids, scores 0;
-  a route the reading cannot follow is held for review).
+  a route the reading cannot follow is held for review);
+- the **student's id** (the one the LMS or nbgrader gives the submission): a number exercise
+  with variants (``course_utils/exercises/_variants.py``) is judged with this id's numbers, the
+  sandbox is pinned to it (so what the notebook prints there is this student's question), and a
+  notebook that declares another 학번 (``STUDENT_ID = "..."``, ``set_student_id("...")``) is
+  flagged for review. The class's ids travel with the plan for the copied-answer check
+  (tools/grading/judge.py).
 
 Answer cells are found by their nbgrader id, or, when an editor dropped the
 metadata and a test cell is gone too, by content: the last student cell that
@@ -69,6 +75,7 @@ class Question:
     review: list = field(default_factory=list)       # tampering, or a route the reading cannot follow: 0 until reviewed
     found_by_content: bool = False
     answered: bool = False             # an answer cell was found
+    variants: bool = False             # a number exercise whose numbers follow from the student's id
 
 
 def hidden_region(source: str) -> str:
@@ -212,6 +219,27 @@ def defines(source: str, name: str) -> bool:
     return tree is not None and name in _defined_names(tree)
 
 
+def declared_ids(sources) -> list[str]:
+    """The 학번 a notebook declares in its code (``STUDENT_ID = "..."``, ``set_student_id("...")``), read, not run."""
+    found = []
+    for source in sources:
+        tree = _parse(source)
+        for node in ast.walk(tree) if tree is not None else ():
+            text = None
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "STUDENT_ID" for t in node.targets):
+                text = node.value
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) \
+                    == "set_student_id" and node.args:
+                text = node.args[0]
+            if isinstance(text, ast.Constant) and isinstance(text.value, (str, int)) and str(text.value).strip():
+                found.append(str(text.value).strip())
+    return list(dict.fromkeys(found))
+
+
+#: The flag of a notebook whose 학번 is not the submitting student's (book/instructor_guide.md).
+FOREIGN_ID_FLAG = "노트북에 적힌 학번({declared})이 제출한 학생({student})과 다릅니다: {student}의 숫자로 채점했습니다"
+
+
 # --------------------------------------------------------------------------- the notebook to run
 
 _GUARD_SETUP = r'''
@@ -290,12 +318,21 @@ class Plan:
     notes: list
     cases: dict            # test id -> the input cases of a code exercise (args, kwargs, description)
     guard_nonces: dict     # test id -> nonce of its guard cell
+    student: str | None = None     # the id the LMS/nbgrader gives the submission: whose numbers are judged
+    classmates: tuple = ()         # every id of the class (the copied-answer check, tools/grading/judge.py)
 
 
-def build_plan(student_nb, source_nb, released_nb, *, seed: int = 0) -> Plan:
-    """The notebook to execute for one student: their code cells, and after each answer a guard and a probe."""
+def build_plan(student_nb, source_nb, released_nb, *, seed: int = 0, student: str | None = None,
+               classmates=()) -> Plan:
+    """The notebook to execute for one student: their code cells, and after each answer a guard and a probe.
+
+    ``student``: the id the LMS or nbgrader gives the submission (never the notebook's): the numbers of
+    the number exercises are this id's; ``classmates``: the ids of the class (the copied-answer check).
+    """
     registry = load_all()
     questions = questions_of(source_nb)
+    for q in questions:
+        q.variants = bool(q.number and registry[q.number].variants is not None)
     by_test = {q.test_id: q for q in questions}
     released_tests = {_gid(c): _norm(c.source) for c in released_nb.cells if is_grade_cell(c)}
     source_tests = {_gid(c): _norm(c.source) for c in source_nb.cells if is_grade_cell(c)}
@@ -373,13 +410,22 @@ def build_plan(student_nb, source_nb, released_nb, *, seed: int = 0) -> Plan:
     if handed_in_source:
         for q in questions:
             q.flags.append(SOURCE_NOTEBOOK_FLAG)
+    if student is not None:  # a notebook that declares another 학번: its numbers are not this student's
+        written = [kept[i].source for i in sorted(student_written)]
+        for declared in declared_ids(written):
+            if declared != str(student).strip():
+                for q in questions:
+                    if q.variants:
+                        q.flags.append(FOREIGN_ID_FLAG.format(declared=declared, student=student))
 
     # The notebook: setup, then the student's cells, each answer followed by a guard and a probe.
     modules = ["course_utils.exercises", "course_utils.exercises._core"] + [
         f"course_utils.exercises.ch{n:02d}" for n in range(1, 8)]
     guard_name = f"_grader_guard_{secrets.token_hex(6)}"
     cells = [nbformat.v4.new_code_cell(
-        _GUARD_SETUP + f"\n__course_grader_setup({guard_name!r}, {modules!r})\ndel __course_grader_setup\n",
+        _GUARD_SETUP + f"\n__course_grader_setup({guard_name!r}, {modules!r})\ndel __course_grader_setup\n"
+        + (f"__import__('course_utils.exercises._variants', fromlist=['_']).pin_student_id({str(student)!r})"
+           "  # __course_grader_setup: the numbers of the submitting student\n" if student is not None else ""),
         metadata=_meta("setup"))]
     cases, guard_nonces = {}, {}
 
@@ -416,4 +462,4 @@ def build_plan(student_nb, source_nb, released_nb, *, seed: int = 0) -> Plan:
         add_probe(q)  # no answer cell: the probe still asks (a name defined elsewhere counts)
     run_nb = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(source_nb.metadata))
     run_nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return Plan(run_nb, questions, notes, cases, guard_nonces)
+    return Plan(run_nb, questions, notes, cases, guard_nonces, student, tuple(classmates))

@@ -37,7 +37,7 @@ import nbformat
 
 #: The per-question CSV (book/instructor_guide.md describes each column).
 CSV_COLUMNS = ["student", "question", "exercise", "score", "max", "status", "reason", "value", "diagnosis",
-               "diagnosis_kind"]
+               "diagnosis_kind", "variant"]
 
 
 def checksum(path: Path) -> str:

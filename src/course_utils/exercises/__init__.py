@@ -13,11 +13,14 @@ instructor's hidden tests compare with :func:`exact` and the literal answer.  No
 answer is stored in this package, and an answer taken from it (``load_all``,
 ``REGISTRY``, ``.expected()``) or from a library call the exercise forbids is refused
 by the check and scores 0 in grading (``_own_work.py``: the one rule for both).
+Number exercises draw their numbers from the learner's 학번 (``_variants.py``: :func:`set_student_id`,
+:func:`show`, :func:`numbers`; :func:`practice` gives fresh numbers for self-study).
 """
 
 from importlib import import_module
 
 from course_utils.exercises._core import REGISTRY, ExerciseCheckError, NotAnswered, check, exact, type_problem
+from course_utils.exercises._variants import numbers, practice, set_student_id, show
 
 CHAPTERS = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07")
 
@@ -32,4 +35,5 @@ def load_all() -> dict:
     return REGISTRY
 
 
-__all__ = ["ExerciseCheckError", "NotAnswered", "check", "exact", "type_problem", "load_all", "REGISTRY", "CHAPTERS"]
+__all__ = ["ExerciseCheckError", "NotAnswered", "check", "exact", "type_problem", "load_all", "REGISTRY", "CHAPTERS",
+           "numbers", "practice", "set_student_id", "show"]

@@ -36,9 +36,12 @@ import dis
 import numbers
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from course_utils.exercises._variants import Variants
 
 #: Tolerance of :data:`REAL` answers ("소수 둘째 자리까지").
 REAL_TOLERANCE = 0.01
@@ -308,6 +311,8 @@ class Exercise:
     # computation, and chapter variables whose use gives the answer away; the answer machinery is refused always.
     banned_names: frozenset = frozenset()
     banned_variables: frozenset = frozenset()
+    # Everyone their own numbers (``_variants.py``): how the question's numbers are drawn; answer(n), hint(v, e, n).
+    variants: Optional["Variants"] = None
 
     @property
     def label(self) -> str:
@@ -329,12 +334,28 @@ class Exercise:
             return None
         return self.function.refusal.rstrip(".")
 
-    def expected(self) -> Any:
-        """The expected answer, computed now from course_utils."""
-        return self.answer()
+    def numbers(self, numbers: Optional[dict] = None):
+        """This exercise's numbers: ``numbers`` when given, else this notebook's 학번's (``_variants.py``); None without variants."""
+        if self.variants is None:
+            return None
+        if numbers is not None:
+            return numbers
+        from course_utils.exercises import _variants
 
-    def check_value(self, value: Any) -> None:
-        """Check an answer given as a value (raises :class:`ExerciseCheckError` with a Korean message)."""
+        return _variants.numbers_for(self.variants, self.number, _variants.current_student_id())
+
+    def expected(self, numbers: Optional[dict] = None) -> Any:
+        """The expected answer, computed now from course_utils (for ``numbers``, or this notebook's numbers)."""
+        if self.variants is None:
+            return self.answer()
+        return self.answer(self.numbers(numbers))
+
+    def check_value(self, value: Any, numbers: Optional[dict] = None) -> None:
+        """Check an answer given as a value (raises :class:`ExerciseCheckError` with a Korean message).
+
+        ``numbers``: the variant to check against (the grader's, a practice question's); by default this notebook's.
+        """
+        numbers = self.numbers(numbers)
         label = self.label
         why = _unanswered_reason(value)
         if why:
@@ -366,11 +387,11 @@ class Exercise:
             print(f"☑️ {label}: 답의 형식(\"A\"~\"D\" 중 하나)은 맞습니다. 이 문제는 개념을 묻는 객관식이라 "
                   "여기서는 정답을 알려 주지 않습니다. 정답 여부는 강사의 채점(숨은 테스트)에서 정해집니다.")
             return
-        expected = self.expected()
+        expected = self.expected(numbers)
         problem = type_problem(value, expected)
         if problem and _only_length_differs(value, expected):
             # e.g. two numbers for a 3-axis shape: a hint may know the mistake better than the type rule
-            self._raise_hint(value, expected)
+            self._raise_hint(value, expected, numbers)
         if problem:
             raise ExerciseCheckError(f"{label}: 답의 형식이 다릅니다. {problem}", kind="type")
         if self.kind == CHOICE and value.strip().upper() not in CHOICES:
@@ -379,13 +400,13 @@ class Exercise:
         if _equal(value, expected):
             passed(label)
             return
-        self._raise_hint(value, expected)
+        self._raise_hint(value, expected, numbers)
         raise ExerciseCheckError(f"{label}: 아직 정답이 아닙니다. 본문의 설명을 다시 읽고 계산을 확인해 보세요.")
 
-    def _raise_hint(self, value: Any, expected: Any) -> None:
+    def _raise_hint(self, value: Any, expected: Any, numbers: Optional[dict] = None) -> None:
         for hint in self.hints:
             try:
-                message = hint(value, expected)
+                message = hint(value, expected) if numbers is None else hint(value, expected, numbers)
             except (IndexError, TypeError, ValueError):  # a hint for another length of answer
                 message = None
             if message:
@@ -450,20 +471,21 @@ def _register(exercise: Exercise) -> Exercise:
     return exercise
 
 
-def value_exercise(number, title, name, kind, answer, hints=(), banned=None, variables=()) -> Exercise:
+def value_exercise(number, title, name, kind, answer, hints=(), banned=None, variables=(), variants=None) -> Exercise:
     """Declare an exercise whose answer is a value computed by ``answer()``.
 
     Every value exercise asks for a number or a shape worked out by the learner, so by
     default it forbids the library calls that do that computation (``banned``: the
     own-work rule's ``NUMBER_RULE``: formula helpers, Keras counters and shape finders);
     ``variables`` names chapter variables whose use gives the answer away (연습 1-4's
-    ``companies``).
+    ``companies``). ``variants`` (:class:`~course_utils.exercises._variants.Variants`): the question's numbers
+    follow from the student's id; then ``answer(n)`` and every ``hint(value, expected, n)`` take the numbers.
     """
     from course_utils.exercises._own_work import NUMBER_RULE
 
     return _register(Exercise(number, title, name, kind, answer=answer, hints=tuple(hints),
                               banned_names=NUMBER_RULE if banned is None else frozenset(banned),
-                              banned_variables=frozenset(variables)))
+                              banned_variables=frozenset(variables), variants=variants))
 
 
 def choice_exercise(number, title, name, answer=None, hints=(), banned=()) -> Exercise:
@@ -493,6 +515,18 @@ def custom_exercise(number, title, name, judge, banned=()) -> Exercise:
     return _register(Exercise(number, title, name, CUSTOM, judge=judge, banned_names=frozenset(banned)))
 
 
+def load_chapter(number: str) -> None:
+    """Import the chapter module that declares exercise ``number`` (it registers its exercises when imported)."""
+    import importlib
+
+    chapter = str(number).split("-")[0]
+    if chapter.isdigit():
+        try:
+            importlib.import_module(f"course_utils.exercises.ch{int(chapter):02d}")
+        except ModuleNotFoundError:
+            pass
+
+
 def check(number: str, namespace: Optional[dict] = None, history: Optional[Sequence[str]] = None) -> None:
     """Check exercise ``number`` (e.g. ``"1-1"``): the call in every chapter's test cell.
 
@@ -500,14 +534,7 @@ def check(number: str, namespace: Optional[dict] = None, history: Optional[Seque
     cell that was not completed gives a Korean message instead of a ``NameError``; that
     message is printed and the notebook goes on (see :meth:`Exercise.check`).
     """
-    import importlib
-
-    chapter = str(number).split("-")[0]
-    if chapter.isdigit():
-        try:  # the chapter module declares its exercises when imported
-            importlib.import_module(f"course_utils.exercises.ch{int(chapter):02d}")
-        except ModuleNotFoundError:
-            pass
+    load_chapter(number)
     if number not in REGISTRY:
         raise ExerciseCheckError(f"연습 {number}은(는) 없는 연습 번호입니다.")
     REGISTRY[number].check(namespace, _depth=2, history=history)

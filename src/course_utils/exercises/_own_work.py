@@ -38,8 +38,10 @@ from typing import Optional, Sequence
 
 #: The package that computes the expected answers.
 MACHINERY = "course_utils.exercises"
-#: What a test cell imports from it: these give no answer.
-MACHINERY_ALLOWED = frozenset({"check", "exact", "ExerciseCheckError", "NotAnswered"})
+#: What a test cell imports from it: these give no answer (the variant helpers give the question's numbers, not
+#: its answer: ``_variants.py``).
+MACHINERY_ALLOWED = frozenset({"check", "exact", "ExerciseCheckError", "NotAnswered", "numbers", "show",
+                               "set_student_id", "practice"})
 #: Attributes that only the answer machinery has.
 MACHINERY_ATTRS = frozenset({"REGISTRY", "load_all", "expected", "answer", "check_value", "exercises",
                              "option_bytes", "numpy_only"})

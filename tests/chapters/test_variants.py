@@ -1,0 +1,309 @@
+"""Everyone their own numbers (issue 29): every variant of the converted number exercises (2-1~2-3, 4-1~4-3).
+
+For the variants of many students (every distinct one among :data:`IDS`): the answer exists and equals what
+Keras says (a real layer or model built with those numbers: parameter counts, output shapes, receptive fields of
+a valid model) and what a brute-force count says; the ranges keep the book's steps (strides above 1, kernels
+above 1, windows that do not divide the side...); and the hints still name, for that variant, the mistakes they
+name for variant 0, each of which differs from the right answer. Two ids give different numbers on at least 80 %
+of the exercises; a notebook with a 학번 checks with that 학번's numbers (a real kernel); practice questions are
+fresh and checked with the same hints.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from _keras_helpers import keras  # noqa: F401  (TensorFlow's environment: tests/conftest.py)
+from course_utils.exercises import REGISTRY, ExerciseCheckError, _variants, ch02, ch04, exact, load_all
+from notebook_helpers import execute
+
+load_all()
+CONVERTED = ("2-1", "2-2", "2-3", "4-1", "4-2", "4-3")
+#: Student ids whose variants are checked (school-style 학번).
+IDS = [f"2024{i:04d}" for i in range(600)]
+
+
+def distinct_variants(number: str) -> list:
+    """The distinct numbers of exercise ``number`` over :data:`IDS`, the book's first."""
+    exercise = REGISTRY[number]
+    seen, found = set(), []
+    for student in [None] + IDS:
+        n = _variants.numbers_for(exercise.variants, number, student)
+        if n.key() not in seen:
+            seen.add(n.key())
+            found.append(n)
+    return found
+
+
+VARIANTS = {number: distinct_variants(number) for number in CONVERTED}
+
+
+def test_the_converted_exercises_declare_variants_and_the_book_is_variant_0():
+    for number in CONVERTED:
+        exercise = REGISTRY[number]
+        assert exercise.variants is not None, number
+        assert VARIANTS[number][0].book and len(VARIANTS[number]) >= 20, (number, len(VARIANTS[number]))
+        assert exact(exercise.expected(VARIANTS[number][0]), exercise.expected()), number  # no id: the book's
+    assert ch02.box_params() == (8, 18) and ch04.rf_conv_pool() == 13 and ch04.rf_stacks() == (16, 19)
+
+
+def _hint(number, value, n) -> str:
+    with pytest.raises(ExerciseCheckError) as error:
+        REGISTRY[number].check_value(value, numbers=n)
+    return str(error.value)
+
+
+def _dense(in_dim, units, use_bias=True):
+    layer = keras.layers.Dense(units, use_bias=use_bias)
+    layer.build((None, in_dim))
+    return layer.count_params()
+
+
+# --------------------------------------------------------------------------- chapter 2
+
+
+def test_2_1_every_variant():
+    for n in VARIANTS["2-1"]:
+        d, p, h = n.dim, n.points, n.hidden
+        assert d in (2, 3) and p >= 4 and p != d and h >= 2, n   # points, coordinates and a hidden width of 2+
+        two = keras.Sequential([keras.Input((p, d)), keras.layers.Dense(1), keras.layers.Reshape((p,)),
+                                keras.layers.Dense(1)])
+        three = keras.Sequential([keras.Input((p, d)), keras.layers.Dense(h), keras.layers.Dense(1),
+                                  keras.layers.Reshape((p,)), keras.layers.Dense(1)])
+        right = ch02.box_params(n)
+        assert right == (two.count_params(), three.count_params()) == (d + 1 + p + 1, d * h + h + h + 1 + p + 1), n
+        REGISTRY["2-1"].check_value(right, numbers=n)
+        no_bias = (d + p, d * h + h + p)
+        one_bias_per_layer = (right[0], no_bias[1] + 3)
+        assert len({right, no_bias, one_bias_per_layer}) == 3, n
+        assert "편향(bias)을 빠뜨렸습니다" in _hint("2-1", no_bias, n)
+        assert "units" in _hint("2-1", one_bias_per_layer, n)
+
+
+def test_2_2_every_variant():
+    for n in VARIANTS["2-2"]:
+        a, b, c = n.units
+        assert n.inputs >= 256 and a > b > c > 1, n
+        model = keras.Sequential([keras.Input((n.inputs,)), keras.layers.Dense(a),
+                                  keras.layers.Dense(b, use_bias=False), keras.layers.Dense(c)])
+        right = ch02.stack_params(n)
+        assert right == tuple(layer.count_params() for layer in model.layers) == (
+            n.inputs * a + a, a * b, b * c + c), n
+        REGISTRY["2-2"].check_value(right, numbers=n)
+        assert f"편향({a}개)" in _hint("2-2", (n.inputs * a, right[1], right[2]), n)
+        assert "use_bias=False" in _hint("2-2", (right[0], a * b + b, right[2]), n)
+        assert f"편향({c}개)" in _hint("2-2", (right[0], right[1], b * c), n)
+
+
+def test_2_3_every_variant():
+    for n in VARIANTS["2-3"]:
+        batch, steps, features = n.batch
+        u1, u2 = n.units
+        assert len({batch, steps, features}) == 3 and len({features, u1, u2}) == 3, n  # the last axis always changes
+        first = keras.layers.Dense(u1).compute_output_shape((batch, steps, features))
+        second = keras.layers.Dense(u2).compute_output_shape(first)
+        right = ch02.stack_shapes(n)
+        assert right == (tuple(first), tuple(second)) == ((batch, steps, u1), (batch, steps, u2)), n
+        REGISTRY["2-3"].check_value(right, numbers=n)
+        assert "펼치지" in _hint("2-3", ((batch, u1), (batch, u2)), n)
+        assert "units" in _hint("2-3", ((batch, steps, features), right[1]), n)
+        assert f"배치 축({batch})" in _hint("2-3", ((u1, steps, u1), right[1]), n)
+
+
+# --------------------------------------------------------------------------- chapter 4
+
+
+def brute_receptive_field(layers) -> int:
+    """The receptive field counted by following input indices (no formula): ``[(kernel, stride[, dilation])]``."""
+    reach = {0}
+    for layer in reversed(layers):
+        k, s, d = (tuple(layer) + (1,))[:3]
+        reach = {p * s + j * d for p in reach for j in range(k)}
+    return max(reach) - min(reach) + 1
+
+
+def _keras_model(layers, side=ch04.KERAS_SIDE):
+    built = []
+    for layer in layers:
+        kind, k, s, d = layer
+        built.append(keras.layers.MaxPooling2D(k) if kind == "pool" else
+                     keras.layers.Conv2D(1, k, strides=s, dilation_rate=d))
+    model = keras.Sequential([keras.Input((side, side, 1))] + built)
+    assert all(dim >= 1 for dim in model.output_shape[1:3]), model.output_shape  # every layer valid
+    return model
+
+
+def test_4_1_every_variant():
+    from course_utils.shapes import receptive_field
+
+    for n in VARIANTS["4-1"]:
+        (k, s), p, last = n.conv, n.pool, n.last
+        assert k > s > 1 and p > 1 and last > 1, n           # strides above 1, no kernel 1
+        layers = ch04.conv_pool_layers(n)
+        model = _keras_model([("conv", k, s, 1), ("pool", p, p, 1), ("conv", last, 1, 1)])
+        right = ch04.rf_conv_pool(n)
+        assert right == receptive_field(model).size == brute_receptive_field(layers), n
+        REGISTRY["4-1"].check_value(right, numbers=n)
+        two_layers = brute_receptive_field(layers[:-1])
+        no_jump = 1 + (k - 1) + (p - 1) + (last - 1)
+        assert len({right, two_layers, no_jump}) == 3, n
+        assert "두 레이어까지" in _hint("4-1", two_layers, n)
+        assert "stride 곱" in _hint("4-1", no_jump, n)
+        assert "한 변의 길이" in _hint("4-1", right * right, n)
+        if n.book:
+            assert "4.6절 풀이" in _hint("4-1", two_layers, n)
+
+
+def test_4_2_every_variant():
+    from course_utils.shapes import receptive_field
+
+    for n in VARIANTS["4-2"]:
+        k, c, p, kb, dilations = n.a_kernel, n.a_convs, n.a_pool, n.b_kernel, n.b_dilations
+        assert k > 1 and p > 1 and kb > 1 and dilations[0] == 1 < dilations[1] < dilations[2], n
+        block = [("conv", k, 1, 1)] * c + [("pool", p, p, 1)]
+        a_model = _keras_model(block * 2)
+        b_model = _keras_model([("conv", kb, 1, d) for d in dilations])
+        stack_a, stack_b = ch04.stack_layers(n)
+        right = ch04.rf_stacks(n)
+        assert right == (receptive_field(a_model).size, receptive_field(b_model).size) == (
+            brute_receptive_field(stack_a), brute_receptive_field(stack_b)), n
+        REGISTRY["4-2"].check_value(right, numbers=n)
+        no_dilation = 1 + 3 * (kb - 1)
+        no_jump = 1 + sum(kernel - 1 for kernel, _s in stack_a)
+        assert no_dilation != right[1] and no_jump != right[0], n
+        assert "dilation" in _hint("4-2", (right[0], no_dilation), n)
+        assert "stride" in _hint("4-2", (no_jump, right[1]), n)
+
+
+def test_4_3_every_variant():
+    for n in VARIANTS["4-3"]:
+        (first, k1, _s1, _), (second, k2, s2, _), (third, k3, _s3, pad3) = n.pools
+        assert first[0] % k1 and third[0] % k3 and pad3 == "same", n      # the window does not divide the side
+        assert 1 < s2 < k2 and (second[0] - k2) % s2, n                    # overlapping, the last step does not fit
+        assert (second[0] - k2) // s2 != (second[0] - k2) // k2, n         # and forgetting the stride changes it
+        expected = tuple(tuple(keras.layers.MaxPooling2D(k, strides=s, padding=pad).compute_output_shape(
+            (1,) + tuple(shape))[1:]) for shape, k, s, pad in n.pools)
+        right = ch04.pool_shapes(n)
+        assert right == expected, n
+        REGISTRY["4-3"].check_value(right, numbers=n)
+        h1, h3 = first[0], third[0]
+        same_first = (-(-h1 // k1), -(-h1 // k1), first[2])
+        valid_third = ((h3 - k3) // k3 + 1, (h3 - k3) // k3 + 1, third[2])
+        assert same_first != right[0] and valid_third != right[2], n
+        assert "버립니다" in _hint("4-3", (same_first, right[1], right[2]), n)
+        assert "'same'" in _hint("4-3", (right[0], right[1], valid_third), n)
+        assert "채널" in _hint("4-3", ((right[0][0], right[0][1], first[2] + 1), right[1], right[2]), n)
+
+
+# --------------------------------------------------------------------------- ids, notebooks, practice
+
+
+def test_two_ids_give_different_numbers_on_at_least_80_percent_of_the_exercises():
+    shares = []
+    for i in range(0, len(IDS), 2):  # neighbouring 학번s, as in a class list
+        a, b = IDS[i], IDS[i + 1]
+        differ = sum(_variants.numbers_for(REGISTRY[n].variants, n, a).key()
+                     != _variants.numbers_for(REGISTRY[n].variants, n, b).key() for n in CONVERTED)
+        shares.append(differ / len(CONVERTED))
+        assert shares[-1] >= 0.8, (a, b, differ)
+    assert sum(shares) / len(shares) >= 0.95, sum(shares) / len(shares)
+
+
+def test_the_seed_is_a_stable_hash_of_the_id_and_the_exercise():
+    import hashlib
+
+    assert _variants.seed_of("20240001", "2-1") == int.from_bytes(
+        hashlib.sha256(b"20240001/2-1").digest()[:8], "big")
+    with pytest.raises(ValueError, match="학번"):
+        _variants.set_student_id("2024 0001")
+
+
+def test_a_notebook_with_an_id_checks_with_that_id_s_numbers(tmp_path):
+    """A real kernel: the id cell, the printed prompt, and check() with that 학번's numbers (as on Colab)."""
+    import nbformat
+
+    student = "20240007"
+    n = _variants.numbers_for(REGISTRY["2-2"].variants, "2-2", student)
+    assert not n.book
+    mine, book = ch02.stack_params(n), ch02.stack_params()
+    cells = [f'STUDENT_ID = "{student}"\nfrom course_utils.exercises import set_student_id\nset_student_id(STUDENT_ID)',
+             'from course_utils.exercises import show\nshow("2-2")',
+             f"stack_params = {mine!r}",
+             'from course_utils.exercises import check\ncheck("2-2")',
+             f"stack_params = {book!r}\ntry:\n    check(\"2-2\")\nexcept AssertionError as error:\n    print('거절:', error)"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    out = execute(nb, tmp_path)
+    text = ["".join(o.get("text", "") for o in c.outputs) for c in out.cells]
+    assert f"학번 {student}" in text[0]
+    assert f"Dense({n.units[0]})" in text[1] and f"shape=({n.inputs},)" in text[1]
+    assert "통과" in text[3]
+    assert "거절:" in text[4] and "통과" not in text[4]
+
+
+def test_practice_gives_fresh_numbers_checked_with_the_same_hints(capsys):
+    before = _variants.current_student_id()
+    questions = [_variants.practice("2-2") for _ in range(5)]
+    assert len({q.numbers.key() for q in questions}) > 1          # fresh numbers each time
+    q = questions[0]
+    a, b, c = q.numbers.units
+    assert q.check(ch02.stack_params(q.numbers))
+    assert not q.check((q.numbers.inputs * a, a * b, b * c + c))
+    shown = capsys.readouterr().out
+    assert f"편향({a}개)" in shown and "연습용" in shown and "채점하지 않음" in shown
+    assert _variants.current_student_id() == before                  # never touches the notebook's numbers
+    again = _variants.practice("4-1", seed=7)
+    assert again.numbers == _variants.practice("4-1", seed=7).numbers
+    with pytest.raises(ValueError, match="숫자가 바뀌는 문제가 아니"):
+        _variants.practice("2-4")
+
+
+def test_the_instructor_guide_s_worked_example_is_what_the_grader_computes():
+    from notebook_helpers import ROOT
+
+    guide = (ROOT / "book" / "instructor_guide.md").read_text(encoding="utf-8")
+    n = _variants.numbers_for(REGISTRY["2-2"].variants, "2-2", "20240002")
+    a, b, c = n.units
+    assert f"`Input({n.inputs})` →\n`Dense({a})` → `Dense({b}, use_bias=False)` → `Dense({c})`" in guide
+    assert f"`{ch02.stack_params(n)!r}`" in guide
+    assert _variants.numbers_for(REGISTRY["2-2"].variants, "2-2", "20240001").key() != n.key()
+
+
+@pytest.mark.parametrize("number", CONVERTED)
+def test_the_typical_mistakes_are_wrong_and_hinted_for_every_variant(number):
+    exercise = REGISTRY[number]
+    for n in VARIANTS[number]:
+        right = exercise.expected(n)
+        mistakes = exercise.variants.mistakes(n)
+        assert mistakes, (number, n)
+        for wrong in mistakes:
+            assert not exact(wrong, right), (number, n, wrong)
+            with pytest.raises(ExerciseCheckError) as error:
+                exercise.check_value(wrong, numbers=n)
+            assert error.value.kind == "hint", (number, n, wrong, str(error.value))
+
+
+def test_the_copy_check_names_the_classmate_and_spares_honest_mistakes():
+    """tools/grading/judge.py's copied_from, on a class of 150: a classmate's right answer is found; a typical
+    mistake on one's own numbers is never taken for a copy, even when it equals a classmate's right answer."""
+    from tools.grading.judge import copied_from
+
+    honest_collisions = 0
+    for number in CONVERTED:
+        exercise = REGISTRY[number]
+        found = 0
+        for i in range(0, 150, 2):
+            me, other = IDS[i], IDS[i + 1]
+            theirs = exercise.expected(_variants.numbers_for(exercise.variants, number, other))
+            mine = _variants.numbers_for(exercise.variants, number, me)
+            if not exact(theirs, exercise.expected(mine)) and not any(
+                    exact(theirs, m) for m in exercise.variants.mistakes(mine)):
+                assert copied_from(exercise, theirs, me, [me, other]) == other, (number, me)
+                found += 1
+            for mistake in exercise.variants.mistakes(mine):
+                assert copied_from(exercise, mistake, me, IDS[:150]) is None, (number, me, mistake)
+                honest_collisions += any(exact(mistake, exercise.expected(
+                    _variants.numbers_for(exercise.variants, number, s))) for s in IDS[:150:5])
+        assert found >= 65, (number, found)   # of 75 pairs
+        assert copied_from(exercise, exercise.expected(mine), me, IDS[:150]) is None  # right: not a copy
+    assert honest_collisions > 0  # such collisions do happen in a class this size: the rule above matters
