@@ -208,7 +208,7 @@ def build_dense_autoencoder(code_dim=36, input_dim=784):
 
 
 def build_dense_encoder_decoder(code_dim=36, input_dim=784):
-    """7.2절의 Dense 오토인코더: 인코더와 디코더를 따로 만들고 이어 붙입니다.
+    """The dense autoencoder of chapter 7 (7.2), built as an encoder and a decoder model chained together.
 
     Returns ``(encoder, decoder, autoencoder)``; the autoencoder calls the two
     models, so training it trains them (their weights are shared, not copied).
