@@ -202,7 +202,7 @@ def test_4_3_every_variant():
 
 def test_6_2_every_variant():
     for n in VARIANTS["6-2"]:
-        latent, c, f, k = n.latent, n.channels, n.filters, n.kernel
+        latent, c, f, k = n.latent, n.channels, n.filters, n.kernel_size
         assert k > 1 and 1 < f < c and latent > 1, n                       # every layer has weights, no kernel 1
         model = keras.Sequential([
             keras.Input((latent,)), keras.layers.Dense(7 * 7 * c), keras.layers.LeakyReLU(),
@@ -224,7 +224,7 @@ def test_6_2_every_variant():
 
 def test_6_5_every_variant():
     for n in VARIANTS["6-5"]:
-        side, (f1, f2), k = n.side, n.filters, n.kernel
+        side, (f1, f2), k = n.side, n.filters, n.kernel_size
         assert side % 4 == 0 and k > 1 and f2 > f1 > 1, n
         def model(stride):
             return keras.Sequential([keras.Input((side, side, 1)), keras.layers.Conv2D(f1, k, strides=stride, padding="same"),

@@ -29,9 +29,9 @@ SEED_SIDE = 7             # the generator's Dense is reshaped to 7x7 maps: two u
 # The book's numbers (variant 0); every student draws their own from the ranges below (``_variants.py``).
 # 연습 6-2, the generator of 6.2: Dense(7*7*channels) -> LeakyReLU -> BN -> Reshape -> UpSampling2D
 # -> Conv2D(filters, kernel) -> BN -> LeakyReLU -> UpSampling2D -> Conv2D(1, kernel, tanh).
-GENERATOR_BOOK = {"latent": LATENT_DIM, "channels": 128, "filters": 64, "kernel": 5}
+GENERATOR_BOOK = {"latent": LATENT_DIM, "channels": 128, "filters": 64, "kernel_size": 5}
 # 연습 6-5, the discriminator of 6.3 on side x side x 1 images, both convolutions at stride 1 ('same').
-STRIDE1_BOOK = {"side": 28, "filters": (64, 128), "kernel": 5}
+STRIDE1_BOOK = {"side": 28, "filters": (64, 128), "kernel_size": 5}
 # 연습 6-8, the conditional generator of 6.7 (noise length ``latent``) on a batch of ``batch`` noises.
 COND_BOOK = {"batch": 48, "latent": LATENT_DIM}
 
@@ -52,7 +52,7 @@ def batch_norm_params(features: int) -> int:
 def generator_layer_params(n: Numbers = None) -> list:
     """(layer name, parameters) of 연습 6-2's generator, in order (``n``: a variant, default the book's)."""
     n = _n(n, GENERATOR_BOOK)
-    c, f, k = n["channels"], n["filters"], n["kernel"]
+    c, f, k = n["channels"], n["filters"], n["kernel_size"]
     seed = SEED_SIDE * SEED_SIDE * c
     return [("Dense", dense_params(n["latent"], seed)), ("BatchNormalization", batch_norm_params(seed)),
             ("Conv2D", conv2d_params(c, f, k)), ("BatchNormalization", batch_norm_params(f)),
@@ -70,11 +70,11 @@ def _draw_generator(rng) -> dict:
     channels = int(rng.choice([64, 96, 128, 160, 192, 256]))
     filters = int(rng.choice([f for f in (16, 32, 48, 64, 96) if f < channels]))
     return {"latent": int(rng.choice([32, 48, 50, 64, 80, 100, 128])), "channels": channels, "filters": filters,
-            "kernel": int(rng.choice([3, 5]))}
+            "kernel_size": int(rng.choice([3, 5]))}
 
 
 def _generator_prompt(n) -> str:
-    L, c, f, k = n["latent"], n["channels"], n["filters"], n["kernel"]
+    L, c, f, k = n["latent"], n["channels"], n["filters"], n["kernel_size"]
     which = ("6.2절의 생성자(build_generator())" if _is_book(n, GENERATOR_BOOK)
              else "6.2절의 생성자와 같은 구조에 숫자만 바꾼 다음 생성자")
     return (f"{which}의 전체 파라미터 수, 곧 generator.count_params()가 돌려줄 값을 레이어별로 계산해 "
@@ -90,7 +90,7 @@ def _generator_hint(value, expected, n=None):
     n = _n(n, GENERATOR_BOOK)
     layers = generator_layer_params(n)
     bn = sum(count for name, count in layers if name == "BatchNormalization")
-    L, c, f, k = n["latent"], n["channels"], n["filters"], n["kernel"]
+    L, c, f, k = n["latent"], n["channels"], n["filters"], n["kernel_size"]
     if value == expected - bn // 2:
         return ("학습되는 파라미터만 세었습니다. count_params()는 BatchNormalization의 "
                 "이동 평균과 이동 분산(학습되지 않는 가중치)도 함께 셉니다.")
@@ -127,7 +127,7 @@ def _stride1_wrong_sides(n) -> dict:
 def _stride1_mistakes(n) -> list:
     """The mistakes :func:`_stride1_hint` names: a stride kept (one or both), no bias, the first conv's channels,
     a convolution's parameters."""
-    side, (f1, f2), k = n["side"], n["filters"], n["kernel"]
+    side, (f1, f2), k = n["side"], n["filters"], n["kernel_size"]
     return (list(_stride1_wrong_sides(n)) + [side * side * f2, dense_params(side * side * f1, 1)]
             + [conv2d_params(f1, f2, k), conv2d_params(1, f1, k)])
 
@@ -140,14 +140,14 @@ def _draw_stride1(rng) -> dict:
         f1 = int(rng.choice([16, 24, 32, 48, 64]))
         n = {"side": int(rng.choice([20, 24, 28, 32, 36, 40])),
              "filters": (f1, int(rng.choice([f for f in (32, 40, 48, 64, 80, 96, 128, 160) if f > f1]))),
-             "kernel": int(rng.choice([3, 5, 7]))}
+             "kernel_size": int(rng.choice([3, 5, 7]))}
         values = [stride1_dense_params(Numbers(n))] + _stride1_mistakes(Numbers(n))
         if len(set(values)) == len(values):
             return n
 
 
 def _stride1_prompt(n) -> str:
-    side, (f1, f2), k = n["side"], n["filters"], n["kernel"]
+    side, (f1, f2), k = n["side"], n["filters"], n["kernel_size"]
     which = "6.3절의 판별자" if _is_book(n, STRIDE1_BOOK) else "6.3절의 판별자와 같은 구조에 숫자만 바꾼 다음 판별자"
     return (f"{which}는 {side}×{side}×1 이미지를 받습니다.\n\n"
             f"Conv2D({f1}, {k}, strides=2, padding=\"same\") → LeakyReLU → Dropout\n"
@@ -158,7 +158,7 @@ def _stride1_prompt(n) -> str:
 
 def _stride1_hint(value, expected, n=None):
     n = _n(n, STRIDE1_BOOK)
-    side, (f1, f2), k = n["side"], n["filters"], n["kernel"]
+    side, (f1, f2), k = n["side"], n["filters"], n["kernel_size"]
     wrong_side = _stride1_wrong_sides(n)
     if value in wrong_side:
         s = wrong_side[value]
