@@ -45,7 +45,7 @@ SLOWEST_FIRST = (
     "tests/package/test_runtime.py",            #  29 s
     "tests/chapters/test_claims_seeds.py",      #  30 s: two short trainings (5.6's demo, 7.9's linear autoencoder)
     "tests/grading/test_report.py",             #  22 s
-    "tests/chapters/test_variants.py",          #  35 s CPU: every variant of 2-1~2-3, 4-1~4-3 against Keras (issue 29)
+    "tests/chapters/test_variants.py",          #  89 s (loaded): every variant of 2-1~2-3, 4-1~4-3, 6-2/6-5/6-8 vs Keras
     "tests/package/test_setup_notebook.py",     #  20 s (+ about 20 s: the Hangul font checks, issue 30)
 )
 

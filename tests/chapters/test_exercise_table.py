@@ -16,11 +16,11 @@ make the visible check print "아직 답을 넣지 않았습니다" *without fai
 learner's "Run all" goes on to the end of the chapter; for each of them the hidden
 test must fail, so an unanswered exercise still scores 0 when graded.
 
-Conceptual multiple choice (6-3) is the one designed exception: the visible
-check only validates the format (it says the grade comes from the instructor's
-test), so for a well-formed letter the table asserts "format accepted" on the
-visible side and lets the hidden test decide; every malformed answer must be
-rejected by both.
+Conceptual multiple choice declared without an answer would be the one designed
+exception: the visible check only validates the format (it says the grade comes from
+the instructor's test), so for a well-formed letter the table asserts "format accepted"
+on the visible side and lets the hidden test decide; every malformed answer must be
+rejected by both.  No exercise is declared so any more (6-3 computes its letter, issue 28).
 """
 
 from __future__ import annotations
@@ -299,6 +299,13 @@ def test_hints_follow_from_the_actual_difference(number, wrong, says, never):
     ("5-7", (30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32),
      "연습 5-7 (Conv2DTranspose 오토인코더의 shape 추적): 답의 형식이 다릅니다. 필요한 형식은 정수 12개로 된 "
      "리스트(list) [...]인데, 받은 답은 값 12개로 된 튜플(tuple) (30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 32, 32)입니다."),
+    # 6-3 (issue 28): each wrong option is a misconception, and its hint names it
+    ("6-3", "A", "연습 6-3 (tanh와 [-1, 1]): 아직 정답이 아닙니다. 0과 1 사이는 sigmoid의 출력 범위입니다. tanh의 출력은 "
+     "-1과 1 사이라서, 255로 나눈 [0, 1] 이미지와는 범위가 다릅니다."),
+    ("6-3", "C", "연습 6-3 (tanh와 [-1, 1]): 아직 정답이 아닙니다. 픽셀 값의 부호에는 뜻이 없습니다. 원래 이미지도 검은색을 "
+     "0으로 나타냅니다: [-1, 1]로 옮기는 까닭은 진짜 이미지의 범위를 생성자의 출력(tanh) 범위와 같게 하려는 것입니다."),
+    ("6-3", "D", "연습 6-3 (tanh와 [-1, 1]): 아직 정답이 아닙니다. tanh도 sigmoid처럼 양 끝(-1과 1 근처)에서 포화되어 "
+     "기울기가 0에 가까워집니다. 범위를 맞추는 까닭은 기울기가 아니라 진짜와 가짜의 값 범위를 같게 하려는 것입니다."),
 ])
 def test_the_issue_s_wrong_answers_get_exactly_their_message(number, wrong, message):
     with pytest.raises(ExerciseCheckError) as error:

@@ -251,6 +251,26 @@ def test_the_short_training_uses_the_learner_s_step_when_it_is_right(capsys):
         assert np.allclose(histories[0][key], histories[1][key], rtol=1e-3, atol=1e-4), key
 
 
+# --------------------------------------------------------------------------- tanh and [-1, 1] (연습 6-3)
+
+
+@pytest.mark.parametrize("letter, option_says, hint_says", [
+    ("A", "0과 1 사이", "sigmoid의 출력 범위"), ("C", "음수여야", "부호에는 뜻이 없습니다"),
+    ("D", "포화되지 않아", "양 끝(-1과 1 근처)에서 포화")])
+def test_6_3_each_wrong_option_of_the_chapter_gets_the_hint_naming_its_misconception(letter, option_says, hint_says):
+    """Issue 28, item 3: the option as the chapter prints it, and the hint that names its misconception."""
+    from notebook_helpers import read
+
+    cells = read(Path(__file__).resolve().parents[2] / "book/ch06_gan/ch06_gan.ipynb").cells
+    question = next(c.source for c in cells if c.source.startswith("### 연습 6-3"))
+    option = next(line for line in question.splitlines() if line.startswith(f"- {letter}. "))
+    assert option_says in option, option
+    with pytest.raises(ExerciseCheckError) as error:
+        ch06.TANH_CHOICE.check_value(letter)
+    assert hint_says in str(error.value) and error.value.kind == "hint"
+    ch06.TANH_CHOICE.check_value(ch06.tanh_option())   # the computed letter passes
+
+
 # --------------------------------------------------------------------------- reading the census (연습 6-9)
 
 

@@ -38,7 +38,7 @@ def test_notebook_executes_without_error(executed):
 def test_every_visible_check_passes_on_the_solutions(executed):
     path, nb = executed
     for cell in grade_cells(nb):
-        # conceptual multiple choice (6-3) only has its format checked: the hidden test grades it
+        # a conceptual multiple choice (none declared now) would only have its format checked
         assert "통과" in stdout(cell) or "강사의 채점" in stdout(cell), \
             f"{path.name}: {cell.metadata['nbgrader']['grade_id']} printed {stdout(cell)!r}"
 

@@ -1,4 +1,5 @@
-"""Everyone their own numbers (issue 29): every variant of the converted number exercises (2-1~2-3, 4-1~4-3).
+"""Everyone their own numbers (issue 29): every variant of the converted number exercises (2-1~2-3, 4-1~4-3,
+6-2, 6-5, 6-8).
 
 For the variants of many students (every distinct one among :data:`IDS`): the answer exists and equals what
 Keras says (a real layer or model built with those numbers: parameter counts, output shapes, receptive fields of
@@ -11,14 +12,15 @@ fresh and checked with the same hints.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from _keras_helpers import keras  # noqa: F401  (TensorFlow's environment: tests/conftest.py)
-from course_utils.exercises import REGISTRY, ExerciseCheckError, _variants, ch02, ch04, exact, load_all
+from course_utils.exercises import REGISTRY, ExerciseCheckError, _variants, ch02, ch04, ch06, exact, load_all
 from notebook_helpers import execute
 
 load_all()
-CONVERTED = ("2-1", "2-2", "2-3", "4-1", "4-2", "4-3")
+CONVERTED = ("2-1", "2-2", "2-3", "4-1", "4-2", "4-3", "6-2", "6-5", "6-8")
 #: Student ids whose variants are checked (school-style 학번).
 IDS = [f"2024{i:04d}" for i in range(600)]
 
@@ -193,6 +195,73 @@ def test_4_3_every_variant():
         assert "버립니다" in _hint("4-3", (same_first, right[1], right[2]), n)
         assert "'same'" in _hint("4-3", (right[0], right[1], valid_third), n)
         assert "채널" in _hint("4-3", ((right[0][0], right[0][1], first[2] + 1), right[1], right[2]), n)
+
+
+# --------------------------------------------------------------------------- chapter 6
+
+
+def test_6_2_every_variant():
+    for n in VARIANTS["6-2"]:
+        latent, c, f, k = n.latent, n.channels, n.filters, n.kernel_size
+        assert k > 1 and 1 < f < c and latent > 1, n                       # every layer has weights, no kernel 1
+        model = keras.Sequential([
+            keras.Input((latent,)), keras.layers.Dense(7 * 7 * c), keras.layers.LeakyReLU(),
+            keras.layers.BatchNormalization(), keras.layers.Reshape((7, 7, c)), keras.layers.UpSampling2D(),
+            keras.layers.Conv2D(f, k, padding="same"), keras.layers.BatchNormalization(), keras.layers.LeakyReLU(),
+            keras.layers.UpSampling2D(), keras.layers.Conv2D(1, k, padding="same", activation="tanh")])
+        assert model.output_shape == (None, 28, 28, 1), n
+        right = ch06.generator_params(n)
+        assert right == model.count_params(), n
+        REGISTRY["6-2"].check_value(right, numbers=n)
+        bn = sum(layer.count_params() for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization))
+        trained_only = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+        assert bn > 0 and trained_only == right - bn // 2, n                # BatchNormalization is counted
+        assert "이동 평균" in _hint("6-2", trained_only, n)
+        assert "BatchNormalization 레이어에도" in _hint("6-2", right - bn, n)
+        assert "Conv2D 레이어의 편향" in _hint("6-2", right - f - 1, n)
+        assert f"첫 Dense 레이어({latent} → 7×7×{c})" in _hint("6-2", 1000, n)
+
+
+def test_6_5_every_variant():
+    for n in VARIANTS["6-5"]:
+        side, (f1, f2), k = n.side, n.filters, n.kernel_size
+        assert side % 4 == 0 and k > 1 and f2 > f1 > 1, n
+        def model(stride):
+            return keras.Sequential([keras.Input((side, side, 1)), keras.layers.Conv2D(f1, k, strides=stride, padding="same"),
+                                     keras.layers.Conv2D(f2, k, strides=stride, padding="same"), keras.layers.Flatten(),
+                                     keras.layers.Dense(1)])
+        stride1, stride2 = model(1), model(2)
+        right = ch06.stride1_dense_params(n)
+        assert right == stride1.layers[-1].count_params() == side * side * f2 + 1, n
+        assert stride1.layers[0].count_params() == stride2.layers[0].count_params(), n  # stride does not change a kernel
+        REGISTRY["6-5"].check_value(right, numbers=n)
+        kept = stride2.layers[-1].count_params()                      # the stride-2 discriminator's Dense(1)
+        assert kept != right and stride2.layers[1].output.shape[1] == side // 4, n   # the stride's consequence shows
+        assert "stride 1에 padding='same'이면" in _hint("6-5", kept, n) and f"{side}×{side}입니다" in _hint("6-5", kept, n)
+        assert "stride 1에 padding='same'이면" in _hint("6-5", (side // 2) ** 2 * f2 + 1, n)
+        assert "편향" in _hint("6-5", right - 1, n)
+        assert f"두 번째 합성곱의 필터 수({f2}개)" in _hint("6-5", side * side * f1 + 1, n)
+        assert "stride와 상관없이" in _hint("6-5", stride1.layers[1].count_params(), n)
+
+
+def test_6_8_every_variant():
+    from course_utils.gan import build_conditional_generator, sample_noise
+
+    for n in VARIANTS["6-8"]:
+        batch, latent = n.batch, n.latent
+        assert batch > 1 and latent > ch06.NUM_DIGITS, n
+        if n.book or latent not in {m.latent for m in VARIANTS["6-8"][:VARIANTS["6-8"].index(n)]}:
+            generator = build_conditional_generator(latent)       # a real model once per noise length
+            part = keras.Model(generator.input, generator.get_layer("noise_and_digit").output)
+            joined = tuple(part(sample_noise(batch, latent)).shape)
+            assert ch06.cond_input_shape(n) == joined, n          # the one-hot part is there
+        right = ch06.cond_input_shape(n)
+        assert right == (batch, latent + 10), n
+        REGISTRY["6-8"].check_value(right, numbers=n)
+        assert "노이즈만" in _hint("6-8", (batch, latent), n)
+        assert "one-hot 벡터(" in _hint("6-8", (batch, latent + 1), n)
+        assert "one-hot 벡터만" in _hint("6-8", (batch, 10), n)
+        assert "순서" in _hint("6-8", (latent + 10, batch), n)
 
 
 # --------------------------------------------------------------------------- ids, notebooks, practice

@@ -289,7 +289,8 @@ def test_the_helper_classifies_with_the_real_declarations():
     assert rc.diagnose("2-1", wrong["2-1 string"])[1] == "type"
     assert rc.diagnose("2-2", rc.UNANSWERED)[1] == "unanswered"
     assert rc.diagnose("2-4", wrong["2-4 no bias"])[1] == "function"
-    assert rc.diagnose("6-3", "A", hidden_test_passes=False)[1] == "unclassified"
+    assert rc.diagnose("6-3", "A", hidden_test_passes=False)[1] == "hint"   # 6-3 names each wrong option's mistake
+    assert rc.diagnose("6-3", "A", hidden_test_passes=False, exercise=rc.CONCEPTUAL)[1] == "unclassified"
 
 
 # --- Course-wide tables and the command -----------------------------------------------------------

@@ -236,12 +236,15 @@ def test_checks_accept_right_answers(check, answer, capsys):
     assert "통과" in out or "강사의 채점" in out
 
 
-@pytest.mark.parametrize("check", [ch06.TANH_CHOICE.check_value])
-def test_conceptual_choices_only_check_the_format(check, capsys):
-    """No letter of 6-3 is told apart by the public package: the hidden test grades it."""
-    for letter in "ABCD":
-        check(letter)
-        assert "강사의 채점" in capsys.readouterr().out
+@pytest.mark.parametrize("letter, says", [("A", "sigmoid의 출력 범위"), ("C", "부호에는 뜻이 없습니다"),
+                                          ("D", "양 끝(-1과 1 근처)에서 포화")])
+def test_6_3_is_computed_from_tanh_and_every_wrong_option_names_its_misconception(letter, says):
+    """Issue 28: 6-3's letter follows from tanh itself (its range, its slope at the ends), each wrong option is hinted."""
+    assert ch06.tanh_option() == "B"
+    assert float(np.tanh(-1.0)) < 0 < float(np.tanh(1.0)) and 1 - float(np.tanh(6.0)) ** 2 < 0.01
+    with pytest.raises(ExerciseCheckError) as error:
+        ch06.TANH_CHOICE.check_value(letter)
+    assert says in str(error.value)
 
 
 def test_right_answers_match_the_models():
@@ -264,7 +267,7 @@ def test_right_answers_match_the_models():
     (ch06.STRIDE1_PARAMS.check_value, 7 * 7 * 128 + 1, "stride 1에 padding='same'이면"),   # kept stride 2
     (ch06.STRIDE1_PARAMS.check_value, 14 * 14 * 128 + 1, "28×28입니다"),                # changed only one
     (ch06.STRIDE1_PARAMS.check_value, 28 * 28 * 128, "편향"),
-    (ch06.STRIDE1_PARAMS.check_value, 28 * 28 * 64 + 1, "두 배"),
+    (ch06.STRIDE1_PARAMS.check_value, 28 * 28 * 64 + 1, "두 번째 합성곱의 필터 수(128개)"),
     (ch06.STRIDE1_PARAMS.check_value, 5 * 5 * 64 * 128 + 128, "stride와 상관없이"),
     (ch06.COND_INPUT_SHAPE.check_value, [48, None], "정수 2개로 된 튜플"),
     (ch06.COND_INPUT_SHAPE.check_value, (48, 100), "노이즈만"),

@@ -127,6 +127,7 @@ COPIED = {
         "bar_image = np.zeros((5, 6))\nbar_image[1:, 2:4] = 1\nvertical_edge = np.array([[-1, 0, 1]] * 3)\n"
         "edge_response = np.abs([[np.sum(bar_image[i:i + 3, j:j + 3] * vertical_edge) for j in range(4)]\n"
         "                        for i in range(3)])"],
+    "6-3": ['tanh_choice = "A"', 'tanh_choice = "C"', 'tanh_choice = "D"'],  # each a misconception with its hint
     "7-2": ["compression_ratio = (28 * 28) / 36"],
     "7-3": ["unflattened_dense = ((5, 36), 784 * 36 + 36)"],
 }

@@ -2,13 +2,12 @@
 
 The value answers are computed with :mod:`course_utils.params` from the layers of
 :func:`course_utils.gan.build_generator` and :func:`course_utils.gan.build_discriminator`
-(described here without importing TensorFlow).  연습 6-3 is conceptual multiple
-choice: no computation gives its letter, so its only authority is the literal in the
-instructor's hidden test, and the visible check validates the format and says so.
-연습 6-6's letter is computed by running the set-up it describes on small Keras models
-(:func:`freeze_outcome`), so its check can name each wrong option's misconception.
-The learner's models (연습 6-1, 6-4) are compared layer by layer with the chapter's
-(``_models.py``), and the learner's ``train_step`` (연습 6-7) by one step from fixed weights.
+(described here without importing TensorFlow).  The number exercises 6-2, 6-5 and 6-8 draw their
+numbers from the learner's 학번 (``_variants.py``; the book's are variant 0).  연습 6-3's letter is
+computed by checking each option's claim about tanh numerically (:func:`tanh_option`), and 연습 6-6's by
+running the set-up it describes on small Keras models (:func:`freeze_outcome`), so both checks name each
+wrong option's misconception.  The learner's models (연습 6-1, 6-4) are compared layer by layer with the
+chapter's (``_models.py``), and the learner's ``train_step`` (연습 6-7) by one step from fixed weights.
 """
 
 from __future__ import annotations
@@ -20,18 +19,29 @@ import numpy as np
 from course_utils.exercises._own_work import NUMBER_RULE
 from course_utils.exercises._core import (INT, SHAPE, ExerciseCheckError, FunctionSpec, choice_exercise,
                                           function_exercise, is_stub, judge_case, run_case, value_exercise)
+from course_utils.exercises._variants import Numbers, Variants
 from course_utils.params import conv2d_params, dense_params
 
 LATENT_DIM = 100          # as the question states (course_utils.gan.LATENT_DIM)
 NUM_DIGITS = 10           # the conditional GAN's one-hot digit (course_utils.gan.NUM_DIGITS)
-COND_BATCH = 48           # 연습 6-8
-IMAGE_SIZE = 28
-D_FILTERS = 64            # the discriminator's first convolution (연습 6-5)
-# The generator of 6.2: Dense(7*7*128) -> BN -> LeakyReLU -> Reshape -> UpSampling2D -> Conv2D(64, 5)
-# -> BN -> LeakyReLU -> UpSampling2D -> Conv2D(1, 5, tanh).
-SEED_SHAPE = (7, 7, 128)
-CONV_FILTERS = [64, 1]
-KERNEL = 5
+SEED_SIDE = 7             # the generator's Dense is reshaped to 7x7 maps: two upsamplings give 28x28
+
+# The book's numbers (variant 0); every student draws their own from the ranges below (``_variants.py``).
+# 연습 6-2, the generator of 6.2: Dense(7*7*channels) -> LeakyReLU -> BN -> Reshape -> UpSampling2D
+# -> Conv2D(filters, kernel) -> BN -> LeakyReLU -> UpSampling2D -> Conv2D(1, kernel, tanh).
+GENERATOR_BOOK = {"latent": LATENT_DIM, "channels": 128, "filters": 64, "kernel_size": 5}
+# 연습 6-5, the discriminator of 6.3 on side x side x 1 images, both convolutions at stride 1 ('same').
+STRIDE1_BOOK = {"side": 28, "filters": (64, 128), "kernel_size": 5}
+# 연습 6-8, the conditional generator of 6.7 (noise length ``latent``) on a batch of ``batch`` noises.
+COND_BOOK = {"batch": 48, "latent": LATENT_DIM}
+
+
+def _n(n, book) -> Numbers:
+    return Numbers(book, book=True) if n is None else n
+
+
+def _is_book(n, book) -> bool:
+    return dict(n) == dict(book)
 
 
 def batch_norm_params(features: int) -> int:
@@ -39,90 +49,224 @@ def batch_norm_params(features: int) -> int:
     return 4 * features
 
 
-def generator_layer_params() -> list:
-    """(layer name, parameters) of the generator, in order."""
-    h, w, c = SEED_SHAPE
-    layers = [("Dense", dense_params(LATENT_DIM, h * w * c)), ("BatchNormalization", batch_norm_params(h * w * c))]
-    channels = c
-    for i, filters in enumerate(CONV_FILTERS):
-        layers.append(("Conv2D", conv2d_params(channels, filters, KERNEL)))
-        if i < len(CONV_FILTERS) - 1:
-            layers.append(("BatchNormalization", batch_norm_params(filters)))
-        channels = filters
-    return layers
+def generator_layer_params(n: Numbers = None) -> list:
+    """(layer name, parameters) of 연습 6-2's generator, in order (``n``: a variant, default the book's)."""
+    n = _n(n, GENERATOR_BOOK)
+    c, f, k = n["channels"], n["filters"], n["kernel_size"]
+    seed = SEED_SIDE * SEED_SIDE * c
+    return [("Dense", dense_params(n["latent"], seed)), ("BatchNormalization", batch_norm_params(seed)),
+            ("Conv2D", conv2d_params(c, f, k)), ("BatchNormalization", batch_norm_params(f)),
+            ("Conv2D", conv2d_params(f, 1, k))]
 
 
-def generator_params() -> int:
-    """The generator's parameter count, the sum of :func:`generator_layer_params` (연습 6-1)."""
-    return sum(count for _name, count in generator_layer_params())
+def generator_params(n: Numbers = None) -> int:
+    """The generator's parameter count, the sum of :func:`generator_layer_params` (연습 6-2)."""
+    return sum(count for _name, count in generator_layer_params(n))
 
 
-def _generator_hint(value, expected):
-    layers = generator_layer_params()
-    bn = sum(n for name, n in layers if name == "BatchNormalization")
+def _draw_generator(rng) -> dict:
+    """Noise of 32-128, a 7x7 seed of 64-256 channels, a first convolution of 16-96 filters (fewer than the seed's
+    channels, as in the book) and a kernel of 3 or 5 (never 1): every layer has parameters, BatchNormalization too."""
+    channels = int(rng.choice([64, 96, 128, 160, 192, 256]))
+    filters = int(rng.choice([f for f in (16, 32, 48, 64, 96) if f < channels]))
+    return {"latent": int(rng.choice([32, 48, 50, 64, 80, 100, 128])), "channels": channels, "filters": filters,
+            "kernel_size": int(rng.choice([3, 5]))}
+
+
+def _generator_prompt(n) -> str:
+    L, c, f, k = n["latent"], n["channels"], n["filters"], n["kernel_size"]
+    which = ("6.2절의 생성자(build_generator())" if _is_book(n, GENERATOR_BOOK)
+             else "6.2절의 생성자와 같은 구조에 숫자만 바꾼 다음 생성자")
+    return (f"{which}의 전체 파라미터 수, 곧 generator.count_params()가 돌려줄 값을 레이어별로 계산해 "
+            "정수 generator_params로 답하세요.\n\n"
+            f"keras.Input(shape=({L},))\n"
+            f"→ Dense({SEED_SIDE} * {SEED_SIDE} * {c}) → LeakyReLU → BatchNormalization → "
+            f"Reshape(({SEED_SIDE}, {SEED_SIDE}, {c}))\n"
+            f"→ UpSampling2D → Conv2D({f}, {k}, padding=\"same\") → BatchNormalization → LeakyReLU\n"
+            f"→ UpSampling2D → Conv2D(1, {k}, padding=\"same\", activation=\"tanh\")")
+
+
+def _generator_hint(value, expected, n=None):
+    n = _n(n, GENERATOR_BOOK)
+    layers = generator_layer_params(n)
+    bn = sum(count for name, count in layers if name == "BatchNormalization")
+    L, c, f, k = n["latent"], n["channels"], n["filters"], n["kernel_size"]
     if value == expected - bn // 2:
         return ("학습되는 파라미터만 세었습니다. count_params()는 BatchNormalization의 "
                 "이동 평균과 이동 분산(학습되지 않는 가중치)도 함께 셉니다.")
     if value == expected - bn:
         return "BatchNormalization 레이어에도 파라미터가 있습니다: 채널(특징)마다 4개입니다."
-    if value == expected - sum(CONV_FILTERS):
+    if value == expected - (f + 1):
         return "Conv2D 레이어의 편향(필터마다 하나)을 빠뜨렸습니다."
     if value < layers[0][1]:
-        return "첫 Dense 레이어(100 → 7×7×128)의 가중치만으로도 60만 개가 넘습니다."
-    return ("레이어별로 더해 보세요. Dense: 입력×출력+출력, Conv2D: 5×5×입력 채널×필터+필터, "
+        return (f"첫 Dense 레이어({L} → {SEED_SIDE}×{SEED_SIDE}×{c})의 가중치만으로도 "
+                f"{L * SEED_SIDE * SEED_SIDE * c:,}개입니다.")
+    return (f"레이어별로 더해 보세요. Dense: 입력×출력+출력, Conv2D: {k}×{k}×입력 채널×필터+필터, "
             "BatchNormalization: 채널×4, LeakyReLU·Reshape·UpSampling2D: 0.")
 
 
-def stride1_dense_params() -> int:
-    """연습 6-5: the discriminator's last Dense(1) when both convolutions have stride 1 ('same': 28 stays 28)."""
-    return dense_params(IMAGE_SIZE * IMAGE_SIZE * 2 * D_FILTERS, 1)
+def _generator_mistakes(n) -> list:
+    """The mistakes :func:`_generator_hint` names: trained parameters only, no BatchNormalization, no conv biases."""
+    right = generator_params(n)
+    bn = sum(count for name, count in generator_layer_params(n) if name == "BatchNormalization")
+    return [right - bn // 2, right - bn, right - (n["filters"] + 1)]
 
 
-def _stride1_hint(value, expected):
-    side = {dense_params(s * s * 2 * D_FILTERS, 1): s for s in (7, 14)}
-    if value in side:
-        return (f"{side[value]}×{side[value]} 지도로 세었습니다. stride 1에 padding='same'이면 합성곱은 크기를 바꾸지 않으니, "
-                "두 합성곱을 지나도 28×28입니다.")
+def stride1_dense_params(n: Numbers = None) -> int:
+    """연습 6-5: the discriminator's last Dense(1) when both convolutions have stride 1 ('same': the side stays)."""
+    n = _n(n, STRIDE1_BOOK)
+    return dense_params(n["side"] * n["side"] * n["filters"][1], 1)
+
+
+def _stride1_wrong_sides(n) -> dict:
+    """{Dense(1) parameters: side} of the maps a learner who kept a stride of 2 would flatten (both, or one)."""
+    side, second = n["side"], n["filters"][1]
+    return {dense_params(s * s * second, 1): s for s in (side // 4, side // 2)}
+
+
+def _stride1_mistakes(n) -> list:
+    """The mistakes :func:`_stride1_hint` names: a stride kept (one or both), no bias, the first conv's channels,
+    a convolution's parameters."""
+    side, (f1, f2), k = n["side"], n["filters"], n["kernel_size"]
+    return (list(_stride1_wrong_sides(n)) + [side * side * f2, dense_params(side * side * f1, 1)]
+            + [conv2d_params(f1, f2, k), conv2d_params(1, f1, k)])
+
+
+def _draw_stride1(rng) -> dict:
+    """Images of 20-40 pixels a side (a multiple of 4: both stride-2 convolutions of the original halve it exactly),
+    a first convolution of 16-64 filters, a second with more, a kernel of 3, 5 or 7: every mistake the hints name
+    gives its own wrong answer."""
+    while True:
+        f1 = int(rng.choice([16, 24, 32, 48, 64]))
+        n = {"side": int(rng.choice([20, 24, 28, 32, 36, 40])),
+             "filters": (f1, int(rng.choice([f for f in (32, 40, 48, 64, 80, 96, 128, 160) if f > f1]))),
+             "kernel_size": int(rng.choice([3, 5, 7]))}
+        values = [stride1_dense_params(Numbers(n))] + _stride1_mistakes(Numbers(n))
+        if len(set(values)) == len(values):
+            return n
+
+
+def _stride1_prompt(n) -> str:
+    side, (f1, f2), k = n["side"], n["filters"], n["kernel_size"]
+    which = "6.3절의 판별자" if _is_book(n, STRIDE1_BOOK) else "6.3절의 판별자와 같은 구조에 숫자만 바꾼 다음 판별자"
+    return (f"{which}는 {side}×{side}×1 이미지를 받습니다.\n\n"
+            f"Conv2D({f1}, {k}, strides=2, padding=\"same\") → LeakyReLU → Dropout\n"
+            f"→ Conv2D({f2}, {k}, strides=2, padding=\"same\") → LeakyReLU → Dropout → Flatten → Dense(1)\n\n"
+            "두 합성곱을 strides=1로 바꾸고 나머지는 그대로 두면, 마지막 Dense(1) 층의 파라미터 수는 몇 개일까요? "
+            "정수 stride1_dense_params로 답하세요.")
+
+
+def _stride1_hint(value, expected, n=None):
+    n = _n(n, STRIDE1_BOOK)
+    side, (f1, f2), k = n["side"], n["filters"], n["kernel_size"]
+    wrong_side = _stride1_wrong_sides(n)
+    if value in wrong_side:
+        s = wrong_side[value]
+        return (f"{s}×{s} 지도로 세었습니다. stride 1에 padding='same'이면 합성곱은 크기를 바꾸지 않으니, "
+                f"두 합성곱을 지나도 {side}×{side}입니다.")
     if value == expected - 1:
         return "Dense(1)의 편향 1개를 더하세요."
-    if value == dense_params(IMAGE_SIZE * IMAGE_SIZE * D_FILTERS, 1):
-        return "Flatten 앞의 채널 수는 두 번째 합성곱의 필터 수(첫 합성곱의 두 배)입니다."
-    if value in (conv2d_params(D_FILTERS, 2 * D_FILTERS, KERNEL), conv2d_params(1, D_FILTERS, KERNEL)):
+    if value == dense_params(side * side * f1, 1):
+        return f"Flatten 앞의 채널 수는 두 번째 합성곱의 필터 수({f2}개)입니다."
+    if value in (conv2d_params(f1, f2, k), conv2d_params(1, f1, k)):
         return ("합성곱의 파라미터 수를 답했습니다. 합성곱의 파라미터는 stride와 상관없이 그대로이고, 바뀌는 것은 "
                 "Flatten의 길이, 곧 Dense의 입력 수입니다.")
     return "Dense(1)의 파라미터 수는 Flatten의 길이(높이 × 너비 × 채널) + 1(편향)입니다."
 
 
-def cond_input_shape() -> tuple:
-    """연습 6-8: the conditional generator's Concatenate output for COND_BATCH noise vectors (noise + one-hot digit)."""
-    return (COND_BATCH, LATENT_DIM + NUM_DIGITS)
+def cond_input_shape(n: Numbers = None) -> tuple:
+    """연습 6-8: the conditional generator's Concatenate output for a batch of noises (noise + one-hot digit)."""
+    n = _n(n, COND_BOOK)
+    return (n["batch"], n["latent"] + NUM_DIGITS)
 
 
-def _cond_hint(value, expected):
+def _cond_mistakes(n) -> list:
+    """The mistakes :func:`_cond_hint` names: the noise only, the digit as one number, the one-hot only, axes swapped."""
+    b, L = n["batch"], n["latent"]
+    return [(b, L), (b, L + 1), (b, NUM_DIGITS), (L + NUM_DIGITS, b)]
+
+
+def _draw_cond(rng) -> dict:
+    """A batch of 8-128 noises of length 32-128: the batch never equals a length the hints name, so each mistake
+    (noise only, the digit as one number, the one-hot only, axes swapped) stays visible."""
+    while True:
+        n = {"batch": int(rng.integers(8, 129)), "latent": int(rng.choice([32, 48, 50, 64, 96, 100, 128]))}
+        if n["batch"] not in (n["latent"], n["latent"] + 1, n["latent"] + NUM_DIGITS, NUM_DIGITS, NUM_DIGITS + 1):
+            return n
+
+
+def _cond_prompt(n) -> str:
+    b, L = n["batch"], n["latent"]
+    which = ("위의 조건부 생성자(노이즈 길이 100)" if _is_book(n, COND_BOOK)
+             else f"위의 조건부 생성자를 노이즈 길이 {L}로 만든 것(build_conditional_generator({L}))")
+    return (f"{which}에 노이즈 {b}개를 한꺼번에 넣습니다. noise_and_digit(Concatenate) 층의 출력 shape은 "
+            "무엇일까요? 정수 튜플 cond_input_shape로 답하세요.")
+
+
+def _cond_hint(value, expected, n=None):
+    n = _n(n, COND_BOOK)
+    L = n["latent"]
     if len(value) != 2:
         return "Concatenate의 출력은 (배치, 길이) 2차원입니다: 노이즈 벡터 뒤에 숫자를 나타내는 벡터를 이어 붙였습니다."
     if tuple(value) == tuple(reversed(expected)):
         return "축의 순서를 확인하세요. 배치 축이 맨 앞에 옵니다."
     if value[0] != expected[0]:
         return "첫 축은 넣은 노이즈의 개수(배치 크기)입니다."
-    if value[1] == LATENT_DIM:
+    if value[1] == L:
         return "노이즈만 세었습니다. DigitFromNoise가 고른 숫자를 노이즈 뒤에 이어 붙입니다."
-    if value[1] == LATENT_DIM + 1:
+    if value[1] == L + 1:
         return "숫자는 정수 하나가 아니라 one-hot 벡터(숫자마다 한 칸, 10칸)로 붙습니다."
     if value[1] == NUM_DIGITS:
         return "one-hot 벡터만 세었습니다. Concatenate는 노이즈와 one-hot을 이어 붙입니다."
     return "노이즈 길이 + one-hot의 길이입니다."
 
 
+# ----------------------------------------------------------------- 연습 6-3: why tanh and [-1, 1]
+
+def tanh_option() -> str:
+    """The option of 연습 6-3 whose claim holds, each claim checked with numpy.
+
+    A: tanh's outputs lie in [0, 1]; B: tanh's range is (-1, 1) and ``(x - 127.5) / 127.5`` takes the real pixels
+    0~255 exactly onto it; C: a dark background needs negative values (the original pixels draw black as 0);
+    D: tanh does not saturate (its slope at 6 is not near 0).
+    """
+    x = np.linspace(-6.0, 6.0, 1201)
+    y, pixels = np.tanh(x), np.array([0.0, 255.0])
+    holds = (bool(y.min() >= 0.0),
+             bool(np.allclose((pixels - 127.5) / 127.5, [-1.0, 1.0]) and y.min() < 0.0 < y.max()
+                  and np.abs(y).max() < 1.0),
+             bool(pixels.min() < 0.0),
+             bool(1.0 - np.tanh(x.max()) ** 2 > 0.01))
+    return "ABCD"[holds.index(True)]
+
+
+_TANH_HINTS = {
+    "A": ("0과 1 사이는 sigmoid의 출력 범위입니다. tanh의 출력은 -1과 1 사이라서, 255로 나눈 [0, 1] 이미지와는 "
+          "범위가 다릅니다."),
+    "C": ("픽셀 값의 부호에는 뜻이 없습니다. 원래 이미지도 검은색을 0으로 나타냅니다: [-1, 1]로 옮기는 까닭은 진짜 "
+          "이미지의 범위를 생성자의 출력(tanh) 범위와 같게 하려는 것입니다."),
+    "D": ("tanh도 sigmoid처럼 양 끝(-1과 1 근처)에서 포화되어 기울기가 0에 가까워집니다. 범위를 맞추는 까닭은 "
+          "기울기가 아니라 진짜와 가짜의 값 범위를 같게 하려는 것입니다."),
+}
+
+
+def _tanh_hint(value, expected):
+    """The misconception of each wrong option of 연습 6-3."""
+    return _TANH_HINTS.get(value.strip().upper())
+
+
 GENERATOR_PARAMS = value_exercise("6-2", "생성자의 파라미터 수", "generator_params", INT, generator_params,
-                                  [_generator_hint])
-TANH_CHOICE = choice_exercise("6-3", "tanh와 [-1, 1]", "tanh_choice")
+                                  [_generator_hint], variants=Variants(GENERATOR_BOOK, _draw_generator,
+                                                                       _generator_prompt, _generator_mistakes))
+TANH_CHOICE = choice_exercise("6-3", "tanh와 [-1, 1]", "tanh_choice", tanh_option, [_tanh_hint])
 STRIDE1_PARAMS = value_exercise("6-5", "stride를 1로 바꾼 판별자", "stride1_dense_params", INT, stride1_dense_params,
-                                [_stride1_hint], variables={"discriminator"})
+                                [_stride1_hint], variables={"discriminator"},
+                                variants=Variants(STRIDE1_BOOK, _draw_stride1, _stride1_prompt, _stride1_mistakes))
 FREEZE_CHOICE = choice_exercise("6-6", "한 번 학습시킨 뒤 얼리기", "freeze_choice", lambda: freeze_outcome(),
                                 [lambda value, expected: _freeze_hint(value, expected)])
 COND_INPUT_SHAPE = value_exercise("6-8", "조건부 생성자 안의 shape", "cond_input_shape", SHAPE, cond_input_shape,
-                                  [_cond_hint], banned=NUMBER_RULE | {"shape"})
+                                  [_cond_hint], banned=NUMBER_RULE | {"shape"},
+                                  variants=Variants(COND_BOOK, _draw_cond, _cond_prompt, _cond_mistakes))
 
 
 # ----------------------------------------------------------------- the learner's train_step (6.5)
