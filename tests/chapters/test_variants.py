@@ -242,7 +242,7 @@ def test_3_1_every_variant():
     from course_utils.params import conv2d_params
 
     for n in VARIANTS["3-1"]:
-        (h, w, c), f, k, s = n.image, n.filters, n.kernel, n.stride
+        (h, w, c), f, k, s = n.image, n.filters, n.kernel_size, n.stride
         assert k > s > 1 and h != w and c == 3 and f != c, n              # a real stride, a kernel above 1
         layer = keras.layers.Conv2D(filters=f, kernel_size=k, strides=s)
         layer.build((None, h, w, c))

@@ -23,7 +23,7 @@ from course_utils.shapes import conv_output_length
 # The book's numbers (variant 0); every student draws their own from the ranges below (``_variants.py``).
 # 연습 3-1: an image of shape (1920, 1080, 3) and Conv2D(32, 5, strides=4), padding "valid".
 BIG_IMAGE, BIG_FILTERS, BIG_KERNEL, BIG_STRIDE = (1920, 1080, 3), 32, 5, 4
-BIG_BOOK = {"image": BIG_IMAGE, "filters": BIG_FILTERS, "kernel": BIG_KERNEL, "stride": BIG_STRIDE}
+BIG_BOOK = {"image": BIG_IMAGE, "filters": BIG_FILTERS, "kernel_size": BIG_KERNEL, "stride": BIG_STRIDE}
 # 연습 3-2/3-3: (filters, kernel, stride, padding) of the three layers on a (28, 28, 1) input.
 STACK_INPUT = (28, 28, 1)
 STACK = [(8, 3, 1, "valid"), (16, 3, 2, "same"), (4, 1, 1, "valid")]
@@ -41,7 +41,7 @@ def _draw_big(rng) -> dict:
         h, w = [(1920, 1080), (1080, 1920), (1280, 720), (720, 1280), (1024, 768), (800, 600), (600, 800),
                 (2048, 1536)][int(rng.integers(8))]
         k = int(rng.choice([3, 5, 7]))
-        n = {"image": (h, w, 3), "filters": int(rng.choice([16, 24, 32, 48, 64])), "kernel": k,
+        n = {"image": (h, w, 3), "filters": int(rng.choice([16, 24, 32, 48, 64])), "kernel_size": k,
              "stride": int(rng.integers(2, k))}
         valid = tuple(conv_output_length(v, k, n["stride"]) for v in (h, w))
         same = tuple(conv_output_length(v, k, n["stride"], "same") for v in (h, w))
@@ -51,14 +51,14 @@ def _draw_big(rng) -> dict:
 
 def _big_prompt(n) -> str:
     return (f"shape {tuple(n['image'])}인 이미지 한 장에 keras.layers.Conv2D(filters={n['filters']}, "
-            f"kernel_size={n['kernel']}, strides={n['stride']})(padding은 기본값, 편향 있음)를 적용합니다.\n"
+            f"kernel_size={n['kernel_size']}, strides={n['stride']})(padding은 기본값, 편향 있음)를 적용합니다.\n"
             "출력 shape(배치 축 제외)과 이 레이어의 파라미터 수를 big_conv = ((H, W, C), 파라미터 수)로 답하세요.")
 
 
 def big_conv(n: Numbers = None) -> tuple:
     """((H, W, C), parameters) of 연습 3-1 (``n``: a variant, default the book's)."""
     n = _n(n, BIG_BOOK)
-    (h, w, c), f, k, s = n["image"], n["filters"], n["kernel"], n["stride"]
+    (h, w, c), f, k, s = n["image"], n["filters"], n["kernel_size"], n["stride"]
     return ((conv_output_length(h, k, s), conv_output_length(w, k, s), f), conv2d_params(c, f, k))
 
 
@@ -125,7 +125,7 @@ def conv_params(n: Numbers = None) -> tuple:
 
 def _big_conv_hint(value, expected, n=None):
     n = _n(n, BIG_BOOK)
-    (ih, iw, ic), f, k, s = n["image"], n["filters"], n["kernel"], n["stride"]
+    (ih, iw, ic), f, k, s = n["image"], n["filters"], n["kernel_size"], n["stride"]
     shape, params = value
     right_shape, right_params = expected
     if shape[2] != right_shape[2]:
@@ -189,7 +189,7 @@ def _conv_params_hint(value, expected, n=None):
 def _big_mistakes(n) -> list:
     """The mistakes :func:`_big_conv_hint` names: height and width swapped, the 'same' formula, the input channels
     as output channels, no bias, no input channels."""
-    (ih, iw, ic), f, k, s = n["image"], n["filters"], n["kernel"], n["stride"]
+    (ih, iw, ic), f, k, s = n["image"], n["filters"], n["kernel_size"], n["stride"]
     (h, w, _f), params = big_conv(n)
     same = tuple(conv_output_length(v, k, s, "same") for v in (ih, iw))
     return [((w, h, f), params), (same + (f,), params), ((h, w, ic), params),
