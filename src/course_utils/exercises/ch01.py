@@ -45,7 +45,8 @@ def _film_prompt(n) -> str:
 
 
 def _bytes_prompt(n) -> str:
-    film = "연습 1-1의 영화(" + _film_text(n) + ")" if n == FILM_BOOK else _film_text(n)
+    same_as_1_1 = n.book and n.student is None   # no 학번: 1-1 asks about the same (the book's) film
+    film = "연습 1-1의 영화(" + _film_text(n) + ")" if same_as_1_1 else _film_text(n)
     return (f"{film}를 uint8로 저장할 때와 float32로 저장할 때 각각 몇 바이트인지 계산해\n"
             "film_bytes = (uint8일 때 바이트 수, float32일 때 바이트 수)로 답하세요. "
             "(실제 배열을 만들지 말고 계산만 하세요.)")
