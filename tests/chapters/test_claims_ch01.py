@@ -31,8 +31,13 @@ def _search(pattern: str) -> tuple:
 
 
 def _film():
-    """연습 1-1's film, read from the prose: (frames, height, width) of a grey film."""
-    width, height, fps, minutes = (int(v) for v in _search(r"해상도가 (\d+)x(\d+)이고 (\d+) fps로 찍은 (\d+)분짜리 흑백"))
+    """연습 1-1's film, read from the question the book prints (variant 0): (frames, height, width) of a grey film."""
+    from course_utils.exercises._variants import Numbers
+
+    prompt = ch01.FILM_SHAPE.variants.prompt(Numbers(ch01.FILM_BOOK, book=True))
+    match = re.search(r"해상도가 (\d+)x(\d+)이고 (\d+) fps로 찍은 (\d+)분짜리 흑백", prompt)
+    assert match, prompt
+    width, height, fps, minutes = (int(v) for v in match.groups())
     return minutes * 60 * fps, height, width
 
 

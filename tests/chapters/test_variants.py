@@ -1,5 +1,5 @@
-"""Everyone their own numbers (issue 29): every variant of the converted number exercises (2-1~2-3, 4-1~4-3,
-6-2, 6-5, 6-8).
+"""Everyone their own numbers (issue 29): every variant of the converted number exercises (2-1~2-3, 4-1~4-3;
+1-1, 1-2, 1-4, 3-1~3-3; 6-2, 6-5, 6-8).
 
 For the variants of many students (every distinct one among :data:`IDS`): the answer exists and equals what
 Keras says (a real layer or model built with those numbers: parameter counts, output shapes, receptive fields of
@@ -16,11 +16,12 @@ import numpy as np
 import pytest
 
 from _keras_helpers import keras  # noqa: F401  (TensorFlow's environment: tests/conftest.py)
-from course_utils.exercises import REGISTRY, ExerciseCheckError, _variants, ch02, ch04, ch06, exact, load_all
+from course_utils.exercises import REGISTRY, ExerciseCheckError, _variants, ch01, ch02, ch03, ch04, ch06, exact, load_all
 from notebook_helpers import execute
 
 load_all()
 CONVERTED = ("2-1", "2-2", "2-3", "4-1", "4-2", "4-3", "6-2", "6-5", "6-8")
+CONVERTED += ("1-1", "1-2", "1-4", "3-1", "3-2", "3-3")   # chapters 1 and 3
 #: Student ids whose variants are checked (school-style 학번).
 IDS = [f"2024{i:04d}" for i in range(600)]
 
@@ -59,6 +60,43 @@ def _dense(in_dim, units, use_bias=True):
     layer = keras.layers.Dense(units, use_bias=use_bias)
     layer.build((None, in_dim))
     return layer.count_params()
+
+
+# --------------------------------------------------------------------------- chapter 1
+
+
+def test_1_1_and_1_2_every_variant():
+    for n in VARIANTS["1-1"] + VARIANTS["1-2"]:
+        minutes, fps, width, height = n.minutes, n.fps, n.width, n.height
+        assert minutes >= 60 and fps >= 24 and width > height, n        # a real film; H and W cannot be confused
+        frames = minutes * 60 * fps
+        film = np.broadcast_to(np.uint8(0), (frames, 1, height, width))  # never allocated
+        right = ch01.film_shape(n)
+        assert right == film.shape and frames not in (minutes, minutes * 60), n
+        REGISTRY["1-1"].check_value(right, numbers=n)
+        assert "'너비x높이'" in _hint("1-1", (frames, 1, width, height), n) and f"{width}x{height}" in _hint(
+            "1-1", (frames, 1, width, height), n)
+        assert f"1초에 {fps}프레임" in _hint("1-1", (minutes * 60, 1, height, width), n)
+        assert "채널 수" in _hint("1-1", (frames, 3, height, width), n)
+        sizes = ch01.film_bytes(n)
+        assert sizes == (film.nbytes, np.broadcast_to(np.float32(0), film.shape).nbytes), n
+        REGISTRY["1-2"].check_value(sizes, numbers=n)
+        assert "4바이트" in _hint("1-2", (film.nbytes, film.nbytes), n)
+        assert "원소 수" in _hint("1-2", (film.nbytes // fps, 4 * film.nbytes // fps), n)
+        if n.book:
+            assert "연습 1-1의 영화" in REGISTRY["1-2"].variants.prompt(n)
+
+
+def test_1_4_every_variant():
+    for n in VARIANTS["1-4"]:
+        c, r, f = n.companies, n.people, n.fields
+        assert c >= 2 and len({c, r, f}) == 3, n                        # the axis order always matters
+        right = ch01.stacked_shape(n)
+        assert right == np.stack([np.zeros((r, f))] * c).shape == (c, r, f), n
+        REGISTRY["1-4"].check_value(right, numbers=n)
+        assert "새 축" in _hint("1-4", np.concatenate([np.zeros((r, f))] * c).shape, n)
+        assert "축의 순서" in _hint("1-4", (r, f, c), n)
+        assert f"({r}, {f})" in _hint("1-4", (c, r + 1, f), n)
 
 
 # --------------------------------------------------------------------------- chapter 2
@@ -262,6 +300,62 @@ def test_6_8_every_variant():
         assert "one-hot 벡터(" in _hint("6-8", (batch, latent + 1), n)
         assert "one-hot 벡터만" in _hint("6-8", (batch, 10), n)
         assert "순서" in _hint("6-8", (latent + 10, batch), n)
+
+
+# --------------------------------------------------------------------------- chapter 3
+
+
+def test_3_1_every_variant():
+    from course_utils.params import conv2d_params
+
+    for n in VARIANTS["3-1"]:
+        (h, w, c), f, k, s = n.image, n.filters, n.kernel_size, n.stride
+        assert k > s > 1 and h != w and c == 3 and f != c, n              # a real stride, a kernel above 1
+        layer = keras.layers.Conv2D(filters=f, kernel_size=k, strides=s)
+        layer.build((None, h, w, c))
+        right = ch03.big_conv(n)
+        assert right == (tuple(layer.compute_output_shape((1, h, w, c))[1:]), layer.count_params()), n
+        REGISTRY["3-1"].check_value(right, numbers=n)
+        (oh, ow, _f), params = right
+        same = tuple(keras.layers.Conv2D(f, k, strides=s, padding="same").compute_output_shape((1, h, w, c))[1:3])
+        assert same != (oh, ow), n
+        assert "높이와 너비가 바뀌었습니다" in _hint("3-1", ((ow, oh, f), params), n)
+        assert "'same'" in _hint("3-1", (same + (f,), params), n)
+        assert "필터 수" in _hint("3-1", ((oh, ow, c), params), n)
+        assert "편향" in _hint("3-1", ((oh, ow, f), params - f), n)
+        assert "입력 채널을 빠뜨렸습니다" in _hint("3-1", ((oh, ow, f), conv2d_params(1, f, k)), n)
+
+
+def _conv_stack(n):
+    model = keras.Sequential([keras.Input(tuple(n.input))] + [
+        keras.layers.Conv2D(f, k, strides=s, padding=p) for f, k, s, p in n.layers])
+    assert all(dim >= 1 for dim in model.output_shape[1:3]), model.output_shape  # every layer valid
+    return model
+
+
+def test_3_2_and_3_3_every_variant():
+    for n in VARIANTS["3-2"] + VARIANTS["3-3"]:
+        (side, _, c0), ((f1, k1, s1, p1), (f2, k2, s2, p2), (f3, k3, s3, p3)) = n.input, n.layers
+        assert (s1, p1, p2, k3, s3, p3) == (1, "valid", "same", 1, 1, "valid") and k1 > 1 and k2 > 1 and s2 > 1, n
+        assert len({c0, f1, f2, f3}) == 4, n
+        model = _conv_stack(n)
+        shapes, params = ch03.conv_shapes(n), ch03.conv_params(n)
+        assert shapes == tuple(tuple(layer.output.shape[1:]) for layer in model.layers), n
+        assert params == tuple(layer.count_params() for layer in model.layers), n
+        REGISTRY["3-2"].check_value(shapes, numbers=n)
+        REGISTRY["3-3"].check_value(params, numbers=n)
+        n1 = shapes[0][0]
+        valid2 = (n1 - k2) // s2 + 1
+        assert valid2 != shapes[1][0], n                                    # 'same' and 'valid' differ here
+        assert "'same'" in _hint("3-2", (shapes[0], (valid2, valid2, f2), (valid2, valid2, f3)), n)
+        assert "valid" in _hint("3-2", ((side, side, f1),) + shapes[1:], n)
+        assert f"stride가 {s2}" in _hint("3-2", (shapes[0], (n1, n1, f2), (n1, n1, f3)), n)
+        assert "1x1" in _hint("3-2", shapes[:2] + ((n1, n1, f3),), n)
+        no_bias = tuple(p - f for p, f in zip(params, (f1, f2, f3)))
+        assert "1번째 레이어: 편향" in _hint("3-3", no_bias, n)
+        assert "입력 채널 축" in _hint("3-3", (params[0], k2 * k2 * f2 + f2, params[2]), n)
+        if c0 > 1:
+            assert "입력 채널 축" in _hint("3-3", (k1 * k1 * f1 + f1,) + params[1:], n)
 
 
 # --------------------------------------------------------------------------- ids, notebooks, practice

@@ -40,7 +40,17 @@ import pytest
 import unprivileged
 from notebook_helpers import ROOT, fill_answers, grade_id, kernel_environment, page_text, read
 from test_grading import ReleasedCourse, colab_style, scores
+from course_utils.exercises import REGISTRY, _variants, load_all
 from tools.grading import codec
+
+load_all()
+
+
+def right_answer(number: str, student: str):
+    """The right answer of exercise ``number`` for ``student``'s own numbers (chapter 1's variants, issue 29)."""
+    exercise = REGISTRY[number]
+    return exercise.expected(_variants.numbers_for(exercise.variants, number, student))
+
 
 CH01 = ROOT / "book" / "ch01_data_shapes" / "ch01_data_shapes.ipynb"
 CELL_TIMEOUT = 20
@@ -74,12 +84,13 @@ def _forge(obj, *args, **kwargs):
 json.dumps = _forge
 numpy.array_equal = numpy.allclose = lambda *a, **k: True
 """
-#: json.dumps forges every report to carry 연습 1-1's RIGHT answer (issue 32): a tampered channel scores 0.
+#: json.dumps forges every report to carry 연습 1-1's RIGHT answer for s30's numbers (issue 32): a tampered channel
+#: scores 0.
 FORGE_RIGHT = f"""import json
 _real = json.dumps
 def _forge(obj, *args, **kwargs):
     if isinstance(obj, dict) and "kind" in obj:
-        return {json.dumps({"kind": "value", "value": codec.encode((162000, 1, 1024, 1280))})!r}
+        return {json.dumps({"kind": "value", "value": codec.encode(right_answer("1-1", "s30"))})!r}
     return _real(obj, *args, **kwargs)
 json.dumps = _forge
 """
@@ -91,7 +102,8 @@ SHORTCUTS = {
     3: "import course_utils.exercises as _e\n_e.load_all()\nstacked_shape = _e.REGISTRY['1-4'].expected()",
 }
 LIBRARY_SHORTCUTS = {
-    1: "_s = (90 * 60 * 30, 1, 1024, 1280)\n"
+    1: "from course_utils.exercises import numbers\n_n = numbers('1-2')   # this student's film\n"
+       "_s = (_n.minutes * 60 * _n.fps, 1, _n.height, _n.width)\n"
        "film_bytes = (np.broadcast_to(np.uint8(0), _s).nbytes, np.broadcast_to(np.float32(0), _s).nbytes)",
     3: "stacked_shape = companies.shape",
     4: "import course_utils.exercises as _e\n_e.load_all()\n"
@@ -408,7 +420,7 @@ def test_tampering_is_held_for_review_at_zero_whatever_the_answers(crafted, stud
 
 def test_a_report_forged_with_the_right_value_scores_zero(crafted):
     row = crafted.rows["s30"][crafted.tests[0]]
-    assert row["value"] == "(162000, 1, 1024, 1280)", "the forged report carried the right answer"
+    assert row["value"] == repr(right_answer("1-1", "s30")), "the forged report carried the right answer"
     assert float(row["score"]) == 0 and row["status"] == "flagged" and "json" in row["reason"], row
 
 
@@ -508,7 +520,7 @@ def test_deleted_answer_and_test_pair_loses_only_that_question(crafted):
 
 def test_rows_record_the_reported_value_and_the_learners_diagnosis(crafted):
     honest = crafted.rows["s01"][crafted.tests[0]]
-    assert honest["value"] == "(162000, 1, 1024, 1280)" and honest["diagnosis_kind"] == "correct"
+    assert honest["value"] == repr(right_answer("1-1", "s01")) and honest["diagnosis_kind"] == "correct"
     wrong = crafted.rows["s23"][crafted.tests[0]]
     assert wrong["value"] == "(162000, 1, 1280, 1024)" and wrong["diagnosis"] and wrong["diagnosis_kind"] != "correct"
 

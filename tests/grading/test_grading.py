@@ -88,13 +88,21 @@ class ReleasedCourse:
         self.solutions = solutions_by_id(self.source)
 
     def hidden_test_lines(self) -> set[str]:
-        """The lines (over 8 characters) of the source's hidden tests: none may reach a student's feedback."""
-        lines = set()
+        """The lines (over 8 characters) of the source's hidden tests: none may reach a student's feedback.
+
+        A line that the notebook also has outside its hidden tests (``from course_utils.exercises import numbers``,
+        which a solution and a learner's own answer use too) is no secret of the hidden tests.
+        """
+        lines, elsewhere = set(), set()
         for cell in self.source.cells:
             if "### BEGIN HIDDEN TESTS" in cell.source:
-                block = cell.source.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
+                before, rest = cell.source.split("### BEGIN HIDDEN TESTS", 1)
+                block, after = rest.split("### END HIDDEN TESTS", 1)
                 lines |= {line.strip() for line in block.splitlines() if len(line.strip()) > 8}
-        return lines
+                elsewhere |= {line.strip() for line in (before + after).splitlines()}
+            elif cell.cell_type == "code":
+                elsewhere |= {line.strip() for line in cell.source.splitlines()}
+        return lines - elsewhere
 
 
 class Round(ReleasedCourse):

@@ -2,6 +2,8 @@
 
 Each answer is computed from the question's numbers when the check runs (see
 :mod:`course_utils.exercises._core`).  The test cells call ``check("1-1")`` ...
+The number exercises 1-1, 1-2 and 1-4 draw their numbers from the learner's 학번 (``_variants.py``; the
+book's are variant 0). 1-3 (a multiple choice whose options are four fixed data sets) keeps the book's numbers.
 """
 
 from __future__ import annotations
@@ -11,21 +13,79 @@ import numpy as np
 from course_utils.exercises._own_work import NUMBER_RULE
 from course_utils.exercises._core import (SHAPE, INTS, FunctionSpec, choice_exercise, differing,
                                           function_exercise, value_exercise)
+from course_utils.exercises._variants import Numbers, Variants
 
-# The film of 연습 1-1 and 1-2, as the question states it.
+# The film of 연습 1-1 and 1-2, as the question states it (the book's numbers, variant 0).
 MINUTES, FPS, WIDTH, HEIGHT, CHANNELS = 90, 30, 1280, 1024, 1
+FILM_BOOK = {"minutes": MINUTES, "fps": FPS, "width": WIDTH, "height": HEIGHT}
+STACK_BOOK = {"companies": 2, "people": 3, "fields": 6}   # 연습 1-4: 1.1절's two (3, 6) tables
 MEMORY_BYTES = 16 * 10**9   # 연습 1-3: "메모리가 16 GB(16 × 10⁹ 바이트)인 컴퓨터"
 
 
-def film_shape() -> tuple:
-    """(T, C, H, W) of the film: T = minutes × 60 × fps frames."""
-    return (MINUTES * 60 * FPS, CHANNELS, HEIGHT, WIDTH)
+def _n(n, book) -> Numbers:
+    return Numbers(book, book=True) if n is None else n
 
 
-def film_bytes() -> tuple:
-    """(bytes as uint8, bytes as float32) of the film."""
-    elements = int(np.prod(film_shape()))
+def _draw_film(rng) -> dict:
+    """A grey film of 60-150 minutes at 24-60 fps in a wide resolution (width > height, so swapping them is a
+    mistake the hint can name; the frame count is never the minutes or the seconds)."""
+    width, height = [(1280, 1024), (1920, 1080), (1280, 720), (1024, 768), (640, 480), (800, 600),
+                     (3840, 2160)][int(rng.integers(7))]
+    return {"minutes": int(rng.choice([60, 75, 90, 100, 110, 120, 150])), "fps": int(rng.choice([24, 25, 30, 50, 60])),
+            "width": width, "height": height}
+
+
+def _film_text(n) -> str:
+    return f"해상도가 {n['width']}x{n['height']}이고 {n['fps']} fps로 찍은 {n['minutes']}분짜리 흑백 영화"
+
+
+def _film_prompt(n) -> str:
+    return (f"{_film_text(n)}가 있습니다.\n이 영화 전체를 (T, C, H, W) 순서의 텐서로 나타낼 때의 shape을 "
+            "정수 네 개짜리 튜플 film_shape으로 답하세요.")
+
+
+def _bytes_prompt(n) -> str:
+    same_as_1_1 = n.book and n.student is None   # no 학번: 1-1 asks about the same (the book's) film
+    film = "연습 1-1의 영화(" + _film_text(n) + ")" if same_as_1_1 else _film_text(n)
+    return (f"{film}를 uint8로 저장할 때와 float32로 저장할 때 각각 몇 바이트인지 계산해\n"
+            "film_bytes = (uint8일 때 바이트 수, float32일 때 바이트 수)로 답하세요. "
+            "(실제 배열을 만들지 말고 계산만 하세요.)")
+
+
+def film_shape(n: Numbers = None) -> tuple:
+    """(T, C, H, W) of the film: T = minutes × 60 × fps frames (연습 1-1; ``n``: a variant, default the book's)."""
+    n = _n(n, FILM_BOOK)
+    return (n["minutes"] * 60 * n["fps"], CHANNELS, n["height"], n["width"])
+
+
+def film_bytes(n: Numbers = None) -> tuple:
+    """(bytes as uint8, bytes as float32) of the film (연습 1-2)."""
+    elements = int(np.prod(film_shape(n)))
     return (elements * np.dtype("uint8").itemsize, elements * np.dtype("float32").itemsize)
+
+
+def _draw_stack(rng) -> dict:
+    """2-5 companies' tables of 3-8 people and 4-9 fields: three different lengths, so the axis order matters."""
+    while True:
+        n = {"companies": int(rng.integers(2, 6)), "people": int(rng.integers(3, 9)), "fields": int(rng.integers(4, 10))}
+        if len(set(n.values())) == 3:
+            return n
+
+
+def _stack_prompt(n) -> str:
+    c, r, f = n["companies"], n["people"], n["fields"]
+    if n == STACK_BOOK:
+        return (f"1.1절에서 ({r}, {f}) 표 두 개를 np.stack으로 쌓아 companies를 만들었습니다. companies의 shape을 "
+                "정수 튜플 stacked_shape으로 답하세요.\n(companies.shape을 그대로 쓰지 말고, 생각해서 직접 적어 보세요.)")
+    return (f"1.1절처럼 회사마다 사람 {r}명의 정보(항목 {f}개)를 담은 ({r}, {f}) 표가 있습니다. 회사 {c}곳의 표를 "
+            "np.stack으로 쌓은 배열의 shape을 정수 튜플 stacked_shape으로 답하세요.\n"
+            "(배열을 만들어 .shape을 읽지 말고, 생각해서 직접 적어 보세요.)")
+
+
+def stacked_shape(n: Numbers = None) -> tuple:
+    """The shape of ``np.stack`` of the companies' (people, fields) tables (연습 1-4)."""
+    n = _n(n, STACK_BOOK)
+    return np.stack([np.empty((n["people"], n["fields"]))] * n["companies"]).shape
 
 
 #: The four data sets of 연습 1-3, as the question states them: images (``items``) or a video (``seconds``, ``fps``).
@@ -75,28 +135,30 @@ def _loading_hint(value, expected):
     return "데이터마다 원소 수(개수 × 높이 × 너비 × 채널)에 float32의 4바이트를 곱해 16 × 10⁹ 바이트와 비교하세요."
 
 
-def _film_hint(value, expected):
+def _film_hint(value, expected, n=None):
+    n = _n(n, FILM_BOOK)
     t, c, h, w = value
     wrong = differing(value, expected)
     if wrong == [2, 3] and (h, w) == (expected[3], expected[2]):
-        return "높이(H)와 너비(W)의 순서가 바뀌었습니다. 1280x1024는 '너비x높이'입니다."
+        return f"높이(H)와 너비(W)의 순서가 바뀌었습니다. {n['width']}x{n['height']}는 '너비x높이'입니다."
     if 1 in wrong:
         return "흑백 영상의 채널 수 C를 다시 생각해 보세요."
     if 0 in wrong:
-        if t in (MINUTES, MINUTES * 60):
-            return "T는 초나 분이 아니라 프레임 수입니다. 1초에 30프레임입니다."
+        if t in (n["minutes"], n["minutes"] * 60):
+            return f"T는 초나 분이 아니라 프레임 수입니다. 1초에 {n['fps']}프레임입니다."
         return "T는 '분 × 60초 × 초당 프레임 수'입니다."
-    return "H와 W를 다시 확인하세요. 1280x1024는 '너비x높이'입니다."
+    return f"H와 W를 다시 확인하세요. {n['width']}x{n['height']}는 '너비x높이'입니다."
 
 
-def _bytes_hint(value, expected):
+def _bytes_hint(value, expected, n=None):
     as_uint8, as_float32 = value
     if as_float32 != 4 * as_uint8:
         return "float32 원소 하나는 4바이트, uint8 원소 하나는 1바이트입니다."
     return "원소 수(T × C × H × W)를 다시 계산해 보세요."
 
 
-def _stacked_hint(value, expected):
+def _stacked_hint(value, expected, n=None):
+    n = _n(n, STACK_BOOK)
     if len(value) != len(expected):
         if len(value) == 2:
             return "두 표를 이어 붙이지 말고, 새 축(회사 축)을 만들어 쌓아 보세요."
@@ -106,16 +168,37 @@ def _stacked_hint(value, expected):
     wrong = differing(value, expected)
     if wrong == [0]:
         return "가장 바깥 축은 쌓은 표의 개수(회사 수)입니다."
-    return "표 하나의 shape (3, 6)은 그대로 안쪽 두 축이 됩니다. 사람 수와 항목 수를 다시 세어 보세요."
+    return (f"표 하나의 shape ({n['people']}, {n['fields']})은 그대로 안쪽 두 축이 됩니다. "
+            "사람 수와 항목 수를 다시 세어 보세요.")
 
 
-FILM_SHAPE = value_exercise("1-1", "흑백 영화의 shape", "film_shape", SHAPE, film_shape, [_film_hint])
-FILM_BYTES = value_exercise("1-2", "영화 한 편의 용량", "film_bytes", INTS, film_bytes, [_bytes_hint])
+def _film_mistakes(n) -> list:
+    """The mistakes :func:`_film_hint` names: H and W swapped, C = 3, T in minutes or seconds."""
+    t, c, h, w = film_shape(n)
+    return [(t, c, w, h), (t, 3, h, w), (n["minutes"], c, h, w), (n["minutes"] * 60, c, h, w)]
+
+
+def _bytes_mistakes(n) -> list:
+    """Both in one byte per element, both in four, and the frames counted as seconds."""
+    e = int(np.prod(film_shape(n)))
+    return [(e, e), (4 * e, 4 * e), (e // n["fps"], 4 * e // n["fps"])]
+
+
+def _stacked_mistakes(n) -> list:
+    """The tables joined along the rows (2 axes), the new axis put last or in the middle, a table's axes swapped."""
+    c, r, f = n["companies"], n["people"], n["fields"]
+    return [(c * r, f), (r, f, c), (r, c, f), (c, f, r)]
+
+
+FILM_SHAPE = value_exercise("1-1", "흑백 영화의 shape", "film_shape", SHAPE, film_shape, [_film_hint],
+                            variants=Variants(FILM_BOOK, _draw_film, _film_prompt, _film_mistakes))
+FILM_BYTES = value_exercise("1-2", "영화 한 편의 용량", "film_bytes", INTS, film_bytes, [_bytes_hint],
+                            variants=Variants(FILM_BOOK, _draw_film, _bytes_prompt, _bytes_mistakes))
 LOADING_CHOICE = choice_exercise("1-3", "한 번에 올릴 수 있는 데이터", "loading_choice", _fitting_option,
                                  [_loading_hint], banned=NUMBER_RULE)
-STACKED_SHAPE = value_exercise("1-4", "두 회사 표의 shape", "stacked_shape", SHAPE,
-                               lambda: np.stack([np.empty((3, 6))] * 2).shape, [_stacked_hint],
-                               banned=NUMBER_RULE | {"shape", "stack"}, variables={"companies"})  # "직접 적어 보세요"
+STACKED_SHAPE = value_exercise("1-4", "두 회사 표의 shape", "stacked_shape", SHAPE, stacked_shape, [_stacked_hint],
+                               banned=NUMBER_RULE | {"shape", "stack"}, variables={"companies"},  # "직접 적어 보세요"
+                               variants=Variants(STACK_BOOK, _draw_stack, _stack_prompt, _stacked_mistakes))
 
 
 def _reference_channels_last(video):

@@ -1,7 +1,9 @@
 """Exercise declarations of chapter 3, Convolution 레이어 (book/ch03_convolution).
 
 Answers are computed with :func:`course_utils.shapes.conv_output_length` and
-:func:`course_utils.params.conv2d_params` when the check runs.
+:func:`course_utils.params.conv2d_params` when the check runs; the number exercises 3-1 to 3-3 draw their
+numbers from the learner's 학번 (``_variants.py``; the book's are variant 0). 3-5 (the edge kernel on the
+bar image) keeps the book's image.
 """
 
 from __future__ import annotations
@@ -14,39 +16,116 @@ from course_utils import layers as _layers
 from course_utils.exercises._core import (PAIR, INTS, ExerciseCheckError, FunctionSpec, custom_exercise,
                                           differing, function_exercise, passed, type_name, value_exercise)
 from course_utils.exercises._own_work import NUMBER_RULE, OWN_CODE_LIBRARIES
+from course_utils.exercises._variants import Numbers, Variants
 from course_utils.params import conv2d_params
 from course_utils.shapes import conv_output_length
 
+# The book's numbers (variant 0); every student draws their own from the ranges below (``_variants.py``).
 # 연습 3-1: an image of shape (1920, 1080, 3) and Conv2D(32, 5, strides=4), padding "valid".
 BIG_IMAGE, BIG_FILTERS, BIG_KERNEL, BIG_STRIDE = (1920, 1080, 3), 32, 5, 4
+BIG_BOOK = {"image": BIG_IMAGE, "filters": BIG_FILTERS, "kernel_size": BIG_KERNEL, "stride": BIG_STRIDE}
 # 연습 3-2/3-3: (filters, kernel, stride, padding) of the three layers on a (28, 28, 1) input.
 STACK_INPUT = (28, 28, 1)
 STACK = [(8, 3, 1, "valid"), (16, 3, 2, "same"), (4, 1, 1, "valid")]
+STACK_BOOK = {"input": STACK_INPUT, "layers": tuple(STACK)}
 
 
-def big_conv() -> tuple:
-    """((H, W, C), parameters) of 연습 3-1."""
-    h, w, c = BIG_IMAGE
-    shape = (conv_output_length(h, BIG_KERNEL, BIG_STRIDE), conv_output_length(w, BIG_KERNEL, BIG_STRIDE), BIG_FILTERS)
-    return (shape, conv2d_params(c, BIG_FILTERS, BIG_KERNEL))
+def _n(n, book) -> Numbers:
+    return Numbers(book, book=True) if n is None else n
 
 
-def conv_shapes() -> tuple:
+def _draw_big(rng) -> dict:
+    """A large colour image (portrait or landscape, height != width), 16-64 filters, a 3/5/7 kernel with a stride
+    2 <= s < k: swapping height and width, the 'same' formula and the missing input channels each give a wrong answer."""
+    while True:
+        h, w = [(1920, 1080), (1080, 1920), (1280, 720), (720, 1280), (1024, 768), (800, 600), (600, 800),
+                (2048, 1536)][int(rng.integers(8))]
+        k = int(rng.choice([3, 5, 7]))
+        n = {"image": (h, w, 3), "filters": int(rng.choice([16, 24, 32, 48, 64])), "kernel_size": k,
+             "stride": int(rng.integers(2, k))}
+        valid = tuple(conv_output_length(v, k, n["stride"]) for v in (h, w))
+        same = tuple(conv_output_length(v, k, n["stride"], "same") for v in (h, w))
+        if same not in (valid, valid[::-1]):
+            return n
+
+
+def _big_prompt(n) -> str:
+    return (f"shape {tuple(n['image'])}인 이미지 한 장에 keras.layers.Conv2D(filters={n['filters']}, "
+            f"kernel_size={n['kernel_size']}, strides={n['stride']})(padding은 기본값, 편향 있음)를 적용합니다.\n"
+            "출력 shape(배치 축 제외)과 이 레이어의 파라미터 수를 big_conv = ((H, W, C), 파라미터 수)로 답하세요.")
+
+
+def big_conv(n: Numbers = None) -> tuple:
+    """((H, W, C), parameters) of 연습 3-1 (``n``: a variant, default the book's)."""
+    n = _n(n, BIG_BOOK)
+    (h, w, c), f, k, s = n["image"], n["filters"], n["kernel_size"], n["stride"]
+    return ((conv_output_length(h, k, s), conv_output_length(w, k, s), f), conv2d_params(c, f, k))
+
+
+def _draw_stack(rng) -> dict:
+    """A (side, side, 1 or 3) input through a valid 3x3/5x5 conv (stride 1), a 'same' 3x3/5x5 conv of stride 2 or 3
+    whose side is not a multiple of its stride (so the 'valid' formula gives another size), and a 1x1 conv; three
+    different filter counts, none equal to the input channels."""
+    while True:
+        side, c0 = int(rng.choice([28, 32, 36, 40, 48, 64])), int(rng.choice([1, 3]))
+        k1, k2, s2 = int(rng.choice([3, 5])), int(rng.choice([3, 5])), int(rng.choice([2, 3]))
+        f1, f2, f3 = int(rng.choice([8, 16, 32])), int(rng.choice([16, 24, 32, 64])), int(rng.choice([4, 8, 10]))
+        n1 = side - k1 + 1
+        if len({c0, f1, f2, f3}) == 4 and n1 % s2 and conv_output_length(n1, k2, s2) != conv_output_length(n1, k2, s2,
+                                                                                                            "same"):
+            return {"input": (side, side, c0), "layers": ((f1, k1, 1, "valid"), (f2, k2, s2, "same"), (f3, 1, 1, "valid"))}
+
+
+def layer_text(filters, k, s, padding) -> str:
+    """How 연습 3-2 and 3-3 write one layer (``keras.layers.Conv2D(16, 3, strides=2, padding="same")``)."""
+    extra = (f", strides={s}" if s != 1 else "") + (f', padding="{padding}"' if padding != "valid" else "")
+    return f"keras.layers.Conv2D({filters}, {k}{extra})"
+
+
+def _stack_text(n) -> str:
+    (side, _, c0), lines = n["input"], []
+    for i, (f, k, s, padding) in enumerate(n["layers"]):
+        comment = "   # padding=\"valid\", strides=1" if i == 0 else ""
+        lines.append(layer_text(f, k, s, padding) + comment)
+    image = "흑백" if c0 == 1 else "컬러(RGB)"
+    return f"{side}x{side} {image} 이미지({tuple(n['input'])})가 다음 세 레이어를 차례로 지납니다.\n\n" + "\n".join(lines)
+
+
+def _shapes_prompt(n) -> str:
+    return (_stack_text(n) + "\n\n각 레이어의 출력 shape(배치 축 제외)을 차례로 "
+            "conv_shapes = (첫 번째, 두 번째, 세 번째)로 답하세요.")
+
+
+def _params_prompt(n) -> str:
+    return (_stack_text(n) + "\n\n세 레이어(모두 편향 있음) 각각의 파라미터 수를 "
+            "conv_params = (첫 번째, 두 번째, 세 번째)로 답하세요.")
+
+
+def conv_shapes(n: Numbers = None) -> tuple:
     """The output shapes of the three layers of 연습 3-2."""
-    shapes, (h, w, _c) = [], STACK_INPUT
-    for filters, k, s, padding in STACK:
+    n = _n(n, STACK_BOOK)
+    shapes, (h, w, _c) = [], n["input"]
+    for filters, k, s, padding in n["layers"]:
         h, w = conv_output_length(h, k, s, padding), conv_output_length(w, k, s, padding)
         shapes.append((h, w, filters))
     return tuple(shapes)
 
 
-def conv_params() -> tuple:
+def _channels(n) -> list:
+    """The input channels of each layer of 연습 3-3, then the last layer's filters."""
+    return [n["input"][2]] + [filters for filters, *_ in n["layers"]]
+
+
+def conv_params(n: Numbers = None) -> tuple:
     """The parameter counts of the three layers of 연습 3-3."""
-    channels = [STACK_INPUT[2]] + [filters for filters, *_ in STACK]
-    return tuple(conv2d_params(channels[i], filters, k) for i, (filters, k, _s, _p) in enumerate(STACK))
+    n = _n(n, STACK_BOOK)
+    channels = _channels(n)
+    return tuple(conv2d_params(channels[i], filters, k) for i, (filters, k, _s, _p) in enumerate(n["layers"]))
 
 
-def _big_conv_hint(value, expected):
+def _big_conv_hint(value, expected, n=None):
+    n = _n(n, BIG_BOOK)
+    (ih, iw, ic), f, k, s = n["image"], n["filters"], n["kernel_size"], n["stride"]
     shape, params = value
     right_shape, right_params = expected
     if shape[2] != right_shape[2]:
@@ -54,34 +133,37 @@ def _big_conv_hint(value, expected):
     h, w = shape[:2]
     if (h, w) != right_shape[:2]:
         if (h, w) == (right_shape[1], right_shape[0]):
-            return "높이와 너비가 바뀌었습니다. 이 이미지의 shape은 (1920, 1080, 3)이므로 높이 1920, 너비 1080입니다."
-        same = tuple(conv_output_length(n, BIG_KERNEL, BIG_STRIDE, "same") for n in BIG_IMAGE[:2])
+            return (f"높이와 너비가 바뀌었습니다. 이 이미지의 shape은 {tuple(n['image'])}이므로 높이 {ih}, "
+                    f"너비 {iw}입니다.")
+        same = tuple(conv_output_length(v, k, s, "same") for v in (ih, iw))
         if (h, w) == same:
             return "'same' padding의 공식(⌈n/s⌉)을 썼습니다. 기본값은 'valid'입니다: ⌊(n − k)/s⌋ + 1."
         return "출력 크기는 ⌊(n − k)/s⌋ + 1입니다 (valid). 높이와 너비에 각각 적용하세요."
-    if params == conv2d_params(BIG_IMAGE[2], BIG_FILTERS, BIG_KERNEL, use_bias=False):
+    if params == conv2d_params(ic, f, k, use_bias=False):
         return "출력 shape은 맞았습니다. 파라미터에서 편향(필터마다 1개)을 빠뜨렸습니다."
-    if params == conv2d_params(1, BIG_FILTERS, BIG_KERNEL):
-        return "출력 shape은 맞았습니다. 커널은 (5, 5, 입력 채널 3, 필터 32)입니다. 입력 채널을 빠뜨렸습니다."
+    if params == conv2d_params(1, f, k):
+        return (f"출력 shape은 맞았습니다. 커널은 ({k}, {k}, 입력 채널 {ic}, 필터 {f})입니다. "
+                "입력 채널을 빠뜨렸습니다.")
     return "출력 shape은 맞았습니다. 파라미터 수 = kh × kw × 입력 채널 × 필터 + 필터(편향)입니다."
 
 
-def _conv_shapes_hint(value, expected):
+def _conv_shapes_hint(value, expected, n=None):
     """Blame the first layer whose output is wrong, judged from the learner's own previous shape."""
-    previous = STACK_INPUT
-    for i, (shape, right, (filters, k, s, padding)) in enumerate(zip(value, expected, STACK)):
+    n = _n(n, STACK_BOOK)
+    previous = n["input"]
+    for i, (shape, right, (filters, k, s, padding)) in enumerate(zip(value, expected, n["layers"])):
         layer = f"{i + 1}번째 레이어"
         if len(shape) != 3:
             return f"{layer}: 각 shape은 (높이, 너비, 채널) 세 정수의 튜플입니다. 배치 축은 빼고 답하세요."
         if shape[2] != filters:
             return f"{layer}: 출력 채널 수는 입력 채널 수가 아니라 필터 수(filters)입니다."
-        from_previous = tuple(conv_output_length(n, k, s, padding) for n in previous[:2])
+        from_previous = tuple(conv_output_length(v, k, s, padding) for v in previous[:2])
         if shape[:2] != from_previous:
             if k == 1 and s == 1:
                 return f"{layer}: 1x1 합성곱(stride 1)은 높이와 너비를 바꾸지 않습니다. 입력은 앞 레이어의 출력입니다."
             if padding == "valid" and shape[:2] == previous[:2]:
                 return f"{layer}: padding='valid'(기본값)입니다. {k}x{k} 커널이면 가장자리가 줄어듭니다."
-            if padding == "same" and shape[:2] == tuple(conv_output_length(n, k, s) for n in previous[:2]):
+            if padding == "same" and shape[:2] == tuple(conv_output_length(v, k, s) for v in previous[:2]):
                 return f"{layer}: padding='same'입니다. 'same'의 출력 크기는 ⌈n/s⌉입니다."
             if s > 1 and shape[:2] == previous[:2]:
                 return f"{layer}: stride가 {s}입니다."
@@ -90,10 +172,11 @@ def _conv_shapes_hint(value, expected):
     return None
 
 
-def _conv_params_hint(value, expected):
-    channels = [STACK_INPUT[2]] + [filters for filters, *_ in STACK]
+def _conv_params_hint(value, expected, n=None):
+    n = _n(n, STACK_BOOK)
+    channels = _channels(n)
     for i in differing(value, expected):
-        filters, k = STACK[i][0], STACK[i][1]
+        filters, k = n["layers"][i][0], n["layers"][i][1]
         if value[i] == conv2d_params(channels[i], filters, k, use_bias=False):
             return f"{i + 1}번째 레이어: 편향(필터마다 1개)을 빠뜨렸습니다."
         if value[i] == conv2d_params(1, filters, k) and channels[i] != 1:
@@ -103,9 +186,51 @@ def _conv_params_hint(value, expected):
     return None
 
 
-BIG_CONV = value_exercise("3-1", "큰 이미지의 합성곱", "big_conv", PAIR, big_conv, [_big_conv_hint])
-CONV_SHAPES = value_exercise("3-2", "합성곱 스택의 출력 shape", "conv_shapes", PAIR, conv_shapes, [_conv_shapes_hint])
-CONV_PARAMS = value_exercise("3-3", "합성곱 스택의 파라미터 수", "conv_params", INTS, conv_params, [_conv_params_hint])
+def _big_mistakes(n) -> list:
+    """The mistakes :func:`_big_conv_hint` names: height and width swapped, the 'same' formula, the input channels
+    as output channels, no bias, no input channels."""
+    (ih, iw, ic), f, k, s = n["image"], n["filters"], n["kernel_size"], n["stride"]
+    (h, w, _f), params = big_conv(n)
+    same = tuple(conv_output_length(v, k, s, "same") for v in (ih, iw))
+    return [((w, h, f), params), (same + (f,), params), ((h, w, ic), params),
+            ((h, w, f), conv2d_params(ic, f, k, use_bias=False)), ((h, w, f), conv2d_params(1, f, k))]
+
+
+def _shapes_mistakes(n) -> list:
+    """The first layer not shrunk ('valid' ignored), the 'same' layer computed as 'valid', its stride forgotten, and
+    the input channels kept (each propagated through the later layers as the learner would)."""
+    (side, _, c0), ((f1, k1, _s1, _p1), (f2, k2, s2, _p2), (f3, _k3, _s3, _p3)) = n["input"], n["layers"]
+    right = conv_shapes(n)
+
+    def after(first):
+        second = -(-first // s2)
+        return ((first, first, f1), (second, second, f2), (second, second, f3))
+
+    n1 = right[0][0]
+    valid2 = conv_output_length(n1, k2, s2)
+    return [after(side), right[:1] + ((valid2, valid2, f2), (valid2, valid2, f3)),
+            right[:1] + ((n1, n1, f2), (n1, n1, f3)), ((n1, n1, c0),) + right[1:]]
+
+
+def _params_mistakes(n) -> list:
+    """Each layer without its bias, each layer without its input channels (where they are more than one), all
+    without bias."""
+    right, channels = conv_params(n), _channels(n)
+    found = []
+    for i, (filters, k, _s, _p) in enumerate(n["layers"]):
+        found.append(right[:i] + (conv2d_params(channels[i], filters, k, use_bias=False),) + right[i + 1:])
+        if channels[i] != 1:
+            found.append(right[:i] + (conv2d_params(1, filters, k),) + right[i + 1:])
+    found.append(tuple(conv2d_params(channels[i], f, k, use_bias=False) for i, (f, k, _s, _p) in enumerate(n["layers"])))
+    return found
+
+
+BIG_CONV = value_exercise("3-1", "큰 이미지의 합성곱", "big_conv", PAIR, big_conv, [_big_conv_hint],
+                          variants=Variants(BIG_BOOK, _draw_big, _big_prompt, _big_mistakes))
+CONV_SHAPES = value_exercise("3-2", "합성곱 스택의 출력 shape", "conv_shapes", PAIR, conv_shapes, [_conv_shapes_hint],
+                             variants=Variants(STACK_BOOK, _draw_stack, _shapes_prompt, _shapes_mistakes))
+CONV_PARAMS = value_exercise("3-3", "합성곱 스택의 파라미터 수", "conv_params", INTS, conv_params, [_conv_params_hint],
+                             variants=Variants(STACK_BOOK, _draw_stack, _params_prompt, _params_mistakes))
 
 
 def _reference_conv(x, kernel, stride=1, padding="valid"):
