@@ -110,7 +110,7 @@ def _draw_ratio(rng) -> dict:
         code_side = -(-side // 4)
         n = {"input": (side, side, 1), "code": (code_side, code_side, int(rng.integers(2, 10)))}
         named = _ratio_values(n)
-        if named["rounded"] == named["floor"]:  # as in the book (5.33): one wrong answer, the // hint names it
+        if named["rounded"] == named["floor"]:  # as in the book: one wrong answer, the // hint names it
             del named["rounded"]
         values, right = sorted(named.values()), named["right"]
         if right >= 1.5 and abs(round(right, 1) - right) > 0.015 and all(b - a > 0.02 for a, b in zip(values, values[1:])):
