@@ -276,19 +276,12 @@ def own_network(build, reference: Callable):
     ``build()`` makes the learner's model (a ``lambda: make_discriminator()``, so an unanswered exercise is caught
     here); one Korean line says which model the chapter goes on with, as ``pretrained.load_into`` does for weights.
     """
-    from course_utils.exercises._models import architecture, first_difference
+    from course_utils.exercises._models import learner_model
 
-    try:
-        model = build()
-        problem = ("아직 답을 넣지 않았습니다" if model is None
-                   else first_difference(architecture(model), architecture(reference())))
-    except (NotImplementedError, NameError):
-        problem = "아직 답을 넣지 않았습니다"
-    except Exception as error:  # noqa: BLE001 - the learner's code: the chapter goes on with the reference
-        problem = f"모델을 만들다 오류가 났습니다 ({type(error).__name__})"
-    if problem:
-        print(f"ℹ️ 여러분의 모델 대신 본문의 모델로 계속합니다 ({problem.rstrip('.')}).")
-        return reference()
+    chapter_model = reference()
+    model = learner_model(build, chapter_model)
+    if model is None:
+        return chapter_model
     print("✅ 여러분이 만든 모델로 계속합니다.")
     return model
 

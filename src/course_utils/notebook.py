@@ -149,7 +149,7 @@ def quick_mode() -> bool:
 
 
 class SourceCode:
-    """The source of package functions, shown as a highlighted code block (used by :func:`show_source`, chapters 5-7).
+    """The source of package functions, shown as a highlighted code block (used by :func:`show_source`, chapters 6 and 7).
 
     Rich output: ``text/html`` (Pygments with inline colours, so it looks the same in
     the static book, Jupyter and Colab, where no stylesheet is loaded) and ``text/plain``

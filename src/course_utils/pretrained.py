@@ -208,7 +208,7 @@ def build_dense_autoencoder(code_dim=36, input_dim=784):
 
 
 def build_dense_encoder_decoder(code_dim=36, input_dim=784):
-    """7.2절의 Dense 오토인코더: 인코더와 디코더를 따로 만들고 이어 붙입니다.
+    """The dense autoencoder of chapter 7 (7.2), built as an encoder and a decoder model chained together.
 
     Returns ``(encoder, decoder, autoencoder)``; the autoencoder calls the two
     models, so training it trains them (their weights are shared, not copied).
@@ -354,20 +354,11 @@ def load_into(build, name: str, names=("code",)):
     take out by name, the checkpoint's weights are copied into it and it is returned; otherwise one Korean line says why and
     :func:`load`'s reference model is returned, so the chapter goes on either way.
     """
-    from course_utils.exercises._models import architecture, first_difference, layer_names, missing_names
+    from course_utils.exercises._models import learner_model
 
     reference = load(name)
-    try:
-        model = build()
-        problem = ("아직 답을 넣지 않았습니다" if model is None
-                   else first_difference(architecture(model), architecture(reference))
-                   or missing_names(layer_names(model), tuple(names)))
-    except (NotImplementedError, NameError):
-        problem = "아직 답을 넣지 않았습니다"
-    except Exception as error:  # noqa: BLE001 - the learner's code: the chapter goes on with the reference
-        problem = f"모델을 만들다 오류가 났습니다 ({type(error).__name__})"
-    if problem:
-        print(f"ℹ️ 여러분의 모델 대신 본문의 모델로 계속합니다 ({problem.rstrip('.')}).")
+    model = learner_model(build, reference, names)
+    if model is None:
         return reference
     model.set_weights(reference.get_weights())
     print(f"✅ 미리 학습한 가중치({name})를 여러분이 만든 모델에 넣었습니다.")

@@ -129,5 +129,5 @@ def test_package_init_lists_every_public_module_once():
 
 def test_the_shown_code_is_found():
     """The chapters' show_source calls are read (so the Korean-summary rule above has something to check)."""
-    assert {"build_conditional_generator", "ConditionalGAN.discriminator_step", "build_dense_encoder_decoder",
+    assert {"build_conditional_generator", "ConditionalGAN.discriminator_step", "build_linear_autoencoder",
             "add_noise"} <= SHOWN

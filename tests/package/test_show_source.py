@@ -1,4 +1,4 @@
-"""course_utils.notebook.show_source: how chapters 5 and 7 show the package code they call.
+"""course_utils.notebook.show_source: how chapters 6 and 7 show the package code they call.
 
 The code a chapter shows must be exactly the code that runs: the plain text is the
 function's source, the highlighted HTML reads back to the same text, and in Chromium

@@ -1,4 +1,4 @@
-"""The layer-by-layer model check of the model-building exercises (chapter 7: 연습 7-4).
+"""The layer-by-layer model check of the model-building exercises (연습 5-1, 5-8, 6-1, 6-4, 7-4, 7-6).
 
 A Keras model is summarised as plain data, :func:`architecture`: one row per layer
 ``(layer class name, output shape, parameter count, activation)``.  The summary is
@@ -120,3 +120,26 @@ def first_difference(received: Any, expected: tuple, where: str = "") -> Optiona
         return (f"{prefix}층이 {len(expected)}개여야 하는데 {len(received)}개입니다: "
                 f"{len(expected) + 1}번째 층({received[len(expected)][0]})부터는 필요 없습니다.")
     return None
+
+
+def learner_model(build, reference, names=()):
+    """The learner's model ``build()`` when it can stand for ``reference`` (a built model), else None.
+
+    The chapters' payoffs after a model-building exercise (``pretrained.load_into``, ``gan.own_network``): ``build`` is
+    a ``lambda`` around the learner's function, so an unanswered or failing exercise is caught here and the chapter goes
+    on.  When the model is missing, fails, differs (:func:`first_difference`) or lacks a layer of ``names``
+    (:func:`missing_names`), one Korean line says so and None is returned.
+    """
+    try:
+        model = build()
+        problem = ("아직 답을 넣지 않았습니다" if model is None
+                   else first_difference(architecture(model), architecture(reference))
+                   or missing_names(layer_names(model), tuple(names)))
+    except (NotImplementedError, NameError):
+        problem = "아직 답을 넣지 않았습니다"
+    except Exception as error:  # noqa: BLE001 - the learner's code: the chapter goes on with the reference
+        problem = f"모델을 만들다 오류가 났습니다 ({type(error).__name__})"
+    if problem:
+        print(f"ℹ️ 여러분의 모델 대신 본문의 모델로 계속합니다 ({problem.rstrip('.')}).")
+        return None
+    return model
