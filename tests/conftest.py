@@ -34,6 +34,7 @@ SLOWEST_FIRST = (
                                                 #   those three tests alone under a load average of 10)
     "tests/grading/test_student_version.py",    #  66 s
     "tests/grading/test_grading_edge_cases.py",  # 63 s: nbgrader on chapter 1's awkward cases
+    "tests/chapters/test_variants.py",          # ~150 s (loaded): every variant of the 20 number exercises vs Keras
     "tests/grading/test_grade_models.py",       # ~150 s: tools.grade on chapters 5, 6 and 7's model exercises (3 runs)
     "tests/site/test_book.py",                  #  87 s: both editions built (shared, tests/support/shared.py)
     "tests/chapters/test_notebooks.py",         #  82 s: the instructor build's executions
@@ -45,7 +46,6 @@ SLOWEST_FIRST = (
     "tests/package/test_runtime.py",            #  29 s
     "tests/chapters/test_claims_seeds.py",      #  30 s: two short trainings (5.6's demo, 7.9's linear autoencoder)
     "tests/grading/test_report.py",             #  22 s
-    "tests/chapters/test_variants.py",          #  89 s (loaded): every variant of 2-1~2-3, 4-1~4-3, 6-2/6-5/6-8 vs Keras
     "tests/package/test_setup_notebook.py",     #  20 s (+ about 20 s: the Hangul font checks, issue 30)
 )
 

@@ -303,6 +303,24 @@ def _rebuilt_for(model, size):
     return keras.Model(inputs, x)
 
 
+def test_the_balance_holds_for_28_only_whatever_size_5_7_gives(transpose_ae):
+    """5.6's "연습 5-7에서 보았듯이 이 균형은 28에서만 맞습니다", for every learner's numbers: the chapter's model rebuilt
+    on each input size 연습 5-7 can draw misses that size, and 28 is the only size from 12 to 100 that comes back."""
+    drawable = sorted({ch05._draw_trace(np.random.default_rng(seed))["input"] for seed in range(400)})
+    assert 28 not in drawable and len(drawable) >= 20
+    for size in drawable:
+        sizes = _sizes(_rebuilt_for(transpose_ae, size))
+        assert sizes == ch05.trace(size) and sizes[-1] != size, size
+    back = []
+    for size in range(12, 101):
+        try:
+            back += [size] if _formula_sizes(transpose_ae, start=size)[-1] == size else []
+        except ValueError:  # too small for the encoder's valid 3x3 convs
+            assert size < 18, size
+    assert back == [28]
+    assert "이 균형은 28에서만 맞습니다" in NOTEBOOK.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("wrong,hint", [
     ([32, 30, 15, 13, 6, 4, 4, 8, 8, 16, 18, 36, 36], "입력(32)은 빼고"),
     ([26, 13, 11, 5, 3, 3, 6, 6, 12, 14, 28, 28], "32x32 입력으로"),

@@ -89,9 +89,14 @@ def test_shared_weights_make_encoder_decoder_equal_the_autoencoder(dense_parts):
 
 
 def _exercise_prompt(number: str) -> str:
-    """The markdown cell of 연습 ``number``."""
-    return next(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
-                if c.cell_type == "markdown" and f"### 연습 {number}" in c.source)
+    """The markdown cell of 연습 ``number`` and the question its ``show`` cell prints with the book's numbers (the
+    static book, a notebook with no 학번: ``_variants.py``)."""
+    from course_utils.exercises import REGISTRY, _variants
+
+    markdown = next(c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells
+                    if c.cell_type == "markdown" and f"### 연습 {number}" in c.source)
+    variants = REGISTRY[number].variants
+    return markdown + "\n" + variants.prompt(_variants.Numbers(variants.book, book=True))
 
 
 def test_compression_ratio_counts_every_axis_of_a_conv_code():
@@ -99,7 +104,7 @@ def test_compression_ratio_counts_every_axis_of_a_conv_code():
     chapter's conv autoencoder with 3 code maps: input numbers ÷ code numbers, every axis counted."""
     from course_utils import pretrained
 
-    side, maps = (int(v) for v in re.search(r"28x28 흑백 이미지를 받아 \*\*(\d+)x\1 크기의 지도 (\d+)장",
+    side, maps = (int(v) for v in re.search(r"28x28 흑백 이미지를 받아 (\d+)x\1 크기의 지도 (\d+)장",
                                             _exercise_prompt("7-2")).groups())
     model = pretrained.build_conv_autoencoder(16, maps)
     code = tuple(model.get_layer("code").output.shape[1:])
@@ -170,7 +175,7 @@ def test_compression_ratio_check():
 
 def test_dense_on_unflattened_images_acts_on_the_last_axis():
     """연습 7-3: Keras's Dense on (5, 28, 28) keeps the first axes and counts 28 inputs; each mistake gets its hint."""
-    assert "`(5, 28, 28)`" in _exercise_prompt("7-3") and "Dense(36" in _exercise_prompt("7-3")
+    assert "shape (5, 28, 28)" in _exercise_prompt("7-3") and "Dense(36" in _exercise_prompt("7-3")
     dense = L.Dense(36, activation="relu")
     out = dense(np.zeros((5, 28, 28), "float32"))
     ch07.UNFLATTENED_DENSE.check_value((tuple(out.shape), dense.count_params()))

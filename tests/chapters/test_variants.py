@@ -1,5 +1,5 @@
 """Everyone their own numbers (issue 29): every variant of the converted number exercises (2-1~2-3, 4-1~4-3;
-1-1, 1-2, 1-4, 3-1~3-3; 6-2, 6-5, 6-8).
+1-1, 1-2, 1-4, 3-1~3-3; 5-6, 5-7, 7-1~7-3; 6-2, 6-5, 6-8).
 
 For the variants of many students (every distinct one among :data:`IDS`): the answer exists and equals what
 Keras says (a real layer or model built with those numbers: parameter counts, output shapes, receptive fields of
@@ -38,6 +38,7 @@ def distinct_variants(number: str) -> list:
     return found
 
 
+CONVERTED += ("5-6", "5-7", "7-1", "7-2", "7-3")  # chapters 5 and 7
 VARIANTS = {number: distinct_variants(number) for number in CONVERTED}
 
 
@@ -356,6 +357,125 @@ def test_3_2_and_3_3_every_variant():
         assert "입력 채널 축" in _hint("3-3", (params[0], k2 * k2 * f2 + f2, params[2]), n)
         if c0 > 1:
             assert "입력 채널 축" in _hint("3-3", (k1 * k1 * f1 + f1,) + params[1:], n)
+
+
+# --------------------------------------------------------------------------- chapters 5 and 7
+
+from course_utils.exercises import ch05, ch07  # noqa: E402  (chapters 5 and 7's block)
+
+
+def test_5_6_every_variant():
+    """Every size against a real Conv2DTranspose (its output shape; a forward pass for the first variants)."""
+    import numpy as np
+
+    for index, n in enumerate(VARIANTS["5-6"]):
+        (a, b, c, d) = n.cases
+        assert [case[3] for case in n.cases] == ["valid", "same", "valid", "valid"], n
+        assert a[1] > a[2] > 1 and c[1] > c[2] >= 3 and d[1] > d[2] > 1, n      # valid: k > s > 1, (c) stride 3+
+        assert b[2] > 1 and b[1] > 1 and b[1] != b[2], n                       # same: the valid formula differs
+        assert a[4] is None and b[4] is None and c[4] is None and 1 <= d[4] < d[2], n
+        right = ch05.transpose_sizes(n)
+        keras_sizes = []
+        for size, k, s, padding, op in n.cases:
+            layer = keras.layers.Conv2DTranspose(1, k, strides=s, padding=padding, output_padding=op)
+            keras_sizes.append(int(layer.compute_output_shape((1, size, size, 1))[1]))
+            if index < 25:
+                assert tuple(layer(np.zeros((1, size, size, 1), "float32")).shape) == (1,) + (keras_sizes[-1],) * 2 + (1,)
+        assert right == tuple(keras_sizes), n
+        REGISTRY["5-6"].check_value(right, numbers=n)
+        shrunk = (a[0] - a[1]) // a[2] + 1
+        assert "크기가 줄었습니다" in _hint("5-6", (shrunk,) + right[1:], n)
+        assert "입력 × stride" in _hint("5-6", (right[0], (b[0] - 1) * b[2] + b[1]) + right[2:], n)
+        assert "output_padding만큼" in _hint("5-6", right[:3] + ((d[0] - 1) * d[2] + d[1],), n)
+
+
+def _transpose_ae_sizes(side: int) -> list:
+    """The sizes after each of 5.6's 12 layers, from a real Keras model on a side x side input."""
+    L = keras.layers
+    x = keras.Input((side, side, 1))
+    sizes = []
+    for layer in [L.Conv2D(16, 3), L.MaxPooling2D(2), L.Conv2D(8, 3), L.MaxPooling2D(2), L.Conv2D(4, 3),
+                  L.Conv2DTranspose(4, 3, padding="same"), L.UpSampling2D(2), L.Conv2DTranspose(8, 3, padding="same"),
+                  L.UpSampling2D(2), L.Conv2DTranspose(16, 3), L.UpSampling2D(2),
+                  L.Conv2DTranspose(1, 3, padding="same")]:
+        x = layer(x)
+        assert x.shape[1] == x.shape[2] and x.shape[1] >= 1
+        sizes.append(int(x.shape[1]))
+    return sizes
+
+
+def test_5_7_every_variant():
+    """Every trace against a real Keras model; each keeps an odd size that a valid pooling rounds down, and misses
+    the side it started from (the balance holds for 28 only)."""
+    for n in VARIANTS["5-7"]:
+        side = n.input
+        right = ch05.trace(n)
+        assert right == _transpose_ae_sizes(side), n
+        assert side != 28 and right[-1] != side and min(right) >= 2, n
+        assert (side - 2) % 2 == 1 or right[2] % 2 == 1, n                       # a pooling rounds an odd size down
+        REGISTRY["5-7"].check_value(list(right), numbers=n)
+        with pytest.raises(ExerciseCheckError, match="리스트"):
+            REGISTRY["5-7"].check_value(tuple(right), numbers=n)
+        assert f"{side}x{side} 입력으로" in _hint("5-7", ch05.trace(28), n)
+        assert f"입력({side})은 빼고" in _hint("5-7", [side] + right, n)
+        assert "내림" in _hint("5-7", ch05._trace_with(side, "pool"), n)
+        assert "valid" in _hint("5-7", ch05._trace_with(side, "conv"), n)
+        assert "k-1" in _hint("5-7", ch05._trace_with(side, "tconv"), n)
+    assert _transpose_ae_sizes(28)[-1] == 28 and ch05.trace(28)[-1] == 28
+
+
+def test_7_1_every_variant():
+    for n in VARIANTS["7-1"]:
+        pixels, code = n.side ** 2, n.code
+        assert code != ch07.CODE and code > 1 and pixels > code, n
+        inputs = keras.Input((pixels,))
+        model = keras.Model(inputs, keras.layers.Dense(pixels)(keras.layers.Dense(code)(inputs)))
+        right = ch07.param_count(n)
+        assert right == model.count_params() == 2 * pixels * code + pixels + code, n
+        REGISTRY["7-1"].check_value(right, numbers=n)
+        assert "bias도 더하세요" in _hint("7-1", 2 * pixels * code, n)
+        assert "한쪽만" in _hint("7-1", pixels * code + code, n)
+        assert "출력 유닛 수" in _hint("7-1", 2 * pixels * code + 2 * code, n)
+        assert f"코드 길이를 {code}로" in _hint("7-1", 2 * pixels * 36 + pixels + 36, n)
+
+
+def test_7_2_every_variant():
+    """The code of every variant is what a real conv encoder (two 'same' stride-2 convs) gives; the ratio counts
+    every axis; each named mistake gets its hint."""
+    import math
+
+    for n in VARIANTS["7-2"]:
+        (side, _w, channels), (code_side, _cw, maps) = n.input, n.code
+        image = keras.Input(n.input)
+        code = keras.layers.Conv2D(maps, 3, strides=2, padding="same")(
+            keras.layers.Conv2D(8, 3, strides=2, padding="same")(image))
+        assert tuple(code.shape[1:]) == tuple(n.code) and channels == 1 and maps >= 2, n
+        right = ch07.compression_ratio(n)
+        assert right == math.prod(image.shape[1:]) / math.prod(code.shape[1:]) and right >= 1.5, n
+        assert abs(round(right) - right) >= 0.01 and abs(round(right, 1) - right) >= 0.01, n   # not whole, not 1 decimal
+        REGISTRY["7-2"].check_value(right, numbers=n)
+        assert f"지도 {maps}장을 빠뜨렸습니다" in _hint("7-2", side * side / code_side ** 2, n)
+        assert "한 변의 길이만" in _hint("7-2", side / code_side, n)
+        assert "거꾸로" in _hint("7-2", 1 / right, n)
+        assert "정수 나눗셈" in _hint("7-2", (side * side) // (code_side * code_side * maps), n)
+        assert "소수 첫째 자리" in _hint("7-2", math.floor(right * 10) / 10, n)
+
+
+def test_7_3_every_variant():
+    import numpy as np
+
+    for n in VARIANTS["7-3"]:
+        b, side, units = n.batch, n.side, n.units
+        assert len({b, side, units}) == 3, n
+        dense = keras.layers.Dense(units, activation="relu")
+        out = dense(np.zeros((b, side, side), "float32"))
+        right = ch07.unflattened_dense(n)
+        assert right == (tuple(out.shape), dense.count_params()) == ((b, side, units), side * units + units), n
+        REGISTRY["7-3"].check_value(right, numbers=n)
+        assert "펼치지 않습니다" in _hint("7-3", ((b, units), side * side * units + units), n)
+        assert "bias" in _hint("7-3", (right[0], side * units), n)
+        assert f"{side * side}개를" in _hint("7-3", (right[0], side * side * units + units), n)
+        assert "배치 크기" in _hint("7-3", ((b + 1, side, units), right[1]), n)
 
 
 # --------------------------------------------------------------------------- ids, notebooks, practice

@@ -368,7 +368,8 @@ class Exercise:
             return
         if self.judge is not None:
             try:
-                self.judge(label, value)
+                # a judge with variants (연습 5-7) judges this variant's numbers
+                self.judge(label, value) if self.variants is None else self.judge(label, value, numbers)
             except NotAnswered:
                 raise
             except ExerciseCheckError as error:
@@ -507,12 +508,15 @@ def function_exercise(number, title, name, spec: "FunctionSpec") -> Exercise:
     return _register(Exercise(number, title, name, FUNCTION, function=spec, banned_names=spec.banned_names))
 
 
-def custom_exercise(number, title, name, judge, banned=()) -> Exercise:
+def custom_exercise(number, title, name, judge, banned=(), answer=None, variants=None) -> Exercise:
     """Declare a value exercise checked by a judge of its own (연습 3-5: a numpy array and the mistakes it shows).
 
     ``banned``: the library calls that would do the asked computation (연습 5-7: the own-work rule's ``NUMBER_RULE``).
+    ``variants`` and ``answer(n)``: a number exercise whose numbers follow the 학번 (연습 5-7); its judge is then
+    called as ``judge(label, value, numbers)``.
     """
-    return _register(Exercise(number, title, name, CUSTOM, judge=judge, banned_names=frozenset(banned)))
+    return _register(Exercise(number, title, name, CUSTOM, answer=answer, judge=judge, banned_names=frozenset(banned),
+                              variants=variants))
 
 
 def load_chapter(number: str) -> None:

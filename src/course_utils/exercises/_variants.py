@@ -1,4 +1,4 @@
-"""Everyone their own numbers: per-student variants of the number exercises (chapters 2 and 4 so far).
+"""Everyone their own numbers: per-student variants of the number exercises (issue 29; every chapter).
 
 An exercise whose answer follows from numbers in its question declares a :class:`Variants`
 (``value_exercise(..., variants=Variants(...))``):
@@ -116,7 +116,7 @@ def numbers_for(variants: Variants, number: str, student_id: Optional[str]) -> N
 
 
 def set_student_id(student_id: Any = "", quiet: bool = False) -> None:
-    """The id cell of chapters 2 and 4: from now on the exercises of this notebook use this 학번's numbers.
+    """The id cell at the top of every chapter: from now on the exercises of this notebook use this 학번's numbers.
 
     An empty id gives the book's numbers. Under the grader, which pins the id the LMS gives the
     submission (:func:`pin_student_id`), a different id is noted and not used. Returns None (the cell shows
@@ -172,7 +172,7 @@ def numbers(number: str) -> Numbers:
 
 
 def show(number: str) -> None:
-    """Print exercise ``number``'s question with this notebook's numbers (the prompt cell of chapters 2 and 4)."""
+    """Print exercise ``number``'s question with this notebook's numbers (the prompt cell of chapters 1-7)."""
     exercise = _exercise(number)
     n = numbers(number)
     who = "책과 같은 숫자" if current_student_id() is None else f"학번 {current_student_id()}의 숫자"

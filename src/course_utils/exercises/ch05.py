@@ -6,7 +6,8 @@ The two models the learner builds (연습 5-1, 5-8) are compared layer by layer 
 Code answers (the three upsampling methods, 연습 5-3~5-5) are compared with
 :mod:`course_utils.layers` on random inputs the learner has not seen; value
 answers are computed with :func:`course_utils.shapes.conv_transpose_output_length`
-and the other shape formulas when the check runs.
+and the other shape formulas when the check runs; the number exercises 5-6 and 5-7 draw their numbers
+from the learner's 학번 (``_variants.py``; the book's are variant 0).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from course_utils.exercises._core import (INTS, Exercise, ExerciseCheckError, Fu
                                           loaded_library_functions, type_name, value_exercise)
 from course_utils.exercises._own_work import NUMBER_RULE, OWN_CODE_LIBRARIES
 from course_utils.shapes import conv_output_length, conv_transpose_output_length, pool_output_length
+
+from course_utils.exercises._variants import Numbers, Variants
 
 
 def _image_cases(rng, sizes=(2, 3)):
@@ -137,56 +140,130 @@ MAX_UNPOOL = function_exercise("5-5", "max unpooling", "my_max_unpool", Function
     mismatch="인덱스가 가리키는 자리에 풀링된 값을 두었는지 확인하세요."))
 
 
+# The book's numbers (variant 0); every student draws their own from the ranges below (``_variants.py``).
 TRANSPOSE_CASES = [(3, 3, 2, "valid", None), (7, 3, 2, "same", None), (5, 4, 3, "valid", None), (7, 5, 2, "valid", 1)]
+TRANSPOSE_BOOK = {"cases": tuple(TRANSPOSE_CASES)}                       # 연습 5-6
 
 # 연습 5-7: the 12 layers of the Conv2DTranspose autoencoder (5.6) as (kind, kernel, stride, padding).
 TRACE_LAYERS = [("conv", 3, 1, "valid"), ("pool", 2, 2, "valid"), ("conv", 3, 1, "valid"), ("pool", 2, 2, "valid"),
                 ("conv", 3, 1, "valid"), ("tconv", 3, 1, "same"), ("up", 2, 2, None), ("tconv", 3, 1, "same"),
                 ("up", 2, 2, None), ("tconv", 3, 1, "valid"), ("up", 2, 2, None), ("tconv", 3, 1, "same")]
 TRACE_INPUT = 32
+TRACE_BOOK = {"input": TRACE_INPUT}
+#: The input sides 연습 5-7 draws from (28, the side the model was designed for, is left out).
+TRACE_SIDES = range(20, 53)
 
 
-def transpose_sizes() -> tuple:
-    """Output lengths of the four Conv2DTranspose cases of 연습 5-6."""
-    return tuple(conv_transpose_output_length(n, k, s, p, op) for n, k, s, p, op in TRANSPOSE_CASES)
+def _n(n, book) -> Numbers:
+    return Numbers(book, book=True) if n is None else n
 
 
-def trace(n: int = TRACE_INPUT) -> list:
-    """The spatial size after each layer of :data:`TRACE_LAYERS` for an n x n input (연습 5-7)."""
+def _draw_transpose(rng) -> dict:
+    """Four cases with the book's steps: (a) and (c) valid with k > s > 1 ((c) with stride 3 or 4), (b) 'same' with
+    k != s (so the valid formula is a different number), (d) valid with 1 <= output_padding < stride."""
+    def pick(low, high):
+        return int(rng.integers(low, high + 1))
+
+    k_a = pick(3, 5)
+    s_b = pick(2, 3)
+    s_c = pick(3, 4)
+    s_d = pick(2, 3)
+    return {"cases": ((pick(k_a, 8), k_a, pick(2, k_a - 1), "valid", None),
+                      (pick(3, 9), int(rng.choice([k for k in (3, 4, 5) if k != s_b])), s_b, "same", None),
+                      (pick(3, 8), pick(s_c + 1, 6), s_c, "valid", None),
+                      (pick(3, 9), pick(s_d + 1, 6), s_d, "valid", pick(1, s_d - 1)))}
+
+
+def transpose_layer_text(n, k, s, padding, op) -> str:
+    """How 연습 5-6 writes one case (입력 3, ``kernel_size=3``, ``strides=2``, ``padding="valid"``)."""
+    extra = f", output_padding={op}" if op is not None else ""
+    return f'입력 {n}, kernel_size={k}, strides={s}, padding="{padding}"{extra}'
+
+
+def _transpose_prompt(n) -> str:
+    lines = [f"- ({'abcd'[i]}) {transpose_layer_text(*case)}" for i, case in enumerate(n["cases"])]
+    return ("가로세로가 같은 입력에 Conv2DTranspose를 적용합니다. 각 경우의 출력 가로(=세로) 길이를 구해\n"
+            "transpose_sizes = (a, b, c, d)로 답하세요.\n" + "\n".join(lines))
+
+
+def transpose_sizes(n: Numbers = None) -> tuple:
+    """Output lengths of the four Conv2DTranspose cases of 연습 5-6 (book: :data:`TRANSPOSE_CASES`)."""
+    cases = _n(n, TRANSPOSE_BOOK)["cases"]
+    return tuple(conv_transpose_output_length(size, k, s, p, op) for size, k, s, p, op in cases)
+
+
+def trace(n=None) -> list:
+    """The spatial size after each layer of :data:`TRACE_LAYERS` (연습 5-7): for an n x n input (an int), or for a
+    variant's numbers (default the book's 32 x 32)."""
+    side = n if isinstance(n, int) else _n(n, TRACE_BOOK)["input"]
     sizes = []
     for kind, k, s, padding in TRACE_LAYERS:
-        n = trace_one(kind, k, s, padding, n)
-        sizes.append(n)
+        side = trace_one(kind, k, s, padding, side)
+        sizes.append(side)
     return sizes
 
 
-def _transpose_sizes_hint(value, expected):
+def _transpose_sizes_hint(value, expected, n=None):
+    cases = _n(n, TRANSPOSE_BOOK)["cases"]
     for i in differing(value, expected):
-        n, k, s, padding, op = TRANSPOSE_CASES[i]
+        size, k, s, padding, op = cases[i]
         case = "abcd"[i]
         v = value[i]
-        if v < n:
+        if v < size:
             return (f"({case})에서 크기가 줄었습니다. transposed convolution은 convolution과 반대로 크기를 키웁니다: "
                     "(n-1)*s + k부터 시작하세요.")
         if padding == "same":
             return f"({case}) padding='same'이고 output_padding이 없으면 출력은 정확히 입력 × stride입니다."
-        if op is None and v == (n - 1) * s + k and k < s:
+        if op is None and v == (size - 1) * s + k and k < s:
             return f"({case}) valid padding에서 output_padding이 None이면 (n-1)*s + max(k, s)입니다. 여기서는 s > k입니다."
-        if op and v == (n - 1) * s + k:
+        if op and v == (size - 1) * s + k:
             return f"({case}) output_padding만큼 출력 뒤쪽에 줄이 더 붙습니다."
         return f"({case}) 본문의 공식 (n-1)*s + max(k, s) (valid, output_padding이 없을 때), (n-1)*s + k + output_padding을 다시 적용해 보세요."
     return None
 
 
-def _trace_hint(value, expected):
-    if len(value) == len(expected) + 1 and value[0] == TRACE_INPUT:
-        return f"입력({TRACE_INPUT})은 빼고, 레이어 {len(expected)}개 각각의 출력 크기만 적으세요."
+def _transpose_mistakes(n) -> list:
+    """The mistakes :func:`_transpose_sizes_hint` names, one case at a time: the convolution's formula (shrinking),
+    the other padding's formula, output_padding forgotten; and the convolution's formula everywhere."""
+    right = list(transpose_sizes(n))
+    found, shrunk = [], []
+    for i, (size, k, s, padding, op) in enumerate(n["cases"]):
+        wrong = [(size - k) // s + 1 if padding == "valid" else -(-size // s)]
+        shrunk.append(wrong[0])
+        wrong.append((size - 1) * s + k if padding == "same" else size * s)
+        if op:
+            wrong.append((size - 1) * s + k)
+        found += [tuple(right[:i] + [w] + right[i + 1:]) for w in wrong if w != right[i]]
+    return found + [tuple(shrunk)]
+
+
+def _trace_ok(side: int) -> bool:
+    """A 5-7 input side keeps the book's steps: every layer valid, and a valid pooling rounds an odd size down."""
+    sizes = trace(side)
+    return side != 28 and min(sizes) >= 2 and (side - 2) % 2 + sizes[2] % 2 > 0
+
+
+def _draw_trace(rng) -> dict:
+    """An input side of 20-52 other than 28 whose trace keeps the book's steps (:func:`_trace_ok`)."""
+    return {"input": int(rng.choice([side for side in TRACE_SIDES if _trace_ok(side)]))}
+
+
+def _trace_prompt(n) -> str:
+    side = n["input"]
+    return (f"입력이 {side}x{side}일 때 5.6절 표의 레이어 1~12 각각을 지난 뒤의 가로(=세로) 크기를 순서대로 적어,\n"
+            f"정수 12개의 리스트 spatial_sizes로 답하세요. (입력 {side}는 넣지 않습니다.)")
+
+
+def _trace_hint(value, expected, numbers=None):
+    start = _n(numbers, TRACE_BOOK)["input"]
+    if len(value) == len(expected) + 1 and value[0] == start:
+        return f"입력({start})은 빼고, 레이어 {len(expected)}개 각각의 출력 크기만 적으세요."
     if len(value) != len(expected):
         return f"레이어가 {len(expected)}개이므로 숫자 {len(expected)}개가 필요합니다 (받은 개수: {len(value)})."
     if list(value) == trace(28):
-        return "본문의 28x28 입력이 아니라 32x32 입력으로 계산하세요."
+        return f"본문의 28x28 입력이 아니라 {start}x{start} 입력으로 계산하세요."
     # the first wrong layer, judged from the learner's own previous size
-    n = TRACE_INPUT
+    n = start
     for i, ((kind, k, s, padding), v) in enumerate(zip(TRACE_LAYERS, value)):
         right = trace_one(kind, k, s, padding, n)
         if v != right:
@@ -206,6 +283,28 @@ def _trace_hint(value, expected):
     return None
 
 
+def _trace_with(side: int, wrong_kind: str) -> list:
+    """The trace of an n x n input with one of the mistakes :func:`_trace_hint` names, at every layer of that kind."""
+    sizes = []
+    for kind, k, s, padding in TRACE_LAYERS:
+        if kind == wrong_kind == "conv":
+            side = side                                   # 'same' instead of valid
+        elif kind == wrong_kind == "pool":
+            side = -(-side // k)                          # rounded up
+        elif kind == wrong_kind == "tconv" and padding == "valid":
+            side = side - (k - 1)                         # shrinks as a Conv2D would
+        else:
+            side = trace_one(kind, k, s, padding, side)
+        sizes.append(side)
+    return sizes
+
+
+def _trace_mistakes(n) -> list:
+    """The book's 28 x 28 trace, the input listed too, and the conv, pooling and valid Conv2DTranspose rules missed."""
+    side = n["input"]
+    return [trace(28), [side] + trace(side)] + [_trace_with(side, kind) for kind in ("conv", "pool", "tconv")]
+
+
 def trace_one(kind, k, s, padding, n):
     """One layer of :func:`trace`."""
     if kind == "conv":
@@ -218,15 +317,17 @@ def trace_one(kind, k, s, padding, n):
 
 
 TRANSPOSE_SIZES = value_exercise("5-6", "transposed convolution 출력 크기", "transpose_sizes", INTS, transpose_sizes,
-                                 [_transpose_sizes_hint])
+                                 [_transpose_sizes_hint], variants=Variants(TRANSPOSE_BOOK, _draw_transpose,
+                                                                            _transpose_prompt, _transpose_mistakes))
+TRACE_VARIANTS = Variants(TRACE_BOOK, _draw_trace, _trace_prompt, _trace_mistakes)
 # 연습 5-7 asks for "정수 12개의 리스트": the core's INTS rule also takes a tuple for a list answer, so the
 # declaration checks the list itself and then judges the numbers with the core's rules and hints.
 _TRACE_NUMBERS = Exercise("5-7", "Conv2DTranspose 오토인코더의 shape 추적", "spatial_sizes", INTS, answer=trace,
-                          hints=(_trace_hint,))
+                          hints=(_trace_hint,), variants=TRACE_VARIANTS)
 
 
-def _judge_trace(label, spatial_sizes) -> None:
-    """연습 5-7: a list of ints (the question says 리스트), judged like an INTS answer."""
+def _judge_trace(label, spatial_sizes, numbers=None) -> None:
+    """연습 5-7: a list of ints (the question says 리스트), judged like an INTS answer (``numbers``: the variant)."""
     if not isinstance(spatial_sizes, list):
         given = type_name(spatial_sizes)
         if isinstance(spatial_sizes, tuple):
@@ -234,10 +335,11 @@ def _judge_trace(label, spatial_sizes) -> None:
         raise ExerciseCheckError(
             f"{label}: 답의 형식이 다릅니다. 필요한 형식은 정수 {len(TRACE_LAYERS)}개로 된 리스트(list) [...]인데, "
             f"받은 답은 {given} {_shown(spatial_sizes)}입니다.")
-    _TRACE_NUMBERS.check_value(spatial_sizes)
+    _TRACE_NUMBERS.check_value(spatial_sizes, numbers=numbers)
 
 
-TRANSPOSE_TRACE = custom_exercise("5-7", _TRACE_NUMBERS.title, _TRACE_NUMBERS.name, _judge_trace, banned=NUMBER_RULE)
+TRANSPOSE_TRACE = custom_exercise("5-7", _TRACE_NUMBERS.title, _TRACE_NUMBERS.name, _judge_trace, banned=NUMBER_RULE,
+                                  answer=trace, variants=TRACE_VARIANTS)
 
 
 # ----------------------------------------------------------------- 연습 5-1 and 5-8: the learner's autoencoders

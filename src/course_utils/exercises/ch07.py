@@ -1,6 +1,7 @@
 """Exercise declarations of chapter 7, Dense 오토인코더와 Conv 오토인코더 (book/ch07_autoencoders).
 
-Value answers are computed with :func:`course_utils.params.dense_params` when the check runs; the model the learner
+Value answers are computed with :func:`course_utils.params.dense_params` when the check runs; the number exercises
+7-1 to 7-3 draw their numbers from the learner's 학번 (``_variants.py``; the book's are variant 0). The model the learner
 builds (연습 7-4) is compared layer by layer with :func:`course_utils.pretrained.build_dense_autoencoder`
 (``_models.py``).
 """
@@ -16,6 +17,8 @@ from course_utils.exercises._core import (INT, PAIR, REAL, ExerciseCheckError, F
                                           function_exercise, value_exercise)
 from course_utils.params import dense_params
 
+from course_utils.exercises._variants import Numbers, Variants
+
 PIXELS = 28 * 28       # a flattened MNIST image
 CODE = 36              # the chapter's dense autoencoder
 WIDER_CODE = 64        # 연습 7-1
@@ -25,14 +28,40 @@ UNFLAT_BATCH = (5, 28, 28)  # 연습 7-3: 5 images not flattened, given to the e
 PCA_CODE_SIZES = (2, 16, 64)   # 연습 7-7: the codes of the three PCA reconstructions (7.9)
 PCA_ROW_SEED = 0               # 연습 7-7: the rows' order, np.random.default_rng(0).permutation([2, 16, 64])
 
+# The book's numbers (variant 0); every student draws their own from the ranges below (``_variants.py``).
+PARAMS_BOOK = {"side": 28, "code": WIDER_CODE}                                 # 연습 7-1
+RATIO_BOOK = {"input": RATIO_INPUT, "code": RATIO_CODE}                        # 연습 7-2
+UNFLAT_BOOK = {"batch": UNFLAT_BATCH[0], "side": UNFLAT_BATCH[1], "units": CODE}  # 연습 7-3
 
-def param_count() -> int:
-    """Parameters of the dense PIXELS -> WIDER_CODE -> PIXELS autoencoder (both layers with bias)."""
-    return dense_params(PIXELS, WIDER_CODE) + dense_params(WIDER_CODE, PIXELS)
+
+def _n(n, book) -> Numbers:
+    return Numbers(book, book=True) if n is None else n
 
 
-def _param_hint(value, expected):
-    n, k = PIXELS, WIDER_CODE
+def _draw_params(rng) -> dict:
+    """A flattened grey side x side image (16-32) and a code other than the chapter's 36 (16-128): two Dense layers
+    of different widths, so "bias per output unit" and "both layers" stay steps."""
+    return {"side": int(rng.choice([16, 20, 24, 28, 32])), "code": int(rng.choice([16, 24, 32, 48, 64, 96, 128]))}
+
+
+def _params_prompt(n) -> str:
+    side, k = n["side"], n["code"]
+    pixels = side * side
+    image = "28x28 MNIST 이미지" if side == 28 else f"{side}x{side} 흑백 이미지"
+    return (f"코드 길이를 36이 아니라 {k}로 바꾸고, {image}를 펼친 길이 {pixels}의 벡터를 받는 Dense 오토인코더\n"
+            f"({pixels} → {k} → {pixels}, 두 레이어 모두 bias 사용)의 전체 파라미터 수를 정수 param_count로 답하세요.")
+
+
+def param_count(n: Numbers = None) -> int:
+    """Parameters of the dense pixels -> code -> pixels autoencoder, both layers with bias (연습 7-1; book 784, 64)."""
+    n = _n(n, PARAMS_BOOK)
+    pixels, k = n["side"] ** 2, n["code"]
+    return dense_params(pixels, k) + dense_params(k, pixels)
+
+
+def _param_hint(value, expected, n=None):
+    n_ = _n(n, PARAMS_BOOK)
+    n, k = n_["side"] ** 2, n_["code"]
     if value == dense_params(n, k, False) + dense_params(k, n, False):
         return "가중치만 세었습니다. 두 Dense 레이어의 bias도 더하세요 (bias는 출력 유닛마다 하나)."
     if value in (2 * n * k + 2 * k, 2 * n * k + 2 * n):
@@ -40,32 +69,75 @@ def _param_hint(value, expected):
     if value in (dense_params(n, k), dense_params(k, n)):
         return "한쪽만 세었습니다. 인코더와 디코더, 두 Dense 레이어를 더하세요."
     if value == dense_params(n, CODE) + dense_params(CODE, n):
-        return "본문 모델(코드 36)의 파라미터 수입니다. 코드 길이를 64로 바꾸어 다시 세어 보세요."
+        where = "본문 모델(코드 36)의 파라미터 수입니다." if n == PIXELS else "본문 모델의 코드 길이 36으로 세었습니다."
+        return f"{where} 코드 길이를 {k}로 바꾸어 다시 세어 보세요."
     return "Dense 레이어 하나의 파라미터 수는 입력 수 × 출력 수 + 출력 수입니다. 두 레이어를 더하세요."
 
 
-def compression_ratio() -> float:
-    """연습 7-2: the numbers of the input image over the numbers of the code (every axis counts)."""
-    return float(np.prod(RATIO_INPUT)) / float(np.prod(RATIO_CODE))
+def _params_mistakes(n) -> list:
+    """The mistakes :func:`_param_hint` names: no bias, the wrong bias count, one layer only, the chapter's code 36."""
+    pixels, k = n["side"] ** 2, n["code"]
+    return [2 * pixels * k, 2 * pixels * k + 2 * k, 2 * pixels * k + 2 * pixels, dense_params(pixels, k),
+            dense_params(k, pixels), dense_params(pixels, CODE) + dense_params(CODE, pixels)]
+
+
+def compression_ratio(n: Numbers = None) -> float:
+    """연습 7-2: the numbers of the input image over the numbers of the code (every axis counts; book 784 / 147)."""
+    n = _n(n, RATIO_BOOK)
+    return float(np.prod(n["input"])) / float(np.prod(n["code"]))
 
 
 def _near(value, *candidates) -> bool:
     return any(abs(value - c) < 0.01 for c in candidates)
 
 
-def _ratio_hint(value, expected):
-    pixels, code = int(np.prod(RATIO_INPUT)), int(np.prod(RATIO_CODE))
-    maps, side = RATIO_CODE[2], RATIO_CODE[0]
-    if _near(value, PIXELS / CODE):
+def _ratio_values(n) -> dict:
+    """The right ratio of 연습 7-2 and the wrong ones its hints name, by name."""
+    (side, _w, _c), (code_side, _cw, maps) = n["input"], n["code"]
+    pixels, code = side * side, code_side * code_side * maps
+    right = pixels / code
+    return {"right": right, "dense": PIXELS / CODE, "no maps": pixels / code_side ** 2, "side only": side / code_side,
+            "inverted": code / pixels, "floor": float(pixels // code), "rounded": float(round(right)),
+            "one decimal": float(np.floor(right * 10) / 10)}
+
+
+def _draw_ratio(rng) -> dict:
+    """A grey side x side image (18-46; mostly sides that 4 does not divide, so the ratios differ between students) and
+    a code of 2-9 maps of side/4 (rounded up, as two 'same' stride-2 layers give): a real compression (ratio 1.5 or
+    more) that is not a whole number nor one decimal, and every mistake the hints name a different number."""
+    while True:
+        side = int(rng.choice([18, 22, 26, 28, 30, 34, 42, 46]))
+        code_side = -(-side // 4)
+        n = {"input": (side, side, 1), "code": (code_side, code_side, int(rng.integers(2, 10)))}
+        named = _ratio_values(n)
+        if named["rounded"] == named["floor"]:  # as in the book: one wrong answer, the // hint names it
+            del named["rounded"]
+        values, right = sorted(named.values()), named["right"]
+        if right >= 1.5 and abs(round(right, 1) - right) > 0.015 and all(b - a > 0.02 for a, b in zip(values, values[1:])):
+            return n
+
+
+def _ratio_prompt(n) -> str:
+    (side, _w, _c), (code_side, _cw, maps) = n["input"], n["code"]
+    return (f"{side}x{side} 흑백 이미지를 받아 {code_side}x{code_side} 크기의 지도 {maps}장을 코드로 내는 합성곱 오토인코더가 "
+            "있다고 합시다.\n이 오토인코더의 압축률(입력 이미지의 숫자 개수 ÷ 코드의 숫자 개수)을 실수 compression_ratio로 "
+            "답하세요.\n(계산식으로 적어도 됩니다. 소수 둘째 자리까지 맞으면 통과합니다.)")
+
+
+def _ratio_hint(value, expected, n=None):
+    n = _n(n, RATIO_BOOK)
+    (side, _w, _c), (code_side, _cw, maps) = n["input"], n["code"]
+    values = _ratio_values(n)
+    if _near(value, values["dense"]):
         return ("본문 Dense 오토인코더(784 → 36)의 압축률입니다. 이 연습의 코드는 길이 36인 벡터가 아니라 "
-                f"{side}x{side} 지도 {maps}장입니다.")
-    if _near(value, pixels / (side * side)):
-        return f"코드의 지도 {maps}장을 빠뜨렸습니다. 코드의 숫자 개수는 {side} × {side} × {maps}입니다."
-    if _near(value, RATIO_INPUT[0] / side):
+                f"{code_side}x{code_side} 지도 {maps}장입니다.")
+    if _near(value, values["no maps"]):
+        return f"코드의 지도 {maps}장을 빠뜨렸습니다. 코드의 숫자 개수는 {code_side} × {code_side} × {maps}입니다."
+    if _near(value, values["side only"]):
         return "한 변의 길이만 비교했습니다. 숫자 개수는 높이 × 너비 × 채널(지도 수)입니다."
     if value < 1:
         return "거꾸로 나누었습니다. 원래 크기가 코드 크기의 몇 배인지를 구하세요."
-    if value == pixels // code:
+    if value == values["floor"]:
         return ("정수 나눗셈(//)처럼 소수점 아래를 버렸습니다. 압축률은 실수입니다: 나눗셈은 /로 하세요 "
                 "(계산식을 그대로 적어도 됩니다).")
     if value == round(expected):
@@ -78,41 +150,84 @@ def _ratio_hint(value, expected):
     return "입력의 숫자 개수 ÷ 코드의 숫자 개수입니다. 둘 다 높이 × 너비 × 채널로 세세요."
 
 
-def unflattened_dense() -> tuple:
-    """연습 7-3: (output shape, parameters) of Dense(CODE) on UNFLAT_BATCH: it acts on the last axis only (2장)."""
-    return (UNFLAT_BATCH[:-1] + (CODE,), dense_params(UNFLAT_BATCH[-1], CODE))
+def _ratio_mistakes(n) -> list:
+    """The mistakes :func:`_ratio_hint` names (the dense chapter's ratio, no maps, sides only, inverted, //, rounding)."""
+    values = _ratio_values(n)
+    return [values[name] for name in ("dense", "no maps", "side only", "inverted", "floor", "rounded", "one decimal")
+            if abs(values[name] - values["right"]) >= 0.01]
 
 
-def _unflattened_hint(value, expected):
+def _draw_unflat(rng) -> dict:
+    """side x side images (16-32), 2-12 of them, through Dense(16-64): batch, side and units all differ, so each axis
+    of the answer says which rule was used."""
+    while True:
+        n = {"batch": int(rng.integers(2, 13)), "side": int(rng.choice([16, 20, 24, 28, 32])),
+             "units": int(rng.choice([16, 24, 32, 36, 48, 64]))}
+        if len({n["batch"], n["side"], n["units"]}) == 3:
+            return n
+
+
+def _unflat_prompt(n) -> str:
+    b, side, u = n["batch"], n["side"], n["units"]
+    layer = f'layers.Dense({u}, activation="relu")'
+    which = f"인코더와 같은 {layer}" if u == CODE else layer
+    return (f"펼치지 않은 {side}x{side} 흑백 이미지 {b}장, 곧 shape ({b}, {side}, {side})인 배열에 {which}를 바로 "
+            "적용하면 어떻게 될까요?\n출력의 shape과 이 레이어의 파라미터 수를 "
+            "unflattened_dense = ((출력 shape), 파라미터 수)로 답하세요.")
+
+
+def unflattened_dense(n: Numbers = None) -> tuple:
+    """연습 7-3: (output shape, parameters) of Dense(units) on (batch, side, side): it acts on the last axis only (2장)."""
+    n = _n(n, UNFLAT_BOOK)
+    b, side, u = n["batch"], n["side"], n["units"]
+    return ((b, side, u), dense_params(side, u))
+
+
+def _unflattened_hint(value, expected, n=None):
+    n = _n(n, UNFLAT_BOOK)
     shape, params = value
-    (batch, rows, width), right_shape = UNFLAT_BATCH, expected[0]
-    if tuple(shape) != right_shape:
-        if tuple(shape) == (batch, CODE):
-            return ("Dense는 입력을 저절로 펼치지 않습니다. 마지막 축(길이 28)에만 작용하고 앞의 축은 그대로 둡니다 "
+    batch, rows, width, units = n["batch"], n["side"], n["side"], n["units"]
+    if tuple(shape) != expected[0]:
+        if tuple(shape) == (batch, units):
+            return (f"Dense는 입력을 저절로 펼치지 않습니다. 마지막 축(길이 {width})에만 작용하고 앞의 축은 그대로 둡니다 "
                     "(2장).")
         if len(shape) == 4:
-            return "입력의 shape은 (5, 28, 28)입니다 (채널 축이 없습니다). Dense는 그 마지막 축만 바꿉니다."
+            return (f"입력의 shape은 ({batch}, {rows}, {width})입니다 (채널 축이 없습니다). Dense는 그 마지막 축만 "
+                    "바꿉니다.")
         if len(shape) != 3:
             return "Dense의 출력은 입력과 축의 수가 같습니다: 마지막 축의 길이만 유닛 수로 바뀝니다."
         if shape[0] != batch:
             return "첫 축은 넣은 이미지의 수(배치 크기)입니다."
-        if shape[2] != CODE:
+        if shape[2] != units:
             return "마지막 축의 길이는 Dense의 유닛 수입니다."
-        return "가운데 축(이미지의 행 28개)은 그대로 남습니다. Dense는 마지막 축에만 작용합니다."
-    if params == dense_params(width, CODE, False):
+        return f"가운데 축(이미지의 행 {rows}개)은 그대로 남습니다. Dense는 마지막 축에만 작용합니다."
+    if params == dense_params(width, units, False):
         return "출력 shape은 맞았습니다. 파라미터에서 bias(유닛마다 1개)를 빠뜨렸습니다."
-    if params == dense_params(rows * width, CODE):
-        return ("출력 shape은 맞았습니다. 파라미터 수는 Dense가 작용하는 마지막 축의 길이로 정해집니다: 784개를 "
-                "한꺼번에 보지 않고, 행마다 28개를 봅니다.")
+    if params == dense_params(rows * width, units):
+        return (f"출력 shape은 맞았습니다. 파라미터 수는 Dense가 작용하는 마지막 축의 길이로 정해집니다: {rows * width}개를 "
+                f"한꺼번에 보지 않고, 행마다 {width}개를 봅니다.")
     return ("출력 shape은 맞았습니다. 파라미터 수 = 마지막 축의 길이 × 유닛 수 + 유닛 수이고, 배치나 다른 축의 길이와는 "
             "관계없습니다.")
 
 
-PARAM_COUNT = value_exercise("7-1", "Dense 오토인코더의 파라미터 수", "param_count", INT, param_count, [_param_hint])
+def _unflat_mistakes(n) -> list:
+    """The mistakes :func:`_unflattened_hint` names: flattened (shape, params or both), no bias, the last axis kept."""
+    b, side, u = n["batch"], n["side"], n["units"]
+    right_shape, right_params = unflattened_dense(n)
+    flat_params = dense_params(side * side, u)
+    return [((b, u), flat_params), ((b, u), right_params), (right_shape, flat_params), (right_shape, side * u),
+            ((b, side, side), right_params)]
+
+
+PARAM_COUNT = value_exercise("7-1", "Dense 오토인코더의 파라미터 수", "param_count", INT, param_count, [_param_hint],
+                             variants=Variants(PARAMS_BOOK, _draw_params, _params_prompt, _params_mistakes))
 COMPRESSION_RATIO = value_exercise("7-2", "합성곱 코드의 압축률", "compression_ratio", REAL, compression_ratio,
-                                   [_ratio_hint])
+                                   [_ratio_hint], variants=Variants(RATIO_BOOK, _draw_ratio, _ratio_prompt,
+                                                                    _ratio_mistakes))
 UNFLATTENED_DENSE = value_exercise("7-3", "펼치지 않은 이미지와 Dense", "unflattened_dense", PAIR, unflattened_dense,
-                                   [_unflattened_hint], banned=NUMBER_RULE | {"shape"}, variables={"encoder"})
+                                   [_unflattened_hint], banned=NUMBER_RULE | {"shape"}, variables={"encoder"},
+                                   variants=Variants(UNFLAT_BOOK, _draw_unflat, _unflat_prompt, _unflat_mistakes))
+
 
 
 # ----------------------------------------------------------------- 연습 7-4: the learner's dense autoencoder
