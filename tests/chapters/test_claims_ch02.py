@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from _keras_helpers import keras  # noqa: F401  (TensorFlow's environment: tests/conftest.py)
+from _keras_helpers import keras  # (TensorFlow's environment: tests/conftest.py)
 from course_utils.exercises import ExerciseCheckError, ch02
-from course_utils.layers import dense
 from course_utils.params import dense_params
 
 
@@ -94,16 +93,37 @@ def test_wrong_answers_get_hints(check, wrong, fragment):
         check(wrong)
 
 
-def test_my_dense_check():
-    ch02.MY_DENSE.check_value(lambda x, k, b: np.asarray(x) @ k + b)
-    ch02.MY_DENSE.check_value(dense)
-    with pytest.raises(ExerciseCheckError, match="편향"):
-        ch02.MY_DENSE.check_value(lambda x, k, b: np.asarray(x) @ k)          # forgot the bias
-    with pytest.raises(ExerciseCheckError, match="값이 다릅니다"):
-        ch02.MY_DENSE.check_value(lambda x, k, b: np.asarray(x) @ k + 2 * b)
-    with pytest.raises(ExerciseCheckError, match="shape"):
-        ch02.MY_DENSE.check_value(lambda x, k, b: (np.asarray(x) @ k + b).reshape(-1))
+def test_merge_dense_is_two_real_keras_dense_layers_in_one():
+    """연습 2-4's reference against Keras: one Dense with the merged weights computes Dense2(Dense1(x))."""
+    rng = np.random.default_rng(5)
+    for n, h, m in [(3, 4, 2), (5, 3, 3), (2, 6, 5)]:
+        k1, b1 = rng.normal(size=(n, h)).astype("float32"), rng.normal(size=(h,)).astype("float32")
+        k2, b2 = rng.normal(size=(h, m)).astype("float32"), rng.normal(size=(m,)).astype("float32")
+        first, second, one = keras.layers.Dense(h), keras.layers.Dense(m), keras.layers.Dense(m)
+        for layer, shape, weights in [(first, n, [k1, b1]), (second, h, [k2, b2])]:
+            layer.build((None, shape))
+            layer.set_weights(weights)
+        one.build((None, n))
+        one.set_weights([w.astype("float32") for w in ch02.merge_dense(k1, b1, k2, b2)])
+        x = rng.normal(size=(6, n)).astype("float32")
+        assert np.allclose(keras.ops.convert_to_numpy(one(x)), keras.ops.convert_to_numpy(second(first(x))), atol=1e-4)
+
+
+def test_merge_dense_check():
+    ch02.MERGE_DENSE.check_value(lambda k1, b1, k2, b2: (np.asarray(k1) @ k2, np.asarray(b1) @ k2 + b2))
+    ch02.MERGE_DENSE.check_value(ch02.merge_dense)
+    for wrong, fragment in [
+            (lambda k1, b1, k2, b2: (k1 @ k2, b2), "bias1을 빠뜨렸습니다"),
+            (lambda k1, b1, k2, b2: (k1 @ k2, b1 @ k2), "bias2를 빠뜨렸습니다"),
+            (lambda k1, b1, k2, b2: (k1 @ k2, b1 + b2), "그냥 더하"),           # a broadcast error or equal lengths
+            (lambda k1, b1, k2, b2: (k2 @ k1, b1 @ k2 + b2), "kernel1 @ kernel2"),
+            (lambda k1, b1, k2, b2: ((k1 @ k2).T, b1 @ k2 + b2), "뒤집혔습니다"),
+            (lambda k1, b1, k2, b2: (k1 @ k2, 2 * b1 @ k2 + b2), "값이 다릅니다"),
+            (lambda k1, b1, k2, b2: k1 @ k2, "튜플로 돌려주세요"),
+            (lambda k1, b1, k2, b2: (k1 @ k2, (b1 @ k2 + b2)[None]), "bias의 shape")]:
+        with pytest.raises(ExerciseCheckError, match=fragment):
+            ch02.MERGE_DENSE.check_value(wrong)
     with pytest.raises(ExerciseCheckError, match="NotImplementedError"):
-        def stub(x, k, b):
+        def stub(k1, b1, k2, b2):
             raise NotImplementedError
-        ch02.MY_DENSE.check_value(stub)
+        ch02.MERGE_DENSE.check_value(stub)

@@ -26,13 +26,20 @@ def test_1_5_a_reshape_is_told_apart_from_a_transpose():
     assert "reshape" in message and "합산" not in message
 
 
-def test_2_4_the_wrong_multiplication_order_gets_a_korean_hint_not_numpys_error():
-    message = _message("2-4", lambda x, kernel, bias: kernel.T @ x + bias)
-    assert "x @ kernel" in message and "matmul" not in message and "core dimension" not in message
+def test_2_4_the_kernels_in_the_wrong_order_get_a_korean_hint_not_numpys_error():
+    message = _message("2-4", lambda k1, b1, k2, b2: (k2 @ k1, b1 @ k2 + b2))
+    assert "kernel1 @ kernel2" in message and "matmul" not in message and "core dimension" not in message
 
 
-def test_2_4_a_forgotten_bias_is_named():
-    assert "편향(bias)을 더하지" in _message("2-4", lambda x, kernel, bias: np.asarray(x) @ np.asarray(kernel))
+def test_2_4_a_forgotten_or_just_added_first_bias_is_named():
+    assert "bias1을 빠뜨렸습니다" in _message("2-4", lambda k1, b1, k2, b2: (k1 @ k2, b2))
+    assert "그냥 더하" in _message("2-4", lambda k1, b1, k2, b2: (k1 @ k2, b1 + b2))
+
+
+def test_2_4_the_worked_example_copied_is_not_a_merged_dense():
+    """2.1절's x @ kernel + bias pasted under the new name: no pass, a message about the pair to return."""
+    message = _message("2-4", lambda x, kernel, bias: x @ kernel + bias)
+    assert "통과" not in message
 
 
 def test_5_3_library_upsampling_is_refused_and_numpy_is_fine():

@@ -320,13 +320,13 @@ def test_an_unanswered_check_prints_and_does_not_stop_the_notebook(capsys):
     def to_channels_last(video):
         pass
 
-    def my_dense(x, kernel, bias):
+    def merge_dense(kernel1, bias1, kernel2, bias2):
         raise NotImplementedError("이 셀을 완성하세요.")
 
     for number, namespace, why in [("1-1", {}, "정의되지 않았습니다"), ("1-4", {"stacked_shape": ...}, "`...`"),
                                    ("6-3", {"tanh_choice": None}, "None"),
                                    ("1-5", {"to_channels_last": to_channels_last}, "비어 있습니다"),
-                                   ("2-4", {"my_dense": my_dense}, "NotImplementedError")]:
+                                   ("2-4", {"merge_dense": merge_dense}, "NotImplementedError")]:
         check(number, namespace)
         out = capsys.readouterr().out
         assert "아직 답을 넣지 않았습니다" in out and why in out and "통과" not in out, (number, out)

@@ -39,7 +39,8 @@ HELPERS = {
     "2-3": "stack_shapes = (tuple(keras.layers.Dense(16).compute_output_shape((32, 5, 7))),\n"
            "                tuple(keras.layers.Dense(4).compute_output_shape((32, 5, 16))))",
     "2-4": "from course_utils.layers import dense\n"
-           "def my_dense(x, kernel, bias):\n    return dense(x, kernel, bias)",
+           "def merge_dense(kernel1, bias1, kernel2, bias2):\n"
+           "    return dense(kernel1, kernel2, np.zeros(kernel2.shape[1])), dense(bias1, kernel2, bias2)",
     "3-1": "from course_utils.shapes import conv_output_length\nfrom course_utils.params import conv2d_params\n"
            "big_conv = ((conv_output_length(1920, 5, 4), conv_output_length(1080, 5, 4), 32), conv2d_params(3, 32, 5))",
     "3-2": "def _stack():\n"
@@ -119,6 +120,10 @@ HELPERS = {
 #: item 3): none passes the visible check or ``tools.grade``.
 COPIED = {
     "1-3": ['loading_choice = "A"', 'loading_choice = "C"', 'loading_choice = "D"'],
+    "2-4": [  # 2.1절's x @ W + b under the new name, and 2.3절's merged kernel with the biases left as they were
+        "def merge_dense(kernel1, bias1, kernel2, bias2):\n    return kernel1 @ kernel2 + bias2",
+        "def merge_dense(kernel1, bias1, kernel2, bias2):\n    return kernel1 @ kernel2, bias2",
+        "def merge_dense(kernel1, bias1, kernel2, bias2):\n    return kernel1 @ kernel2, bias1 + bias2"],
     "3-5": [  # 3.6절's horizontal edge kernel as printed, and the figure's absolute values
         "bar_image = np.zeros((5, 6))\nbar_image[1:, 2:4] = 1\n"
         "horizontal_edge = np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]])\n"
@@ -135,10 +140,11 @@ COPIED = {
 #: The library versions of the own-code exercises (Keras, TensorFlow), each through a helper of the learner's
 #: own (issue 28): the rule follows the helper to the library call.
 LIBRARY = {
-    "2-4": "def _affine(x, kernel, bias):\n"
-           "    layer = keras.layers.Dense(kernel.shape[1])\n    layer.build(x.shape)\n"
-           "    layer.set_weights([kernel, bias])\n    return keras.ops.convert_to_numpy(layer(x))\n"
-           "def my_dense(x, kernel, bias):\n    return _affine(x, kernel, bias)",
+    "2-4": "def _second(x, kernel, bias):  # the second Dense, run on kernel1's rows and on bias1\n"
+           "    layer = keras.layers.Dense(kernel.shape[1])\n    layer.build((None, kernel.shape[0]))\n"
+           "    layer.set_weights([kernel, bias])\n    return keras.ops.convert_to_numpy(layer(np.atleast_2d(x)))\n"
+           "def merge_dense(kernel1, bias1, kernel2, bias2):\n"
+           "    return _second(kernel1, kernel2, 0 * bias2), _second(bias1, kernel2, bias2)[0]",
     "3-4": "def _slide(x, kernel, stride):\n"
            "    return keras.ops.convert_to_numpy(keras.ops.conv(x[None], kernel, strides=stride))[0]\n"
            "def my_conv2d(x, kernel, stride=1, padding='valid'):\n"
@@ -177,7 +183,8 @@ CHAPTER_IMPORTED = {
 #: Honest answers of the own-code exercises written with numpy's building blocks (``np.repeat``, ``np.moveaxis``,
 #: ``np.zeros``, slicing, ``reshape``, ``@``, ``np.max``/``argmax`` over an axis, ``np.unravel_index``...): allowed.
 OWN_NUMPY = {
-    "2-4": "def my_dense(x, kernel, bias):\n    return np.matmul(np.asarray(x), kernel) + bias",
+    "2-4": "def merge_dense(kernel1, bias1, kernel2, bias2):\n"
+           "    return np.matmul(kernel1, kernel2), np.dot(bias1, kernel2) + bias2",
     "4-4": "from numpy.lib.stride_tricks import sliding_window_view\n"
            "def my_max_pool2d(x, pool_size=2, stride=None):\n    stride = stride or pool_size\n"
            "    windows = sliding_window_view(np.moveaxis(np.asarray(x), -1, 0), (pool_size, pool_size), axis=(1, 2))\n"

@@ -1,15 +1,18 @@
 """Exercise declarations of chapter 2, Linear 레이어 (book/ch02_linear).
 
 Answers are computed with :func:`course_utils.params.dense_params` when the check runs; the number
-exercises 2-1 to 2-3 draw their numbers from the learner's 학번 (``_variants.py``; the book's are variant 0).
+exercises 2-1 to 2-3 draw their numbers from the learner's 학번 (``_variants.py``; the book's are variant 0); 2-4 merges
+two Dense layers into one (the step beyond 2.3절's merged kernels: the biases too).
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from course_utils import layers as _layers
-from course_utils.exercises._core import (INTS, PAIR, FunctionSpec, differing, function_exercise,
+from course_utils.exercises._core import (INTS, PAIR, ExerciseCheckError, FunctionSpec, differing, function_exercise,
                                           loaded_library_functions, value_exercise)
 from course_utils.exercises._own_work import OWN_CODE_LIBRARIES
 from course_utils.params import dense_params
@@ -196,32 +199,91 @@ STACK_SHAPES = value_exercise("2-3", "Dense를 지난 shape", "stack_shapes", PA
                               variants=Variants(SHAPES_BOOK, _draw_shapes, _shapes_prompt, _stack_shapes_mistakes))
 
 
-def dense_cases(seed: int = 23) -> list:
-    """The input cases of 연습 2-4: batches of 1-3 axes, and a zero bias."""
+def merge_cases(seed: int = 23) -> list:
+    """The input cases of 연습 2-4: two Dense layers' weights (kernel1 (n, h), bias1 (h,), kernel2 (h, m), bias2 (m,)).
+
+    One pair has h == m (biases of the same length, so "just add them" gives numbers, not an error) and one is all
+    square (the reversed or transposed product gives numbers too); the others have three different sizes."""
     rng = np.random.default_rng(seed)
     cases = []
-    for shape, units in [((1, 3), 2), ((5, 4), 3), ((2, 6, 3), 5)]:
-        x = rng.normal(size=shape)
-        kernel = rng.normal(size=(shape[-1], units))
-        bias = rng.normal(size=(units,))
-        cases.append(((x, kernel, bias), {}, f"x {x.shape}, kernel {kernel.shape}인 입력"))
-    x = rng.normal(size=(4, 3))
-    kernel = rng.normal(size=(3, 1))
-    cases.append(((x, kernel, np.zeros(1)), {}, "편향이 0인 입력"))
+    for n, h, m in [(3, 4, 2), (5, 3, 3), (4, 4, 4), (2, 6, 5)]:
+        kernel1, bias1 = rng.normal(size=(n, h)), rng.normal(size=(h,))
+        kernel2, bias2 = rng.normal(size=(h, m)), rng.normal(size=(m,))
+        cases.append(((kernel1, bias1, kernel2, bias2), {}, f"kernel1 {kernel1.shape}, kernel2 {kernel2.shape}인 입력"))
     return cases
 
 
-def _matmul_error_hint(error_text):
-    if "matmul" in error_text or "not aligned" in error_text or "mismatch in its core dimension" in error_text:
-        return ("행렬 곱의 차원이 맞지 않습니다. Keras의 kernel은 (입력 차원, 출력 차원)이고 x는 (..., 입력 차원)이므로 "
-                "x @ kernel 순서로 곱합니다 (kernel.T나 kernel @ x가 아닙니다).")
+def merge_dense(kernel1, bias1, kernel2, bias2) -> tuple:
+    """The one Dense that computes Dense2(Dense1(x)) without activation (연습 2-4, 2.3절's merged kernels):
+    ``(x @ k1 + b1) @ k2 + b2 = x @ (k1 @ k2) + (b1 @ k2 + b2)``."""
+    kernel1, kernel2 = np.asarray(kernel1, float), np.asarray(kernel2, float)
+    return kernel1 @ kernel2, np.asarray(bias1, float) @ kernel2 + np.asarray(bias2, float)
+
+
+def _stacked(kernel, bias) -> np.ndarray:
+    """``(kernel, bias)`` as one ``(n + 1, m)`` array (bias as the last row), the form the check compares."""
+    return np.vstack([kernel, np.asarray(bias)[None]])
+
+
+def _reference_merge(kernel1, bias1, kernel2, bias2) -> np.ndarray:
+    return _stacked(*merge_dense(kernel1, bias1, kernel2, bias2))
+
+
+def _run_merge(function, args, kwargs):
+    """The learner's ``(kernel, bias)`` of one case, checked for form and shape, stacked like :func:`_reference_merge`."""
+    result = function(*args, **kwargs)
+    if result is None:
+        return None
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise ExerciseCheckError("합친 Dense의 (kernel, bias) 두 값을 튜플로 돌려주세요. 예: return kernel, bias")
+    try:
+        kernel, bias = np.asarray(result[0], dtype=float), np.asarray(result[1], dtype=float)
+    except (TypeError, ValueError):
+        raise ExerciseCheckError("kernel과 bias는 숫자 배열이어야 합니다.") from None
+    n, m = np.shape(args[0])[0], np.shape(args[2])[1]
+    if kernel.shape != (n, m):
+        if kernel.shape == (m, n):
+            raise ExerciseCheckError(f"합친 kernel의 shape이 ({m}, {n})로 뒤집혔습니다. Keras의 kernel은 "
+                                     f"(입력 차원, 출력 차원) = ({n}, {m})입니다. 곱하는 순서나 전치(.T)를 확인하세요.")
+        raise ExerciseCheckError(f"합친 kernel의 shape은 (첫 레이어의 입력 차원, 두 번째 레이어의 출력 차원) = ({n}, {m})"
+                                 f"이어야 합니다 (받은 shape: {kernel.shape}).")
+    if bias.shape != (m,):
+        raise ExerciseCheckError(f"합친 bias의 shape은 두 번째 레이어의 출력 차원 길이인 ({m},)이어야 합니다 "
+                                 f"(받은 shape: {bias.shape}).")
+    return _stacked(kernel, bias)
+
+
+def _merge_hint(received, expected, args, kwargs):
+    """The mistakes of 연습 2-4: the kernels in the wrong order or transposed, bias1 forgotten or just added, bias2
+    forgotten."""
+    kernel1, bias1, kernel2, bias2 = (np.asarray(a, float) for a in args)
+    kernel, bias = received[:-1], received[-1]
+    close = functools.partial(np.allclose, atol=1e-4, rtol=1e-4)
+    if not close(kernel, kernel1 @ kernel2):
+        if kernel2.shape[1] == kernel1.shape[0] and close(kernel, kernel2 @ kernel1):
+            return ("kernel을 곱하는 순서가 바뀌었습니다. x는 먼저 kernel1을, 다음에 kernel2를 지나므로 "
+                    "kernel1 @ kernel2입니다.")
+        if close(kernel, (kernel1 @ kernel2).T):
+            return "합친 kernel이 전치(.T)되어 있습니다. Keras의 kernel은 (입력 차원, 출력 차원) 모양입니다."
+        return "합친 kernel을 확인하세요: 2.3절에서처럼 두 레이어의 kernel을 곱한 행렬 하나입니다."
+    if close(bias, bias2):
+        return ("첫 번째 레이어의 편향 bias1을 빠뜨렸습니다. bias1도 두 번째 레이어를 지나갑니다: "
+                "(x @ kernel1 + bias1) @ kernel2 + bias2를 풀어 써 보세요.")
+    if bias1.shape == bias2.shape and close(bias, bias1 + bias2):
+        return ("편향을 그냥 더하면 안 됩니다. bias1은 두 번째 레이어에서 kernel2와 곱해진 다음에 bias2가 더해집니다: "
+                "(x @ kernel1 + bias1) @ kernel2 + bias2를 풀어 써 보세요.")
+    if close(bias, bias1 @ kernel2):
+        return "두 번째 레이어의 편향 bias2를 빠뜨렸습니다."
     return None
 
 
-def _bias_hint(received, expected, args, kwargs):
-    x, kernel, bias = args
-    if received.shape == expected.shape and np.allclose(received, np.asarray(x) @ np.asarray(kernel)) and np.any(bias):
-        return "편향(bias)을 더하지 않았습니다. 출력은 x @ kernel + bias입니다."
+def _merge_error_hint(error_text):
+    if "matmul" in error_text or "not aligned" in error_text or "mismatch in its core dimension" in error_text:
+        return ("행렬 곱의 차원이 맞지 않습니다. kernel1은 (입력 차원, 중간 차원), kernel2는 (중간 차원, 출력 차원)이므로 "
+                "kernel1 @ kernel2 순서로 곱합니다.")
+    if "could not be broadcast" in error_text:
+        return ("bias1의 길이(중간 차원)와 bias2의 길이(출력 차원)가 다릅니다. 편향을 그냥 더하지 말고, bias1이 두 번째 "
+                "레이어를 지나면 무엇이 되는지 생각해 보세요.")
     return None
 
 
@@ -235,9 +297,11 @@ def library_dense() -> list:
 #: Names whose use in the answer counts as calling a library Dense (the own-work rule, visible check and grader).
 DENSE_NAMES = frozenset({"dense", "Dense", "EinsumDense", "einsum_dense"}) | OWN_CODE_LIBRARIES
 
-MY_DENSE = function_exercise("2-4", "numpy로 만든 Dense", "my_dense", FunctionSpec(
-    cases=dense_cases, reference=_layers.dense, seed=23, hints=[_bias_hint], error_hints=[_matmul_error_hint],
-    mismatch="x @ kernel + bias를 계산했는지, 곱하는 순서와 편향을 확인하세요.", blocked=library_dense,
+MERGE_DENSE = function_exercise("2-4", "두 Dense를 하나로", "merge_dense", FunctionSpec(
+    cases=merge_cases, reference=_reference_merge, seed=23, run=_run_merge, hints=[_merge_hint],
+    error_hints=[_merge_error_hint],
+    mismatch="(x @ kernel1 + bias1) @ kernel2 + bias2를 전개해 kernel과 bias를 구했는지 확인하세요.",
+    blocked=library_dense,
     refusal=("이 연습은 직접 짠 numpy 코드를 검사합니다. course_utils의 dense나 Keras Dense, TensorFlow의 행렬 곱을 "
              "부르지 말고 numpy의 행렬 곱 @와 덧셈으로 직접 계산하세요."),
     banned_names=DENSE_NAMES))
