@@ -42,9 +42,9 @@ def source():
         new_code_cell("### BEGIN SOLUTION\nbox_params = (8, 18)\n### END SOLUTION", metadata=_meta("a1", solution=True)),
         new_code_cell('check("2-1")\n### BEGIN HIDDEN TESTS\nassert exact(box_params, (8, 18))\n### END HIDDEN TESTS',
                       metadata=_meta("t1", grade=True, points=1)),
-        new_code_cell("def my_dense(x, kernel, bias):\n    ### BEGIN SOLUTION\n    return x @ kernel + bias\n"
+        new_code_cell("def merge_dense(k1, b1, k2, b2):\n    ### BEGIN SOLUTION\n    return k1 @ k2, b1 @ k2 + b2\n"
                       "    ### END SOLUTION", metadata=_meta("a2", solution=True)),
-        new_code_cell('check("2-4")\n### BEGIN HIDDEN TESTS\nassert my_dense(1, 2, 3)\n### END HIDDEN TESTS',
+        new_code_cell('check("2-4")\n### BEGIN HIDDEN TESTS\nassert merge_dense(1, 2, 3, 4)\n### END HIDDEN TESTS',
                       metadata=_meta("t2", grade=True, points=2)),
     ])
 
@@ -52,12 +52,12 @@ def source():
 def released():
     nb = source()
     nb.cells[1].source = "raise NotImplementedError"
-    nb.cells[3].source = "def my_dense(x, kernel, bias):\n    raise NotImplementedError"
+    nb.cells[3].source = "def merge_dense(k1, b1, k2, b2):\n    raise NotImplementedError"
     nb.cells[2].source, nb.cells[4].source = 'check("2-1")', 'check("2-4")'
     return nb
 
 
-def answered(box="box_params = (8, 18)", dense="def my_dense(x, kernel, bias):\n    return x @ kernel + bias"):
+def answered(box="box_params = (8, 18)", dense="def merge_dense(k1, b1, k2, b2):\n    return k1 @ k2, b1 @ k2 + b2"):
     nb = released()
     nb.cells[1].source, nb.cells[3].source = box, dense
     return nb
@@ -73,7 +73,7 @@ def kinds(plan):
 def test_questions_know_their_exercise_name_and_hidden_literal():
     questions = questions_of(source())
     assert [(q.answer_id, q.test_id, q.points, q.number, q.name) for q in questions] == [
-        ("a1", "t1", 1.0, "2-1", "box_params"), ("a2", "t2", 2.0, "2-4", "my_dense")]
+        ("a1", "t1", 1.0, "2-1", "box_params"), ("a2", "t2", 2.0, "2-4", "merge_dense")]
     assert questions[0].has_literal and questions[0].literal == (8, 18)
     assert not questions[1].has_literal
 
@@ -288,10 +288,10 @@ def test_right_answers_earn_the_points_and_wrong_ones_get_the_learners_diagnosis
     assert [(r.score, r.status, r.diagnosis_kind) for r in rows.values()] == [(1.0, "ok", "correct"),
                                                                               (2.0, "ok", "correct")]
     wrong, _ = _rows(answered(box="box_params = (6, 13)",
-                              dense="def my_dense(x, kernel, bias):\n    return x @ kernel"))
+                              dense="def merge_dense(k1, b1, k2, b2):\n    return k1 @ k2, b2"))
     assert wrong["t1"].score == 0 and wrong["t1"].diagnosis_kind == "hint" and "편향" in wrong["t1"].diagnosis
     assert wrong["t1"].value == "(6, 13)"
-    assert wrong["t2"].score == 0 and "편향(bias)을 더하지" in wrong["t2"].diagnosis
+    assert wrong["t2"].score == 0 and "bias1을 빠뜨렸습니다" in wrong["t2"].diagnosis
     test_cells = [c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade")]
     assert [c.outputs[0].output_type for c in test_cells] == ["stream", "stream"]
 
@@ -300,7 +300,7 @@ def test_lying_objects_and_patched_modules_change_only_what_is_reported():
     liar = ("class T(tuple):\n    def __eq__(self, other):\n        return True\n    __hash__ = tuple.__hash__\n"
             "box_params = T((1, 1))")
     patched = ("import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.array_equal = lambda *a, **k: True\n"
-               "def my_dense(x, kernel, bias):\n    return x")
+               "def merge_dense(k1, b1, k2, b2):\n    return k1, b2")
     rows, _ = _rows(answered(box=liar, dense=patched))
     assert rows["t1"].score == 0 and rows["t1"].value == "(1, 1)"
     assert rows["t2"].score == 0

@@ -83,7 +83,7 @@ def test_mistakes_state_the_known_patterns(chapter2):
     unanswered = group("2-2", "unanswered", "아직 답을 넣지 않았습니다")
     assert int(unanswered["count"]) == 3 and unanswered["students"].split() == facts["unanswered 2-2"]
     assert int(group("2-1", "type", "문자열(str)")["count"]) == 1
-    assert int(group("2-4", "function", "편향(bias)을 더하지")["count"]) == 3
+    assert int(group("2-4", "function", "bias1을 빠뜨렸습니다")["count"]) == 3
     assert int(group("2-4", "function", "return 문")["count"]) == 1
     # the failed student, the flagged (passing) answers, kernel deaths and missing cells are no mistakes
     assert not any("s30" in m["students"].split() or "s19" in m["students"].split() for m in mistakes)

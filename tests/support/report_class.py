@@ -116,20 +116,20 @@ def write_questions(path: Path, rows: list[dict]) -> Path:
 
 CH02 = "ch02_linear"
 CH02_QUESTIONS = (("ch02_box_params_test", "2-1", 1.0), ("ch02_stack_params_test", "2-2", 1.0),
-                  ("ch02_stack_shapes_test", "2-3", 1.0), ("ch02_my_dense_test", "2-4", 2.0))
+                  ("ch02_stack_shapes_test", "2-3", 1.0), ("ch02_merge_dense_test", "2-4", 2.0))
 
 
 
-def _forgets_to_return(x, kernel, bias):
-    """A my_dense that computes but never returns (a wrong answer, not an unanswered one)."""
-    y = x @ kernel + bias  # noqa: F841
+def _forgets_to_return(kernel1, bias1, kernel2, bias2):
+    """A merge_dense that computes but never returns (a wrong answer, not an unanswered one)."""
+    merged = (kernel1 @ kernel2, bias1 @ kernel2 + bias2)  # noqa: F841
 
 def _answers():
     from course_utils.exercises import ch02
     from course_utils.params import dense_params
 
     right = {"2-1": ch02.box_params(), "2-2": ch02.stack_params(), "2-3": ch02.stack_shapes(),
-             "2-4": lambda x, kernel, bias: x @ kernel + bias}
+             "2-4": lambda kernel1, bias1, kernel2, bias2: (kernel1 @ kernel2, bias1 @ kernel2 + bias2)}
     no_bias = (dense_params(2, 1, False) + dense_params(4, 1, False),
                dense_params(2, 3, False) + dense_params(3, 1, False) + dense_params(4, 1, False))
     first_layer_no_bias = (dense_params(784, 128, False),) + right["2-2"][1:]
@@ -139,7 +139,7 @@ def _answers():
         "2-1 no bias": no_bias, "2-1 string": str(right["2-1"]),
         "2-2 first bias": first_layer_no_bias,
         "2-3 flattened": flattened, "2-3 batch": batch_changed,
-        "2-4 no bias": lambda x, kernel, bias: x @ kernel,
+        "2-4 no bias": lambda kernel1, bias1, kernel2, bias2: (kernel1 @ kernel2, bias2),
         "2-4 none": _forgets_to_return,
     }
     return right, wrong
@@ -152,7 +152,7 @@ def chapter2_class() -> tuple[list[dict], dict]:
     - s11-s15 gave 2-3's shapes flattened, ((32, 16), (32, 4)) (a hint); s16 changed the batch axis;
     - s16-s18 left 2-2 unanswered;
     - s19-s20 tampered in 2-4 (flagged, 0 points; their visible check passed);
-    - s05-s07 forgot the bias in my_dense (2-4, a failing function case), s08 returned nothing;
+    - s05-s07 forgot bias1 in merge_dense (2-4, a failing function case), s08 returned nothing;
     - s21 wrote 2-1 as a string (a wrong type); s22's kernel died in 2-4; s23's 2-3 answer cell is missing;
     - s30's grading failed (left out of every statistic);
     - everything else is right.
