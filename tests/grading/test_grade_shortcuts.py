@@ -20,6 +20,7 @@ import sys
 import nbformat
 import pytest
 from course_utils.exercises import REGISTRY
+from course_utils.exercises._core import FUNCTION
 from notebook_helpers import ROOT, editions, grade_id, kernel_environment, read, solutions_by_id
 from shortcut_kit import COPIED, HELPERS, LIBRARY, PRELUDE, machinery
 from test_grading import ReleasedCourse
@@ -118,6 +119,9 @@ def test_the_copied_worked_example_and_each_wrong_option_score_zero(path, tmp_pa
             row = rows[(f"c{k}", number)]
             if number in copied and k < len(COPIED[number]):
                 assert row["status"] == "ok" and float(row["score"]) == 0, row
-                assert "아직 정답이 아닙니다" in row["diagnosis"], row
+                if REGISTRY[number].kind == FUNCTION:  # 2-4: the failing case's mistake
+                    assert row["diagnosis_kind"] == "function" and row["diagnosis"], row
+                else:
+                    assert "아직 정답이 아닙니다" in row["diagnosis"], row
             else:
                 assert row["status"] == "ok" and float(row["score"]) == float(row["max"]), row

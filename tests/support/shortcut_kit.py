@@ -230,6 +230,9 @@ def machinery(number: str) -> str:
         return ("import course_utils.exercises.ch06 as _c\n"
                 "def train_step(gan, real_images, d_noise, g_noise):\n"
                 "    return _c.step_gan and (gan.discriminator_step(real_images, d_noise), gan.generator_step(g_noise))")
+    if number == "2-4":  # the reference's output is the check's stacked form: split it back into (kernel, bias)
+        return ("import course_utils.exercises as _e\n_e.load_all()\n"
+                "def merge_dense(*args):\n    s = _e.REGISTRY['2-4'].function.reference(*args)\n    return s[:-1], s[-1]")
     if exercise.kind == FUNCTION:
         return (f"import course_utils.exercises as _e\n_e.load_all()\n"
                 f"def {exercise.name}(*args, **kwargs):\n"
