@@ -24,6 +24,15 @@ def _hidden_block(source: str) -> str:
     return source.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
 
 
+def book_prompt(number: str) -> str:
+    """The question that 연습 ``number``'s ``show`` cell prints with the book's numbers (no 학번 set)."""
+    from course_utils.exercises import REGISTRY, _variants, load_all
+
+    load_all()
+    variants = REGISTRY[number].variants
+    return variants.prompt(_variants.Numbers(variants.book, book=True))
+
+
 def hidden_answers(source_nb) -> dict[str, set[str]]:
     """{grade id: numbers} that hidden tests compare an answer with (``== 101_200``, ``exact(x, (162000, 1))``),
     of three or more digits and not stated in the exercise's own question."""
@@ -33,6 +42,10 @@ def hidden_answers(source_nb) -> dict[str, set[str]]:
     for cell in source_nb.cells:
         if cell.cell_type == "markdown":
             question = cell.source
+        elif cell.cell_type == "code":
+            # a question with numbers is printed by its show("N-k") cell (issue 29): the book's numbers are stated there
+            for number in re.findall(r"\bshow\(\s*[\"'](\d+-\d+)[\"']\s*\)", cell.source):
+                question += "\n" + book_prompt(number)
         for line in _hidden_block(cell.source).splitlines():
             match = literal.search(line) or exact_call.search(line)
             if not match:
