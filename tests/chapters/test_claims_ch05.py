@@ -492,7 +492,7 @@ def test_5_2_curves_the_figure_s_order_and_the_default_adadelta():
     barely leaves ln 2 while Adam and Adadelta(1.0) go down."""
     code = "\n".join(_code_cells())
     assert f"order = np.random.default_rng({ch05.CURVE_SEED}).permutation(len(curves))" in code
-    assert ch05.curve_order() == (2, 0, 1) and ch05._default_adadelta_curve() == "C"
+    assert ch05.curve_order() == (2, 0, 1) and ch05.READ_OPTIMIZER_CURVES.expected() == "C"
     steps = {}
     for rate in (1e-3, 1.0):
         variable = keras.Variable(np.zeros(3, "float32"))

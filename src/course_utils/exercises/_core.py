@@ -503,6 +503,27 @@ def choice_exercise(number, title, name, answer=None, hints=(), banned=()) -> Ex
                               graded_by_instructor=answer is None, banned_names=frozenset(banned)))
 
 
+def panel_choice_exercise(number, title, name, panels, right, panel_hint, outside_hint) -> Exercise:
+    """Declare a read-the-result choice (연습 5-2, 6-9, 7-7): which of the figure's panels A, B, C shows ``right``.
+
+    ``panels()`` gives what the figure draws as A, B, C (a shuffled order from a fixed seed), so the answer is
+    computed from it; ``panel_hint(item)`` names the misconception behind picking the panel that shows ``item``,
+    and ``outside_hint`` answers "D" (the panels cannot be told apart).
+    """
+    def answer() -> str:
+        return "ABC"[panels().index(right)]
+
+    def hint(value, expected):
+        letter = value.strip().upper()
+        if letter == "D":
+            return outside_hint
+        if letter not in "ABC":
+            return None
+        return panel_hint(panels()["ABC".index(letter)])
+
+    return choice_exercise(number, title, name, answer, [hint])
+
+
 def function_exercise(number, title, name, spec: "FunctionSpec") -> Exercise:
     """Declare a code exercise: the learner writes a function, tried as ``spec`` says (:class:`FunctionSpec`)."""
     return _register(Exercise(number, title, name, FUNCTION, function=spec, banned_names=spec.banned_names))

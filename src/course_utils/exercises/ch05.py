@@ -16,8 +16,8 @@ import numpy as np
 
 from course_utils import layers as _layers
 from course_utils.exercises._core import (INTS, Exercise, ExerciseCheckError, FunctionSpec, _shown,
-                                          choice_exercise, custom_exercise, differing, function_exercise,
-                                          loaded_library_functions, type_name, value_exercise)
+                                          custom_exercise, differing, function_exercise, loaded_library_functions,
+                                          panel_choice_exercise, type_name, value_exercise)
 from course_utils.exercises._own_work import NUMBER_RULE, OWN_CODE_LIBRARIES
 from course_utils.shapes import conv_output_length, conv_transpose_output_length, pool_output_length
 
@@ -417,18 +417,7 @@ def curve_order() -> tuple:
     return tuple(int(i) for i in np.random.default_rng(CURVE_SEED).permutation(len(OPTIMIZERS)))
 
 
-def _default_adadelta_curve() -> str:
-    return "ABC"[curve_order().index(DEFAULT_ADADELTA)]
-
-
-def _curve_hint(value, expected):
-    letter = value.strip().upper()
-    if letter == "D":
-        return ("옵티마이저는 같은 기울기로 가중치를 얼마나 움직일지를 정합니다. 모델, 초깃값, 데이터가 같아도 옵티마이저와 "
-                "학습률이 다르면 손실 곡선이 달라지고, 세 곡선도 서로 다릅니다.")
-    if letter not in "ABC":
-        return None
-    optimizer = curve_order()["ABC".index(letter)]
+def _curve_hint(optimizer):
     if optimizer == 0:
         return ("기본 학습률이 Adam과 같은 0.001이니 Adam처럼 배운다고 보았나요? 학습률의 뜻은 옵티마이저마다 다릅니다. "
                 "Adadelta는 학습률 1.0을 전제로 만든 방법이라, 0.001이면 같은 기울기에서 한 스텝에 움직이는 양이 그 1,000분의 1입니다.")
@@ -436,5 +425,7 @@ def _curve_hint(value, expected):
             "곱해집니다. 이 곡선은 학습률 1.0으로 배운 쪽입니다. 기본값 0.001이면 손실이 출발점에서 거의 움직이지 않습니다.")
 
 
-READ_OPTIMIZER_CURVES = choice_exercise("5-2", "기본 학습률의 Adadelta 찾기", "default_adadelta_curve",
-                                        _default_adadelta_curve, [_curve_hint])
+READ_OPTIMIZER_CURVES = panel_choice_exercise(
+    "5-2", "기본 학습률의 Adadelta 찾기", "default_adadelta_curve", curve_order, DEFAULT_ADADELTA, _curve_hint,
+    "옵티마이저는 같은 기울기로 가중치를 얼마나 움직일지를 정합니다. 모델, 초깃값, 데이터가 같아도 옵티마이저와 "
+    "학습률이 다르면 손실 곡선이 달라지고, 세 곡선도 서로 다릅니다.")

@@ -18,7 +18,8 @@ import numpy as np
 
 from course_utils.exercises._own_work import NUMBER_RULE
 from course_utils.exercises._core import (INT, SHAPE, ExerciseCheckError, FunctionSpec, choice_exercise,
-                                          function_exercise, is_stub, judge_case, run_case, value_exercise)
+                                          function_exercise, is_stub, judge_case, panel_choice_exercise, run_case,
+                                          value_exercise)
 from course_utils.exercises._variants import Numbers, Variants
 from course_utils.params import conv2d_params, dense_params
 
@@ -599,18 +600,7 @@ def census_panels() -> tuple:
     return tuple(CENSUS_GENERATORS[i] for i in np.random.default_rng(CENSUS_ROW_SEED).permutation(3))
 
 
-def _collapsed_panel() -> str:
-    return "ABC"[census_panels().index("collapse")]
-
-
-def _panel_hint(value, expected):
-    letter = value.strip().upper()
-    if letter == "ABCD"[3]:
-        return ("확신 비율이 높다고 잘 학습된 것은 아닙니다. 확신 비율이 가장 높은 생성자는 거의 모든 샘플이 한 숫자로 "
-                "읽혔습니다: 숫자 가짓수와 최다 숫자 비율도 함께 보세요.")
-    if letter not in "ABC":
-        return None
-    shown = census_panels()["ABC".index(letter)]
+def _panel_hint(shown):
     if shown == "dcgan":
         return ("확신 비율이 가장 낮은 생성자를 골랐습니다. 확신 비율은 숫자다운 정도이고, 모드 붕괴는 다양성의 문제입니다: "
                 "이 생성자는 열 가지 숫자를 모두 그리고 가장 많은 숫자도 5분의 1이 안 됩니다.")
@@ -618,8 +608,10 @@ def _panel_hint(value, expected):
             "가짓수가 줄고 한 숫자로 몰립니다.")
 
 
-COLLAPSED_GENERATOR = choice_exercise("6-9", "모드 붕괴한 생성자 찾기", "collapsed_generator", _collapsed_panel,
-                                      [_panel_hint])
+COLLAPSED_GENERATOR = panel_choice_exercise(
+    "6-9", "모드 붕괴한 생성자 찾기", "collapsed_generator", census_panels, "collapse", _panel_hint,
+    "확신 비율이 높다고 잘 학습된 것은 아닙니다. 확신 비율이 가장 높은 생성자는 거의 모든 샘플이 한 숫자로 "
+    "읽혔습니다: 숫자 가짓수와 최다 숫자 비율도 함께 보세요.")
 
 
 # ----------------------------------------------------------------- 연습 6-6: the Keras 2 recipe, frozen after one step

@@ -13,8 +13,8 @@ import warnings
 import numpy as np
 
 from course_utils.exercises._own_work import NUMBER_RULE
-from course_utils.exercises._core import (INT, PAIR, REAL, ExerciseCheckError, FunctionSpec, choice_exercise,
-                                          function_exercise, value_exercise)
+from course_utils.exercises._core import (INT, PAIR, REAL, ExerciseCheckError, FunctionSpec, function_exercise,
+                                          panel_choice_exercise, value_exercise)
 from course_utils.params import dense_params
 
 from course_utils.exercises._variants import Numbers, Variants
@@ -435,18 +435,7 @@ def pca_rows() -> tuple:
     return tuple(int(k) for k in np.random.default_rng(PCA_ROW_SEED).permutation(list(PCA_CODE_SIZES)))
 
 
-def _smallest_code_row() -> str:
-    return "ABC"[pca_rows().index(min(PCA_CODE_SIZES))]
-
-
-def _row_hint(value, expected):
-    letter = value.strip().upper()
-    if letter == "D":
-        return ("복원 방법(PCA)이 같아도 코드에 담긴 숫자의 개수가 복원의 질을 정합니다. 세 줄의 흐린 정도가 다르니 "
-                "그림으로 구별할 수 있습니다.")
-    if letter not in "ABC":
-        return None
-    size = pca_rows()["ABC".index(letter)]
+def _row_hint(size):
     if size == max(PCA_CODE_SIZES):
         return ("가장 또렷한 줄을 골랐습니다. 작은 코드가 잡음만 걸러 더 깨끗하게 복원한다는 생각은 오해입니다: 코드가 작을수록 "
                 "담을 수 있는 정보가 적어 복원은 더 흐려집니다.")
@@ -454,5 +443,7 @@ def _row_hint(value, expected):
             "어느 숫자든 비슷한 흐린 얼룩이 됩니다.")
 
 
-SMALLEST_CODE_ROW = choice_exercise("7-7", "가장 작은 코드의 복원 찾기", "smallest_code_row", _smallest_code_row,
-                                    [_row_hint])
+SMALLEST_CODE_ROW = panel_choice_exercise(
+    "7-7", "가장 작은 코드의 복원 찾기", "smallest_code_row", pca_rows, min(PCA_CODE_SIZES), _row_hint,
+    "복원 방법(PCA)이 같아도 코드에 담긴 숫자의 개수가 복원의 질을 정합니다. 세 줄의 흐린 정도가 다르니 "
+    "그림으로 구별할 수 있습니다.")
