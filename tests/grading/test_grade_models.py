@@ -33,22 +33,32 @@ SAYS = {"7-4": "2번째 층의 출력이 (None, 36)이어야 하는데 (None, 64
         "7-6": "5번째 층은 Conv2DTranspose여야 하는데 UpSampling2D입니다"}
 
 
-def test_right_models_get_full_marks_and_wrong_ones_the_first_differing_layer(tmp_path):
-    path = next(p for p in editions.chapter_notebooks() if p.parent.name.startswith("ch07"))
+def grade_right_and_wrong(chapter: str, tmp_path, wrong: dict, says: dict) -> tuple[dict, dict]:
+    """tools.grade on one chapter's instructor solutions (s1) and on the same with ``wrong``'s answers (s2).
+
+    s1 gets full marks on every exercise; s2 gets 0 and the diagnosis ``says[number]`` on the exercises of ``wrong``
+    and full marks on the others.  Returns grade_students' (numbers, rows).
+    """
+    path = next(p for p in editions.chapter_notebooks() if p.parent.name.startswith(chapter))
     solutions = solutions_by_id(read(path))
     numbers, rows = grade_students(path, tmp_path, {
         "s1": lambda number, gid: solutions[gid],
-        "s2": lambda number, gid: WRONG.get(number, solutions[gid]),
+        "s2": lambda number, gid: wrong.get(number, solutions[gid]),
     })
-    assert {"7-4", "7-7", "7-6"} <= set(numbers.values())
     for number in numbers.values():
         right = rows[("s1", number)]
         assert right["status"] == "ok" and float(right["score"]) == float(right["max"]) > 0, right
         other = rows[("s2", number)]
-        if number in WRONG:
-            assert float(other["score"]) == 0 and SAYS[number] in other["diagnosis"], other
+        if number in wrong:
+            assert float(other["score"]) == 0 and says[number] in other["diagnosis"], other
         else:
             assert float(other["score"]) == float(other["max"]), other
+    return numbers, rows
+
+
+def test_right_models_get_full_marks_and_wrong_ones_the_first_differing_layer(tmp_path):
+    numbers, rows = grade_right_and_wrong("ch07", tmp_path, WRONG, SAYS)
+    assert {"7-4", "7-7", "7-6"} <= set(numbers.values())
 
 
 #: Chapter 5's models wrong in one layer each (연습 5-1: the unpadded conv forgotten; 5-8: Conv2D for the
@@ -86,21 +96,8 @@ SAYS_CH05 = {"5-1": "12번째 층의 출력이 (None, 14, 14, 16)이어야 하�
 def test_chapter_5_models_and_curves_are_graded_as_the_visible_check_grades_them(tmp_path):
     """The same on chapter 5 (연습 5-1, 5-8 and the read-the-result 5-2): full marks for the instructor's solutions,
     0 points and the check's own diagnosis for one wrong layer or the curve of the wrong optimizer."""
-    path = next(p for p in editions.chapter_notebooks() if p.parent.name.startswith("ch05"))
-    solutions = solutions_by_id(read(path))
-    numbers, rows = grade_students(path, tmp_path, {
-        "s1": lambda number, gid: solutions[gid],
-        "s2": lambda number, gid: WRONG_CH05.get(number, solutions[gid]),
-    })
+    numbers, rows = grade_right_and_wrong("ch05", tmp_path, WRONG_CH05, SAYS_CH05)
     assert {"5-1", "5-2", "5-8"} <= set(numbers.values())
-    for number in numbers.values():
-        right = rows[("s1", number)]
-        assert right["status"] == "ok" and float(right["score"]) == float(right["max"]) > 0, right
-        other = rows[("s2", number)]
-        if number in WRONG_CH05:
-            assert float(other["score"]) == 0 and SAYS_CH05[number] in other["diagnosis"], other
-        else:
-            assert float(other["score"]) == float(other["max"]), other
     # the class report that tools.grade wrote reads the new exercises: their titles, and s2's diagnosed mistakes
     from tools import report
 
@@ -151,18 +148,5 @@ SAYS_6 = {"6-1": "7번째 층의 출력이 (None, 14, 14, 64)이어야 하는데
 
 
 def test_chapter_6_right_networks_and_step_get_full_marks_and_wrong_ones_the_diagnosis(tmp_path):
-    path = next(p for p in editions.chapter_notebooks() if p.parent.name.startswith("ch06"))
-    solutions = solutions_by_id(read(path))
-    numbers, rows = grade_students(path, tmp_path, {
-        "s1": lambda number, gid: solutions[gid],
-        "s2": lambda number, gid: WRONG_6.get(number, solutions[gid]),
-    })
+    numbers, rows = grade_right_and_wrong("ch06", tmp_path, WRONG_6, SAYS_6)
     assert set(WRONG_6) <= set(numbers.values())
-    for number in numbers.values():
-        right = rows[("s1", number)]
-        assert right["status"] == "ok" and float(right["score"]) == float(right["max"]) > 0, right
-        other = rows[("s2", number)]
-        if number in WRONG_6:
-            assert float(other["score"]) == 0 and SAYS_6[number] in other["diagnosis"], other
-        else:
-            assert float(other["score"]) == float(other["max"]), other
